@@ -1,0 +1,3 @@
+module github.com/liveid/liveid
+
+go 1.26
