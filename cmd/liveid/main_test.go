@@ -1,0 +1,52 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestRunExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		err  string // first stderr line
+	}{
+		{nil, 2, "liveid: missing command"},
+		{[]string{"frob"}, 2, `liveid: unknown command "frob"`},
+		{[]string{"models"}, 2, "liveid: missing command"},
+		{[]string{"models", "frob"}, 2, `liveid: unknown command "models frob"`},
+		{[]string{"models", "list", "-x"}, 2, "liveid: models list: flag provided but not defined: -x"},
+		{[]string{"models", "list", "extra"}, 2, `liveid: models list: unexpected argument "extra"`},
+		{[]string{"help"}, 0, ""},
+		{[]string{"models", "fetch", "-h"}, 0, ""},
+		{[]string{"models", "list"}, 0, ""},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), tc.args, &env{stdout: &stdout, stderr: &stderr})
+		first, _, _ := strings.Cut(stderr.String(), "\n")
+		if code != tc.code || first != tc.err {
+			t.Errorf("liveid %q: exit %d, stderr %q; want %d, %q", tc.args, code, first, tc.code, tc.err)
+		}
+	}
+}
+
+func TestModelsListHeader(t *testing.T) {
+	var stdout bytes.Buffer
+	if code := run(context.Background(), []string{"models", "list"}, &env{stdout: &stdout, stderr: &stdout}); code != 0 {
+		t.Fatalf("exit %d: %s", code, stdout.String())
+	}
+	if !strings.HasPrefix(stdout.String(), "NAME") {
+		t.Errorf("no table header: %q", stdout.String())
+	}
+}
+
+func TestOneLine(t *testing.T) {
+	if got := oneLine("a\nb\r\n\nc\n"); got != "a; b; c" {
+		t.Errorf("oneLine = %q", got)
+	}
+	if got := shape([]int64{-1, 128, 128, 3}); got != "[?,128,128,3]" {
+		t.Errorf("shape = %q", got)
+	}
+}

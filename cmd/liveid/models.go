@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/liveid/liveid/models"
+)
+
+// modelsFetch fetches and extracts every pinned package, then builds each
+// manifest model whose final file is missing or differs from its pinned
+// sha256 (every model, with -force).
+func modelsFetch(ctx context.Context, e *env, args []string) error {
+	fs := flags("models fetch")
+	verbose := fs.Bool("v", false, "log every package and model, also those already up to date")
+	force := fs.Bool("force", false, "rebuild models even when they match their pinned sha256")
+	if err := parse(fs, e, args); err != nil {
+		return ignoreHelp(err)
+	}
+	m, err := models.Load()
+	if err != nil {
+		return err
+	}
+	home := models.Home()
+	log := newLogger(e.stderr, *verbose)
+	if err := models.Fetch(ctx, home, m, log); err != nil {
+		return err
+	}
+	for i := range m.Models {
+		md := &m.Models[i]
+		if !*force && md.SHA256 != "" {
+			if sum, err := models.FileSHA256(md.Path(home)); err == nil && sum == md.SHA256 {
+				log.Debug("up to date", "model", md.Name)
+				continue
+			}
+		}
+		if err := models.Convert(home, m, md); err != nil {
+			return err
+		}
+		log.Info("built", "model", md.Name, "kind", md.Kind)
+	}
+	return nil
+}
+
+// modelsList prints the manifest's models as a table.
+func modelsList(ctx context.Context, e *env, args []string) error {
+	if err := parse(flags("models list"), e, args); err != nil {
+		return ignoreHelp(err)
+	}
+	m, err := models.Load()
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tKIND\tSOURCE\tINPUT\tLICENCE\tSHA256")
+	for i := range m.Models {
+		md := &m.Models[i]
+		source := md.Package + "/" + md.File
+		if p, err := m.Package(md.Package); err == nil {
+			source = p.ID() + "/" + md.File
+		}
+		sum := md.SHA256
+		if len(sum) > 12 {
+			sum = sum[:12]
+		}
+		if sum == "" {
+			sum = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s %s %s\t%s\t%s\n",
+			md.Name, md.Kind, source, md.Input.Name, shape(md.Input.Shape), md.Input.Layout, md.Licence, sum)
+	}
+	return tw.Flush()
+}
+
+// shape formats a tensor shape as [1,128,128,3], with ? for a free dimension.
+func shape(s []int64) string {
+	d := make([]string, len(s))
+	for i, n := range s {
+		if n < 0 {
+			d[i] = "?"
+		} else {
+			d[i] = strconv.FormatInt(n, 10)
+		}
+	}
+	return "[" + strings.Join(d, ",") + "]"
+}
+
+func ignoreHelp(err error) error {
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
