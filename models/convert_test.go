@@ -175,3 +175,52 @@ func TestBuildMatchesManifestHash(t *testing.T) {
 		}
 	}
 }
+
+// TestConversionComputesInNCHW checks the layout promise: one transpose
+// right after the NHWC input, and any other transpose only where TF's
+// layout is needed again (a Reshape, Softmax or graph output reads it).
+func TestConversionComputesInNCHW(t *testing.T) {
+	m, home := cache(t)
+	for _, md := range m.Models {
+		if md.Kind != "tfjs-graph" {
+			continue
+		}
+		src, err := m.SourcePath(home, &md)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := tfjs.LoadGraph(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		model, _, err := tfjs.Convert(g, md.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		readers := map[string][]string{}
+		for _, n := range model.Graph.Nodes {
+			for _, in := range n.Inputs {
+				readers[in] = append(readers[in], n.Op)
+			}
+		}
+		input := model.Graph.Inputs[0].Name
+		atInput := 0
+		for _, n := range model.Graph.Nodes {
+			if n.Op != "Transpose" {
+				continue
+			}
+			if n.Inputs[0] == input {
+				atInput++
+				continue
+			}
+			for _, op := range readers[n.Outputs[0]] {
+				if op != "Reshape" && op != "Softmax" && op != "Identity" {
+					t.Errorf("%s: transpose %s feeds %s", md.Name, n.Name, op)
+				}
+			}
+		}
+		if atInput != 1 {
+			t.Errorf("%s: %d transposes at the input, want 1", md.Name, atInput)
+		}
+	}
+}

@@ -66,6 +66,9 @@ type Input struct {
 	Color  string    `json:"color"`  // "RGB" or "BGR"
 	Mean   []float32 `json:"mean"`
 	Std    []float32 `json:"std"`
+	// Example fixes the free dimensions of models whose H/W are dynamic,
+	// for checks that run one inference (liveid models verify).
+	Example []int64 `json:"example,omitempty"`
 }
 
 // Output is one named model output.

