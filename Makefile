@@ -15,7 +15,7 @@ APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
 help:
 	@echo "make setup      install missing build packages, build $(BIN), fetch and build the models"
-	@echo "make test       go vet + go test"
+	@echo "make test       go vet + go test (+ -race on the inference layer)"
 	@echo "make test-race  go test -race ./internal/..."
 	@echo "make demo       run the demo"
 	@echo "make clean      remove bin/ (distclean: also the .cache model cache)"
@@ -47,6 +47,7 @@ fetch: build
 test:
 	$(GO) vet ./...
 	$(GO) test ./...
+	$(GO) test -race ./internal/infer/
 
 test-race:
 	$(GO) test -race ./internal/...
