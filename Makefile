@@ -11,12 +11,14 @@ BIN := bin/liveid
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help setup deps build fetch test test-race demo clean distclean
+.PHONY: help setup deps build fetch test test-race test-arm64 bench-kernels demo clean distclean
 
 help:
 	@echo "make setup      install missing build packages, build $(BIN), fetch and build the models"
-	@echo "make test       go vet + go test (+ -race on the inference layer)"
+	@echo "make test       go vet + go test (+ -race on the inference layer, + the arm64 kernel tests)"
 	@echo "make test-race  go test -race ./internal/..."
+	@echo "make test-arm64 internal/imgproc tests (NEON kernels) built for arm64, run under qemu"
+	@echo "make bench-kernels  internal/imgproc kernels against OpenCV (gocv)"
 	@echo "make demo       run the demo"
 	@echo "make clean      remove bin/ (distclean: also the .cache model cache)"
 
@@ -29,9 +31,13 @@ deps:
 	@pkgs=""; \
 	command -v gcc >/dev/null || pkgs+=" build-essential"; \
 	! command -v dpkg >/dev/null || dpkg -s libc6-dev >/dev/null 2>&1 || pkgs+=" libc6-dev"; \
+	! command -v dpkg >/dev/null || dpkg -s fonts-noto-cjk >/dev/null 2>&1 || pkgs+=" fonts-noto-cjk"; \
 	command -v git >/dev/null || pkgs+=" git"; \
 	command -v node >/dev/null || pkgs+=" nodejs"; \
 	command -v npm >/dev/null || pkgs+=" npm"; \
+	command -v qemu-aarch64-static >/dev/null || pkgs+=" qemu-user-static"; \
+	! command -v dpkg >/dev/null || dpkg -s libopencv-dev >/dev/null 2>&1 || pkgs+=" libopencv-dev"; \
+	! command -v dpkg >/dev/null || dpkg -s opencv-data >/dev/null 2>&1 || pkgs+=" opencv-data"; \
 	if [ -n "$$pkgs" ]; then \
 		echo "setup: installing$$pkgs"; \
 		$(APT) update; \
@@ -44,13 +50,21 @@ build:
 fetch: build
 	$(BIN) models fetch
 
-test:
+test: test-arm64
 	$(GO) vet ./...
 	$(GO) test ./...
 	$(GO) test -race ./internal/infer/
 
 test-race:
 	$(GO) test -race ./internal/...
+
+# Without cgo, as gomobile builds it; run from the package so that its tests find the photos.
+test-arm64:
+	GOARCH=arm64 CGO_ENABLED=0 $(GO) test -c -o bin/imgproc-arm64.test ./internal/imgproc
+	cd internal/imgproc && qemu-aarch64-static $(CURDIR)/bin/imgproc-arm64.test
+
+bench-kernels:
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/imgproc/cvcheck
 
 demo: build
 	$(BIN) models verify

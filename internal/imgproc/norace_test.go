@@ -1,0 +1,5 @@
+//go:build !race
+
+package imgproc
+
+const raceEnabled = false
