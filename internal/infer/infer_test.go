@@ -1,4 +1,4 @@
-package infer
+package infer_test
 
 import (
 	"crypto/sha256"
@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/liveid/liveid/internal/infer"
 	"github.com/liveid/liveid/internal/onnxgraph"
 	"github.com/liveid/liveid/models"
 )
@@ -60,7 +61,7 @@ func setup(t testing.TB) string {
 		t.Skip("child process of TestRuntimeMissing")
 	}
 	lib, cls := cachePaths(t)
-	if err := Init(lib); err != nil {
+	if err := infer.Init(lib); err != nil {
 		t.Fatalf("Init(%s): %v", lib, err)
 	}
 	return cls
@@ -70,12 +71,12 @@ func setup(t testing.TB) string {
 // (batch, height and width free), so Open needs the shape.
 var clsShape = map[string][]int64{"x": {1, 3, 48, 192}}
 
-func openCls(t testing.TB, opts Options) *Session {
+func openCls(t testing.TB, opts infer.Options) *infer.Session {
 	t.Helper()
 	if opts.Shapes == nil {
 		opts.Shapes = clsShape
 	}
-	s, err := Open(setup(t), opts)
+	s, err := infer.Open(setup(t), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +127,7 @@ func checkSoftmax(t *testing.T, out []float32, classes int) {
 }
 
 func TestClassifier(t *testing.T) {
-	s := openCls(t, Options{WarmUp: true, IntraOpThreads: 1})
+	s := openCls(t, infer.Options{WarmUp: true, IntraOpThreads: 1})
 	if got := s.InputNames(); !slices.Equal(got, []string{"x"}) {
 		t.Errorf("InputNames = %q, want [x]", got)
 	}
@@ -139,10 +140,10 @@ func TestClassifier(t *testing.T) {
 	if got := s.OutputShapes(); len(got) != 1 || !slices.Equal(got[0], []int64{1, 2}) {
 		t.Errorf("OutputShapes = %v, want [[1 2]]", got)
 	}
-	if RuntimeVersion() == "" {
+	if infer.RuntimeVersion() == "" {
 		t.Error("RuntimeVersion is empty after Init")
 	}
-	t.Logf("ONNX Runtime %s, output %q", RuntimeVersion(), s.OutputNames()[0])
+	t.Logf("ONNX Runtime %s, output %q", infer.RuntimeVersion(), s.OutputNames()[0])
 
 	outs := s.NewOutputs()
 	for seed := range uint32(3) {
@@ -160,7 +161,7 @@ func TestClassifier(t *testing.T) {
 }
 
 func TestClassifierBatch(t *testing.T) {
-	s := openCls(t, Options{Shapes: map[string][]int64{"x": {4, 3, 48, 192}}})
+	s := openCls(t, infer.Options{Shapes: map[string][]int64{"x": {4, 3, 48, 192}}})
 	if got := s.OutputShapes()[0]; !slices.Equal(got, []int64{4, 2}) {
 		t.Fatalf("output shape %v, want [4 2]", got)
 	}
@@ -172,7 +173,7 @@ func TestClassifierBatch(t *testing.T) {
 	checkSoftmax(t, outs[0], 2)
 
 	// Each row must equal the batch-1 result for the same image.
-	one := openCls(t, Options{})
+	one := openCls(t, infer.Options{})
 	row := make([]float32, 2)
 	for b := range 4 {
 		if err := one.Run([][]float32{in[b*3*48*192 : (b+1)*3*48*192]}, [][]float32{row}); err != nil {
@@ -196,8 +197,8 @@ func TestShapesOption(t *testing.T) {
 		"zero dim":      {"x": {0, 3, 48, 192}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := Open(cls, Options{Shapes: shapes})
-			if !errors.Is(err, ErrShape) {
+			_, err := infer.Open(cls, infer.Options{Shapes: shapes})
+			if !errors.Is(err, infer.ErrShape) {
 				t.Fatalf("Open with Shapes %v: %v, want ErrShape", shapes, err)
 			}
 			checkOneLine(t, err)
@@ -209,9 +210,9 @@ func TestShapesOption(t *testing.T) {
 func TestModelMissing(t *testing.T) {
 	setup(t)
 	path := filepath.Join(t.TempDir(), "nope.onnx")
-	_, err := Open(path, Options{})
-	var me *ModelMissingError
-	if !errors.Is(err, ErrModelMissing) || !errors.As(err, &me) || me.Path != path {
+	_, err := infer.Open(path, infer.Options{})
+	var me *infer.ModelMissingError
+	if !errors.Is(err, infer.ErrModelMissing) || !errors.As(err, &me) || me.Path != path {
 		t.Fatalf("Open(missing) = %v, want *ModelMissingError for %s", err, path)
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
@@ -225,8 +226,8 @@ func TestModelMissing(t *testing.T) {
 func TestModelUnreadable(t *testing.T) {
 	setup(t)
 	dir := t.TempDir()
-	_, err := Open(dir, Options{})
-	if err == nil || errors.Is(err, ErrModelMissing) {
+	_, err := infer.Open(dir, infer.Options{})
+	if err == nil || errors.Is(err, infer.ErrModelMissing) {
 		t.Fatalf("Open(directory) = %v, want a read error", err)
 	}
 	checkOneLine(t, err)
@@ -242,16 +243,16 @@ func TestChecksum(t *testing.T) {
 	sum := sha256.Sum256(data)
 	good := hex.EncodeToString(sum[:])
 
-	s, err := Open(cls, Options{SHA256: strings.ToUpper(good), Shapes: clsShape})
+	s, err := infer.Open(cls, infer.Options{SHA256: strings.ToUpper(good), Shapes: clsShape})
 	if err != nil {
 		t.Fatalf("Open with the right sha256: %v", err)
 	}
 	s.Close()
 
 	bad := strings.Repeat("0", 64)
-	_, err = Open(cls, Options{SHA256: bad, Shapes: clsShape})
-	var ce *ChecksumError
-	if !errors.Is(err, ErrChecksum) || !errors.As(err, &ce) {
+	_, err = infer.Open(cls, infer.Options{SHA256: bad, Shapes: clsShape})
+	var ce *infer.ChecksumError
+	if !errors.Is(err, infer.ErrChecksum) || !errors.As(err, &ce) {
 		t.Fatalf("Open with a wrong sha256 = %v, want *ChecksumError", err)
 	}
 	if ce.Want != bad || ce.Got != good || ce.Path != cls {
@@ -283,13 +284,13 @@ func TestBadModel(t *testing.T) {
 			if err := os.WriteFile(path, bytes, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			s, err := Open(path, Options{})
+			s, err := infer.Open(path, infer.Options{})
 			if err == nil {
 				s.Close()
 				t.Fatal("Open of a corrupt model succeeded")
 			}
-			var be *BadModelError
-			if !errors.Is(err, ErrBadModel) || !errors.As(err, &be) || be.Path != path {
+			var be *infer.BadModelError
+			if !errors.Is(err, infer.ErrBadModel) || !errors.As(err, &be) || be.Path != path {
 				t.Fatalf("Open = %v, want *BadModelError", err)
 			}
 			checkOneLine(t, err)
@@ -299,7 +300,7 @@ func TestBadModel(t *testing.T) {
 }
 
 func TestShapeErrors(t *testing.T) {
-	s := openCls(t, Options{})
+	s := openCls(t, infer.Options{})
 	in := image(3*48*192, 1)
 	out := s.NewOutputs()
 	cases := map[string]struct {
@@ -319,8 +320,8 @@ func TestShapeErrors(t *testing.T) {
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			err := s.Run(c.ins, c.outs)
-			var se *ShapeError
-			if !errors.Is(err, ErrShape) || !errors.As(err, &se) {
+			var se *infer.ShapeError
+			if !errors.Is(err, infer.ErrShape) || !errors.As(err, &se) {
 				t.Fatalf("Run = %v, want *ShapeError", err)
 			}
 			if se.Name != c.name {
@@ -341,7 +342,7 @@ func TestShapeErrors(t *testing.T) {
 }
 
 func TestShapeErrorMessage(t *testing.T) {
-	s := openCls(t, Options{})
+	s := openCls(t, infer.Options{})
 	err := s.Run([][]float32{make([]float32, 10)}, s.NewOutputs())
 	want := `infer: model ch_ppocr_mobile_v2.0_cls_infer.onnx: input "x": got 10 values, expected 27648 (expected shape [1 3 48 192])`
 	if err == nil || err.Error() != want {
@@ -350,7 +351,7 @@ func TestShapeErrorMessage(t *testing.T) {
 }
 
 func TestClose(t *testing.T) {
-	s := openCls(t, Options{})
+	s := openCls(t, infer.Options{})
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -358,7 +359,7 @@ func TestClose(t *testing.T) {
 		t.Fatalf("second Close: %v", err)
 	}
 	err := s.Run(s.NewInputs(), s.NewOutputs())
-	if !errors.Is(err, ErrClosed) {
+	if !errors.Is(err, infer.ErrClosed) {
 		t.Fatalf("Run after Close = %v, want ErrClosed", err)
 	}
 	checkOneLine(t, err)
@@ -367,7 +368,7 @@ func TestClose(t *testing.T) {
 // TestConcurrentRun holds Run to its promise: goroutines sharing a session
 // get exactly what a serial run gives. Run it with -race.
 func TestConcurrentRun(t *testing.T) {
-	s := openCls(t, Options{})
+	s := openCls(t, infer.Options{})
 	const workers, runs = 6, 8
 	inputs := make([][]float32, workers)
 	want := make([][]float32, workers)
@@ -408,14 +409,14 @@ func TestConcurrentOpen(t *testing.T) {
 	cls := setup(t)
 	in := image(3*48*192, 9)
 	want := make([]float32, 2)
-	if err := openCls(t, Options{}).Run([][]float32{in}, [][]float32{want}); err != nil {
+	if err := openCls(t, infer.Options{}).Run([][]float32{in}, [][]float32{want}); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 3)
 	for range 3 {
 		wg.Go(func() {
-			s, err := Open(cls, Options{Shapes: clsShape, IntraOpThreads: 1, WarmUp: true})
+			s, err := infer.Open(cls, infer.Options{Shapes: clsShape, IntraOpThreads: 1, WarmUp: true})
 			if err != nil {
 				errs <- err
 				return
@@ -442,7 +443,7 @@ func TestConcurrentOpen(t *testing.T) {
 }
 
 func TestRunDoesNotAllocate(t *testing.T) {
-	s := openCls(t, Options{})
+	s := openCls(t, infer.Options{})
 	ins := [][]float32{image(3*48*192, 3)}
 	outs := s.NewOutputs()
 	allocs := testing.AllocsPerRun(50, func() {
@@ -479,9 +480,9 @@ func TestNonFloatInput(t *testing.T) {
 		Nodes:   []onnxgraph.Node{{Name: "c", Op: "Cast", Inputs: []string{"ids"}, Outputs: []string{"y"}, Attrs: []onnxgraph.Attr{onnxgraph.Int("to", 1)}}},
 		Outputs: []onnxgraph.ValueInfo{{Name: "y", Type: onnxgraph.Float, Shape: []int64{1, 4}}},
 	})
-	_, err := Open(path, Options{})
-	var ue *UnsupportedError
-	if !errors.Is(err, ErrUnsupported) || !errors.As(err, &ue) {
+	_, err := infer.Open(path, infer.Options{})
+	var ue *infer.UnsupportedError
+	if !errors.Is(err, infer.ErrUnsupported) || !errors.As(err, &ue) {
 		t.Fatalf("Open(int64 input) = %v, want *UnsupportedError", err)
 	}
 	if !strings.Contains(err.Error(), `input "ids"`) || !strings.Contains(err.Error(), "int64") {
@@ -510,7 +511,7 @@ func TestMultipleInputsOutputs(t *testing.T) {
 		},
 	})
 
-	s, err := Open(path, Options{WarmUp: true})
+	s, err := infer.Open(path, infer.Options{WarmUp: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -519,7 +520,7 @@ func TestMultipleInputsOutputs(t *testing.T) {
 		t.Errorf("default output shapes %v, want [[1 3] [1 3]]", got)
 	}
 
-	s2, err := Open(path, Options{Shapes: map[string][]int64{"a": {2, 3}, "b": {2, 3}}})
+	s2, err := infer.Open(path, infer.Options{Shapes: map[string][]int64{"a": {2, 3}, "b": {2, 3}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -542,7 +543,7 @@ func TestMultipleInputsOutputs(t *testing.T) {
 		}
 	}
 	err = s2.Run([][]float32{a, b[:3]}, outs)
-	var se *ShapeError
+	var se *infer.ShapeError
 	if !errors.As(err, &se) || se.Name != "b" || !slices.Equal(se.Want, []int64{2, 3}) {
 		t.Errorf("short second input: %v, want a ShapeError naming b [2 3]", err)
 	}
@@ -556,12 +557,12 @@ func TestDynamicBeyondBatch(t *testing.T) {
 		Nodes:   []onnxgraph.Node{{Name: "r", Op: "Relu", Inputs: []string{"x"}, Outputs: []string{"y"}}},
 		Outputs: []onnxgraph.ValueInfo{{Name: "y", Type: onnxgraph.Float, Shape: []int64{-1, -1}}},
 	})
-	_, err := Open(path, Options{})
-	if !errors.Is(err, ErrShape) || !strings.Contains(err.Error(), "Options.Shapes") {
+	_, err := infer.Open(path, infer.Options{})
+	if !errors.Is(err, infer.ErrShape) || !strings.Contains(err.Error(), "Options.Shapes") {
 		t.Fatalf("Open without Shapes = %v, want ErrShape pointing at Options.Shapes", err)
 	}
 	checkOneLine(t, err)
-	s, err := Open(path, Options{Shapes: map[string][]int64{"x": {3, 3}}})
+	s, err := infer.Open(path, infer.Options{Shapes: map[string][]int64{"x": {3, 3}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -579,7 +580,7 @@ func TestDynamicBeyondBatch(t *testing.T) {
 // result whatever they name.
 func TestInitRemembered(t *testing.T) {
 	setup(t)
-	if err := Init(filepath.Join(t.TempDir(), "nope.so")); err != nil {
+	if err := infer.Init(filepath.Join(t.TempDir(), "nope.so")); err != nil {
 		t.Fatalf("second Init = %v, want the first call's nil", err)
 	}
 }
@@ -633,16 +634,16 @@ func runtimeMissingChild(t *testing.T, kind string) {
 	want := os.Getenv("INFER_TEST_WANT")
 
 	// Open before Init: a runtime error, and it must not spend Init.
-	_, err := Open(os.Getenv("INFER_TEST_MODEL"), Options{})
-	if !errors.Is(err, ErrRuntimeMissing) {
+	_, err := infer.Open(os.Getenv("INFER_TEST_MODEL"), infer.Options{})
+	if !errors.Is(err, infer.ErrRuntimeMissing) {
 		t.Fatalf("Open before Init = %v, want ErrRuntimeMissing", err)
 	}
 	checkOneLine(t, err)
 	t.Log(err)
 
-	err = Init(lib)
-	var re *RuntimeError
-	if !errors.Is(err, ErrRuntimeMissing) || !errors.As(err, &re) || re.Path != lib {
+	err = infer.Init(lib)
+	var re *infer.RuntimeError
+	if !errors.Is(err, infer.ErrRuntimeMissing) || !errors.As(err, &re) || re.Path != lib {
 		t.Fatalf("Init(%q) = %v, want *RuntimeError for it", lib, err)
 	}
 	if !strings.Contains(err.Error(), want) {
@@ -652,15 +653,15 @@ func runtimeMissingChild(t *testing.T, kind string) {
 	t.Log(err)
 
 	// The failure is remembered, even for a good library.
-	if err2 := Init(os.Getenv("INFER_TEST_GOOD_LIB")); err2 != err {
+	if err2 := infer.Init(os.Getenv("INFER_TEST_GOOD_LIB")); err2 != err {
 		t.Errorf("second Init = %v, want the remembered %v", err2, err)
 	}
-	_, err = Open(os.Getenv("INFER_TEST_MODEL"), Options{})
-	if !errors.Is(err, ErrRuntimeMissing) {
+	_, err = infer.Open(os.Getenv("INFER_TEST_MODEL"), infer.Options{})
+	if !errors.Is(err, infer.ErrRuntimeMissing) {
 		t.Errorf("Open after a failed Init = %v, want ErrRuntimeMissing", err)
 	}
-	if RuntimeVersion() != "" {
-		t.Errorf("RuntimeVersion after a failed Init = %q", RuntimeVersion())
+	if infer.RuntimeVersion() != "" {
+		t.Errorf("RuntimeVersion after a failed Init = %q", infer.RuntimeVersion())
 	}
 	if !t.Failed() {
 		fmt.Println("child ok:", kind)
@@ -668,7 +669,7 @@ func runtimeMissingChild(t *testing.T, kind string) {
 }
 
 func BenchmarkRun(b *testing.B) {
-	s := openCls(b, Options{WarmUp: true})
+	s := openCls(b, infer.Options{WarmUp: true})
 	ins := [][]float32{image(3*48*192, 5)}
 	outs := s.NewOutputs()
 	b.ReportAllocs()
