@@ -1,0 +1,111 @@
+package face
+
+import (
+	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/internal/infer"
+)
+
+// The iris model sees a 64×64 square around one eye, 2.3 times the corner
+// to corner distance (MediaPipe's crop), and returns 71 eye-contour and brow
+// points then 5 iris points (centre first). It was trained on the subject's
+// right eye (outer corner on the image's left); the left eye is mirrored on
+// the way in and out.
+const (
+	irisSize    = 64
+	irisScale   = 2.3
+	irisContour = 71
+	irisPoints  = 76
+)
+
+// irisLids maps the iris model's first 16 contour points (lower lid from
+// outer to inner corner, then upper lid) onto the mesh's lid points.
+var irisLids = [2][16]int{
+	{33, 7, 163, 144, 145, 153, 154, 155, 133, 246, 161, 160, 159, 158, 157, 173},
+	{263, 249, 390, 373, 374, 380, 381, 382, 362, 466, 388, 387, 386, 385, 384, 398},
+}
+
+var irisSpec = imgproc.TensorSpec{
+	Width: irisSize, Height: irisSize,
+	Std: [3]float32{255, 255, 255},
+}
+
+type irisModel struct {
+	sess *infer.Session
+	in   []float32 // both eyes, right then left
+	out  []float32
+	rois [2]ROI
+}
+
+func newIris(m ModelFile, threads int) (*irisModel, error) {
+	s, err := infer.Open(m.Path, infer.Options{
+		SHA256: m.SHA256, IntraOpThreads: threads, WarmUp: true,
+		Shapes: map[string][]int64{"input_1": {2, irisSize, irisSize, 3}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	outs := s.NewOutputs()
+	if len(outs) != 1 || len(outs[0]) != 2*3*irisPoints {
+		s.Close()
+		return nil, &ModelError{Path: m.Path, Detail: "output is not 2×76×3"}
+	}
+	return &irisModel{sess: s, in: make([]float32, 2*irisSpec.Len()), out: outs[0]}, nil
+}
+
+// refine replaces the mesh's eyelid points with the iris model's and fills
+// the iris centres and edges.
+func (ir *irisModel) refine(f *imgproc.Frame, m *Mesh) error {
+	corners := [2][2]int{{mREyeOuter, mREyeInner}, {mLEyeInner, mLEyeOuter}}
+	n := irisSpec.Len()
+	for e, c := range corners {
+		a, b := m.Points[c[0]].xy(), m.Points[c[1]].xy()
+		ir.rois[e] = ROI{Center: mid(a, b), Size: irisScale * dist(a, b), Angle: angleOf(a, b)}
+		aff := ir.rois[e].affine(irisSize)
+		if e == 1 {
+			aff = mirrorU(aff, irisSize)
+		}
+		if err := imgproc.Warp(f, aff, irisSpec, ir.in[e*n:(e+1)*n]); err != nil {
+			return err
+		}
+	}
+	if err := ir.sess.Run([][]float32{ir.in}, [][]float32{ir.out}); err != nil {
+		return err
+	}
+	for e := range 2 {
+		ir.apply(m, e, ir.out[e*3*irisPoints:(e+1)*3*irisPoints])
+	}
+	return nil
+}
+
+func (ir *irisModel) apply(m *Mesh, eye int, out []float32) {
+	roi := ir.rois[eye]
+	zs := roi.Size / irisSize
+	at := func(i int) Point3 {
+		u := out[3*i]
+		if eye == 1 {
+			u = irisSize - u
+		}
+		p := roi.toFrame(u, out[3*i+1], irisSize)
+		return Point3{p.X, p.Y, out[3*i+2] * zs}
+	}
+	for k, mi := range irisLids[eye] {
+		p := at(k)
+		// The iris model's depth has its own origin; keep the mesh's.
+		p.Z = m.Points[mi].Z
+		m.Points[mi] = p
+	}
+	lidZ := (m.Points[irisLids[eye][4]].Z + m.Points[irisLids[eye][12]].Z) / 2
+	for k := range m.Iris[eye] {
+		p := at(irisContour + k)
+		p.Z = lidZ
+		m.Iris[eye][k] = p
+	}
+}
+
+// mirrorU makes an affine sample its tensor mirrored left to right.
+func mirrorU(m imgproc.Affine, n int) imgproc.Affine {
+	w := float32(n - 1)
+	return imgproc.Affine{-m[0], m[1], m[0]*w + m[2], -m[3], m[4], m[3]*w + m[5]}
+}
+
+func (ir *irisModel) close() error { return ir.sess.Close() }

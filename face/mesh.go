@@ -1,0 +1,170 @@
+package face
+
+import (
+	"math"
+
+	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/internal/infer"
+)
+
+// MeshPoints is the number of FaceMesh landmarks.
+const MeshPoints = 468
+
+// Mesh indices used by this package (MediaPipe's canonical face topology).
+const (
+	mForehead   = 10  // top of the face outline
+	mChin       = 152 // bottom of the face outline
+	mRightCheek = 234 // outline beside the right eye (image left)
+	mLeftCheek  = 454
+	// Eye corners, outer and inner, and the upper/lower lid pairs that
+	// stand over each other, used for the eye aspect ratio.
+	mREyeOuter, mREyeInner = 33, 133
+	mLEyeOuter, mLEyeInner = 263, 362
+	// Inner lip midpoints and mouth corners.
+	mLipUpper, mLipLower    = 13, 14
+	mMouthRight, mMouthLeft = 78, 308
+)
+
+var (
+	rightLids = [2][2]int{{160, 144}, {158, 153}}
+	leftLids  = [2][2]int{{385, 380}, {387, 373}}
+)
+
+// Mesh is FaceMesh's output mapped to the upright frame.
+type Mesh struct {
+	Points [MeshPoints]Point3
+	// Presence is the model's face-presence probability for the ROI.
+	Presence float32
+	// ROI is the region the model saw.
+	ROI ROI
+	// Iris holds the right then the left iris (centre, then four points on
+	// its edge) when the Landmarker refines eyes; zero otherwise.
+	Iris [2][5]Point3
+}
+
+const meshSize = 192
+
+var meshSpec = imgproc.TensorSpec{
+	Width: meshSize, Height: meshSize,
+	Std: [3]float32{255, 255, 255},
+}
+
+// Landmarker runs FaceMesh on ROIs of frames.
+type Landmarker struct {
+	sess         *infer.Session
+	in           []float32
+	outs         [][]float32
+	points, flag []float32
+	iris         *irisModel // nil: no eye refinement
+}
+
+// NewLandmarker loads the FaceMesh model and, if iris.Path is set, the iris
+// model that refines the eyelids and finds the irises. infer.Init must have
+// succeeded.
+func NewLandmarker(m, iris ModelFile, threads int) (*Landmarker, error) {
+	s, err := open(m, threads)
+	if err != nil {
+		return nil, err
+	}
+	l := &Landmarker{sess: s, in: make([]float32, meshSpec.Len()), outs: s.NewOutputs()}
+	ip, err := outputIndex(s, "output_mesh")
+	if err == nil && len(l.outs[ip]) != 3*MeshPoints {
+		err = &ModelError{Path: s.Path(), Detail: "output_mesh is not 468×3"}
+	}
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	iflag, err := outputIndex(s, "output_faceflag")
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	l.points, l.flag = l.outs[ip], l.outs[iflag]
+	if iris.Path != "" {
+		if l.iris, err = newIris(iris, threads); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return l, nil
+}
+
+// Close releases the models.
+func (l *Landmarker) Close() error {
+	if l.iris != nil {
+		l.iris.close()
+	}
+	return l.sess.Close()
+}
+
+// Run samples roi from f and writes the landmarks, in upright-frame pixels,
+// to dst.
+func (l *Landmarker) Run(f *imgproc.Frame, roi ROI, dst *Mesh) error {
+	if err := imgproc.Warp(f, roi.affine(meshSize), meshSpec, l.in); err != nil {
+		return err
+	}
+	if err := l.sess.Run([][]float32{l.in}, l.outs); err != nil {
+		return err
+	}
+	zs := roi.Size / meshSize
+	for i := range dst.Points {
+		p := l.points[3*i : 3*i+3]
+		q := roi.toFrame(p[0], p[1], meshSize)
+		dst.Points[i] = Point3{q.X, q.Y, p[2] * zs}
+	}
+	dst.Presence = l.flag[0]
+	dst.ROI = roi
+	if l.iris == nil || dst.Presence < minIrisPresence {
+		return nil
+	}
+	return l.iris.refine(f, dst)
+}
+
+// roiScale: FaceMesh was trained on crops 1.5 times the face box
+// (MediaPipe's scale, from a detection and from the previous mesh alike).
+const roiScale = 1.5
+
+// minIrisPresence: below it the mesh's eye corners are guesses, and so
+// would be an eye crop placed on them.
+const minIrisPresence = 0.5
+
+// ROIFromDetection is the FaceMesh ROI for a detected face: the box's centre,
+// turned so the eyes are level.
+func ROIFromDetection(d Detection) ROI {
+	return ROI{
+		Center: center(d.Box),
+		Size:   roiScale * max(d.Box.W, d.Box.H),
+		Angle:  angleOf(d.Keypoints[RightEye], d.Keypoints[LeftEye]),
+	}
+}
+
+// ROIFromMesh is the ROI for the next frame: the mesh's extent measured
+// along its own eye line, so that roll does not inflate it.
+func ROIFromMesh(m *Mesh) ROI {
+	angle := angleOf(m.Points[mREyeOuter].xy(), m.Points[mLEyeOuter].xy())
+	sin, cos := math.Sincos(float64(angle))
+	s, c := float32(sin), float32(cos)
+	lo, hi := Point{math.MaxFloat32, math.MaxFloat32}, Point{-math.MaxFloat32, -math.MaxFloat32}
+	for _, p := range m.Points {
+		u, v := c*p.X+s*p.Y, -s*p.X+c*p.Y // rotate by -angle
+		lo = Point{min(lo.X, u), min(lo.Y, v)}
+		hi = Point{max(hi.X, u), max(hi.Y, v)}
+	}
+	cu, cv := (lo.X+hi.X)/2, (lo.Y+hi.Y)/2
+	return ROI{
+		Center: Point{c*cu - s*cv, s*cu + c*cv},
+		Size:   roiScale * max(hi.X-lo.X, hi.Y-lo.Y),
+		Angle:  angle,
+	}
+}
+
+// Box is the axis-aligned box around the mesh.
+func (m *Mesh) Box() imgproc.Rect {
+	lo, hi := Point{math.MaxFloat32, math.MaxFloat32}, Point{-math.MaxFloat32, -math.MaxFloat32}
+	for _, p := range m.Points {
+		lo = Point{min(lo.X, p.X), min(lo.Y, p.Y)}
+		hi = Point{max(hi.X, p.X), max(hi.Y, p.Y)}
+	}
+	return imgproc.Rect{X: lo.X, Y: lo.Y, W: hi.X - lo.X, H: hi.Y - lo.Y}
+}

@@ -1,0 +1,155 @@
+package face
+
+import (
+	"math"
+	"math/bits"
+	"strconv"
+	"strings"
+)
+
+// Quality is a set of prompt codes, one bit each. The bit positions are
+// part of the API: they never change meaning and new codes take new bits.
+type Quality uint32
+
+const (
+	NoFace           Quality = 1 << 0  // no face is tracked
+	MultipleFaces    Quality = 1 << 1  // the last detection found more than one face
+	PartlyOutOfFrame Quality = 1 << 2  // the face's outline runs past a frame edge
+	TooClose         Quality = 1 << 3  // the face is wider than Config.MaxFaceWidth of the frame
+	TooFar           Quality = 1 << 4  // the face is narrower than Config.MinFaceWidth of the frame
+	TooDark          Quality = 1 << 5  // face luma below Config.MinLuma
+	TooBright        Quality = 1 << 6  // face luma above Config.MaxLuma, or too much of it clipped
+	Backlit          Quality = 1 << 7  // the rest of the frame much brighter than the face
+	Blurred          Quality = 1 << 8  // the face's contrast-normalised sharpness below Config.MinSharpness
+	PoseTooLarge     Quality = 1 << 9  // yaw, pitch or roll beyond the Config limits
+	Occluded         Quality = 1 << 10 // the mesh's presence score is low for a face that is there
+	EyesClosed       Quality = 1 << 11 // both eye aspect ratios below Config.ClosedEye
+	MovingTooMuch    Quality = 1 << 12 // the face moves faster than Config.MaxSpeed
+)
+
+var qualityNames = [...]string{
+	"NoFace", "MultipleFaces", "PartlyOutOfFrame", "TooClose", "TooFar",
+	"TooDark", "TooBright", "Backlit", "Blurred", "PoseTooLarge",
+	"Occluded", "EyesClosed", "MovingTooMuch",
+}
+
+// String lists the codes, "|"-separated in bit order; "OK" for none.
+func (q Quality) String() string {
+	if q == 0 {
+		return "OK"
+	}
+	var b strings.Builder
+	for q != 0 {
+		i := bits.TrailingZeros32(uint32(q))
+		q &^= 1 << i
+		if b.Len() > 0 {
+			b.WriteByte('|')
+		}
+		if i < len(qualityNames) {
+			b.WriteString(qualityNames[i])
+		} else {
+			b.WriteString("bit" + strconv.Itoa(i))
+		}
+	}
+	return b.String()
+}
+
+// sharpness is Signals.Sharpness made independent of exposure: the
+// Laplacian's variance scales with the square of the image's gain, so a
+// darkened sharp face would otherwise read as blurred.
+func sharpness(s *Signals) float32 {
+	m := max(s.Luma.Mean, 16)
+	return s.Sharpness * (128 / m) * (128 / m)
+}
+
+// assess turns the signals of a found face into quality codes. w and h are
+// the upright frame's size; faces is the count of the last detection.
+func (c *Config) assess(s *Signals, m *Mesh, w, h, faces int) Quality {
+	var q Quality
+	if faces > 1 {
+		q |= MultipleFaces
+	}
+	if outside(m, w, h, c.OutOfFrameMargin*s.Box.W) {
+		q |= PartlyOutOfFrame
+	}
+	rel := s.Box.W / float32(min(w, h))
+	switch {
+	case rel > c.MaxFaceWidth:
+		q |= TooClose
+	case rel < c.MinFaceWidth:
+		q |= TooFar
+	}
+	switch {
+	case s.Luma.Mean < c.MinLuma:
+		q |= TooDark
+	case s.Luma.Mean > c.MaxLuma || s.Luma.Bright > c.MaxClipped:
+		q |= TooBright
+	}
+	if s.Luma.Backlight > c.MaxBacklight && s.Luma.Mean < c.MaxLuma {
+		q |= Backlit
+	}
+	if sharpness(s) < c.MinSharpness {
+		q |= Blurred
+	}
+	if abs(s.Yaw) > c.MaxYaw || abs(s.Pitch) > c.MaxPitch || abs(s.Roll) > c.MaxRoll {
+		q |= PoseTooLarge
+	}
+	if s.Confidence < c.OccludedBelow {
+		q |= Occluded
+	}
+	if s.RightEye < c.ClosedEye && s.LeftEye < c.ClosedEye {
+		q |= EyesClosed
+	}
+	if s.Speed > c.MaxSpeed {
+		q |= MovingTooMuch
+	}
+	return q
+}
+
+// outside reports whether a point of the face's outline lies more than
+// margin pixels past an edge of the w×h frame. The mesh extrapolates the
+// parts of a face the frame cuts off, which is what makes this work.
+func outside(m *Mesh, w, h int, margin float32) bool {
+	for _, i := range outline {
+		p := m.Points[i]
+		if p.X < -margin || p.Y < -margin || p.X > float32(w)+margin || p.Y > float32(h)+margin {
+			return true
+		}
+	}
+	return false
+}
+
+// outline is the mesh's face silhouette, forehead round to chin and back.
+var outline = [...]int{
+	10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288,
+	397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150, 136,
+	172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
+}
+
+func abs(v float32) float32 { return float32(math.Abs(float64(v))) }
+
+// score is the best-frame score in 0..1 of a found face (Result.Score):
+// the product of six factors, each clamped to 0..1, so that any one bad
+// aspect sinks the frame:
+//
+//	presence × pose × sharp × eyes × light × centred
+//	pose    = 1 − max(|yaw|/MaxYaw, |pitch|/MaxPitch, |roll|/MaxRoll)
+//	sharp   = (s − MinSharpness) / MinSharpness, s the exposure-normalised
+//	          sharpness: 0 at the Blurred limit, 1 from twice it
+//	eyes    = (min(eye ratios) − ClosedEye) / ClosedEye
+//	light   = min(luma − MinLuma, MaxLuma − luma) / 40 × (1 − clipped fraction)
+//	centred = 1 − |face centre − frame centre| / (half the shorter side)
+//
+// Frames with NoFace, MultipleFaces, PartlyOutOfFrame or Occluded score 0.
+func (c *Config) score(s *Signals, q Quality, w, h int) float32 {
+	if q&(NoFace|MultipleFaces|PartlyOutOfFrame|Occluded) != 0 {
+		return 0
+	}
+	p := 1 - max(abs(s.Yaw)/c.MaxYaw, abs(s.Pitch)/c.MaxPitch, abs(s.Roll)/c.MaxRoll)
+	sharp := (sharpness(s) - c.MinSharpness) / c.MinSharpness
+	eyes := (min(s.RightEye, s.LeftEye) - c.ClosedEye) / c.ClosedEye
+	light := min(s.Luma.Mean-c.MinLuma, c.MaxLuma-s.Luma.Mean) / 40 * (1 - s.Luma.Bright)
+	ctr := center(s.Box)
+	off := dist(ctr, Point{float32(w) / 2, float32(h) / 2}) / (float32(min(w, h)) / 2)
+	return clamp01(s.Confidence) * clamp01(p) * clamp01(sharp) * clamp01(eyes) * clamp01(light) * clamp01(1-off)
+}

@@ -1,0 +1,116 @@
+package face
+
+import (
+	"math"
+
+	"github.com/liveid/liveid/internal/imgproc"
+)
+
+// Signals are the per-frame measurements the quality codes and the
+// best-frame score are made from.
+type Signals struct {
+	// Head pose in degrees, from the mesh's 3-D outline: Yaw > 0 when the
+	// face turns towards the image's right, Pitch > 0 when it tilts up,
+	// Roll > 0 when it leans clockwise on screen. 0, 0, 0 is frontal.
+	Yaw, Pitch, Roll float32
+	// Eye aspect ratio of each eye (lid gap over eye width, both in 3-D):
+	// about 0.25–0.35 open, below 0.15 closed.
+	RightEye, LeftEye float32
+	// Mouth is the inner-lip gap over the mouth width: about 0 closed,
+	// 0.3 and more wide open.
+	Mouth float32
+	// Box is the mesh's box; BoxRel the same as fractions of the upright
+	// frame's width and height.
+	Box, BoxRel imgproc.Rect
+	// Confidence is the mesh's face-presence score.
+	Confidence float32
+	// Luma is the exposure of the central face region and Sharpness its
+	// variance of Laplacian (imgproc.Sharpness).
+	Luma      imgproc.Stats
+	Sharpness float32
+	// Speed is how fast the face moves, in face widths per second (the
+	// larger of its centre's speed and its relative change of size); 0 for
+	// the first frame of a track and for stills.
+	Speed float32
+}
+
+type vec3 [3]float64
+
+func (a vec3) sub(b vec3) vec3 { return vec3{a[0] - b[0], a[1] - b[1], a[2] - b[2]} }
+func (a vec3) add(b vec3) vec3 { return vec3{a[0] + b[0], a[1] + b[1], a[2] + b[2]} }
+func (a vec3) cross(b vec3) vec3 {
+	return vec3{a[1]*b[2] - a[2]*b[1], a[2]*b[0] - a[0]*b[2], a[0]*b[1] - a[1]*b[0]}
+}
+func (a vec3) norm() float64 { return math.Sqrt(a[0]*a[0] + a[1]*a[1] + a[2]*a[2]) }
+func (a vec3) unit() vec3 {
+	n := a.norm()
+	if n == 0 {
+		return a
+	}
+	return vec3{a[0] / n, a[1] / n, a[2] / n}
+}
+
+func v3(p Point3) vec3 { return vec3{float64(p.X), float64(p.Y), float64(p.Z)} }
+
+// pose builds the face's axes from the mesh, x from cheek to cheek and
+// across the outer eye corners, y from forehead to chin, and reads the
+// angles off the direction the face points (-z) and the x axis. The mesh's
+// z is on the x/y pixel scale, which is what makes the angles metric.
+func pose(m *Mesh) (yaw, pitch, roll float32) {
+	p := &m.Points
+	x := v3(p[mLeftCheek]).sub(v3(p[mRightCheek])).unit().
+		add(v3(p[mLEyeOuter]).sub(v3(p[mREyeOuter])).unit())
+	y := v3(p[mChin]).sub(v3(p[mForehead])).unit()
+	z := x.cross(y).unit() // into the screen for a frontal face
+	x = y.cross(z).unit()  // square the axes up
+	fwd := vec3{-z[0], -z[1], -z[2]}
+	yaw = deg(math.Atan2(fwd[0], -fwd[2]))
+	pitch = deg(math.Atan2(-fwd[1], math.Hypot(fwd[0], fwd[2])))
+	roll = deg(math.Atan2(x[1], x[0]))
+	return yaw, pitch, roll
+}
+
+func dist3(a, b Point3) float32 { return float32(v3(a).sub(v3(b)).norm()) }
+
+func eyeRatio(m *Mesh, outer, inner int, lids [2][2]int) float32 {
+	w := dist3(m.Points[outer], m.Points[inner])
+	if w == 0 {
+		return 0
+	}
+	gap := dist3(m.Points[lids[0][0]], m.Points[lids[0][1]]) + dist3(m.Points[lids[1][0]], m.Points[lids[1][1]])
+	return gap / (2 * w)
+}
+
+func mouthRatio(m *Mesh) float32 {
+	w := dist3(m.Points[mMouthRight], m.Points[mMouthLeft])
+	if w == 0 {
+		return 0
+	}
+	return dist3(m.Points[mLipUpper], m.Points[mLipLower]) / w
+}
+
+// innerFace is the central face region (brows to mouth, cheek to cheek at
+// 60%), where exposure and focus are measured without hair or background.
+func innerFace(m *Mesh) imgproc.Rect {
+	b := m.Box()
+	return imgproc.Rect{X: b.X + 0.2*b.W, Y: b.Y + 0.2*b.H, W: 0.6 * b.W, H: 0.6 * b.H}
+}
+
+// measure fills the geometric signals and the image measurements of s.
+func measure(f *imgproc.Frame, m *Mesh, s *Signals) error {
+	s.Yaw, s.Pitch, s.Roll = pose(m)
+	s.RightEye = eyeRatio(m, mREyeOuter, mREyeInner, rightLids)
+	s.LeftEye = eyeRatio(m, mLEyeOuter, mLEyeInner, leftLids)
+	s.Mouth = mouthRatio(m)
+	s.Box = m.Box()
+	w, h := f.Upright()
+	s.BoxRel = imgproc.Rect{X: s.Box.X / float32(w), Y: s.Box.Y / float32(h), W: s.Box.W / float32(w), H: s.Box.H / float32(h)}
+	s.Confidence = m.Presence
+	in := innerFace(m)
+	var err error
+	if s.Luma, err = imgproc.LumaStats(f, in); err != nil {
+		return err
+	}
+	s.Sharpness, err = imgproc.Sharpness(f, in)
+	return err
+}
