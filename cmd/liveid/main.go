@@ -7,6 +7,8 @@
 //	liveid models list                  print the manifest's models
 //	liveid models verify                check each cached model's sha256, load it and time one inference
 //	liveid convert [-faceapi] SRC OUT   convert a TFJS model to ONNX
+//	liveid eval liveness [-genuine N] [-attacks N] [-seed S]   liveness BPCER/APCER on simulated sessions
+//	liveid detect [-overlay DIR] IMAGE... print faces, pose and quality codes; draw them
 //
 // The cache lives in $LIVEID_HOME (default: .cache at the module root).
 // Errors print one line, "liveid: ...", to stderr and exit 1; usage errors
@@ -42,7 +44,13 @@ var commands = &command{name: "liveid", sub: []*command{
 		{name: "list", short: "print the manifest's models", run: modelsList},
 		{name: "verify", short: "check each cached model's sha256, load it and time one inference", run: modelsVerify},
 	}},
+	{name: "detect", args: "[-overlay DIR] IMAGE...", short: "print each face's box, score, pose and quality codes; -overlay draws them", run: detect},
 	{name: "convert", args: "[-faceapi] SRC OUT.onnx", short: "convert a TFJS graph model.json (or, with -faceapi, face-api's recognition weights manifest) to ONNX", run: convert},
+	{name: "ocr", args: "[-side S] [-portrait OUT] [-card OUT] [-v] IMAGE", short: "read a Chinese resident ID card from a photo", run: ocrRead},
+	{name: "eval", short: "measure the engine on generated test sets", sub: []*command{
+		{name: "ocr", args: "[-n N] [-seed S] [-peer=false] [-v]", short: "ID-card OCR accuracy, warnings and speed on synthetic cards, with a peer engine", run: evalOCR},
+		{name: "liveness", args: "[-genuine N] [-attacks N] [-seed S]", short: "liveness decisions on simulated genuine sessions and attacks (BPCER, APCER)", run: evalLiveness},
+	}},
 }}
 
 // env is what commands write to.
@@ -140,8 +148,8 @@ func parse(fs *flag.FlagSet, e *env, args []string) error {
 	return parseN(fs, e, args, 0, "")
 }
 
-// parseN is parse for a command taking exactly n positional arguments,
-// named by synopsis in the usage error.
+// parseN is parse for a command taking exactly n positional arguments
+// (n < 0: one or more), named by synopsis in the usage error.
 func parseN(fs *flag.FlagSet, e *env, args []string, n int, synopsis string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -155,7 +163,7 @@ func parseN(fs *flag.FlagSet, e *env, args []string, n int, synopsis string) err
 	switch {
 	case n == 0 && fs.NArg() > 0:
 		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
-	case fs.NArg() != n:
+	case n < 0 && fs.NArg() == 0, n > 0 && fs.NArg() != n:
 		return usagef("%s: want %s", fs.Name(), synopsis)
 	}
 	return nil

@@ -15,19 +15,11 @@ func modelsVerify(ctx context.Context, e *env, args []string) error {
 	if err := parse(flags("models verify"), e, args); err != nil {
 		return ignoreHelp(err)
 	}
-	m, err := models.Load()
+	m, home, err := initRuntime()
 	if err != nil {
 		return err
 	}
-	home := models.Home()
-	lib, err := m.RuntimeLibrary(home)
-	if err != nil {
-		return err
-	}
-	if err := infer.Init(lib); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "runtime  ONNX Runtime %s  %s\n", infer.RuntimeVersion(), lib)
+	fmt.Fprintf(e.stdout, "runtime  ONNX Runtime %s\n", infer.RuntimeVersion())
 	failed := 0
 	for i := range m.Models {
 		md := &m.Models[i]

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/ocr"
+	"github.com/liveid/liveid/ocr/eval"
+	"github.com/liveid/liveid/ocr/synth"
+)
+
+// openOCR loads the ONNX Runtime and the PP-OCR models from the cache.
+func openOCR(home string) (*ocr.Engine, ocr.Config, error) {
+	if _, err := models.InitRuntime(home); err != nil {
+		return nil, ocr.Config{}, err
+	}
+	cfg, err := ocr.DefaultConfig(home)
+	if err != nil {
+		return nil, ocr.Config{}, err
+	}
+	e, err := ocr.Open(cfg)
+	return e, cfg, err
+}
+
+// ocrRead reads one ID card photo and prints its side, fields, problems
+// and warnings.
+func ocrRead(ctx context.Context, e *env, args []string) error {
+	fs := flags("ocr")
+	sideName := fs.String("side", "any", "the side the user was asked to show: front, back or any (wrong-side warning)")
+	portrait := fs.String("portrait", "", "write the front's portrait to this PNG")
+	cardOut := fs.String("card", "", "write the rectified card to this PNG")
+	verbose := fs.Bool("v", false, "also print every recognised line")
+	if err := parseN(fs, e, args, 1, "IMAGE"); err != nil {
+		return ignoreHelp(err)
+	}
+	want, ok := map[string]ocr.Side{"any": ocr.AnySide, "front": ocr.Front, "back": ocr.Back}[*sideName]
+	if !ok {
+		return usagef("ocr: -side %q: want front, back or any", *sideName)
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	img, err := ocr.Decode(f)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+	}
+	eng, _, err := openOCR(models.Home())
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	card, err := eng.Read(ctx, img, want)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "side      %s\n", card.Side)
+	fields := ocr.FrontFields
+	if card.Side == ocr.Back {
+		fields = ocr.BackFields
+	}
+	for _, name := range fields {
+		if f, ok := card.Fields[name]; ok {
+			fmt.Fprintf(e.stdout, "%-9s %s  (%.2f)\n", name, f.Text, f.Conf)
+		} else {
+			fmt.Fprintf(e.stdout, "%-9s -\n", name)
+		}
+	}
+	for _, p := range card.Problems {
+		fmt.Fprintf(e.stdout, "problem   %s\n", p)
+	}
+	fmt.Fprintf(e.stdout, "warnings  %s\n", card.Warnings)
+	if *verbose {
+		for _, l := range card.Lines {
+			fmt.Fprintf(e.stdout, "line      %s  (%.2f)\n", l.Text, l.Conf)
+		}
+	}
+	if *portrait != "" && card.Portrait != nil {
+		if err := writePNG(*portrait, card.Portrait); err != nil {
+			return err
+		}
+	}
+	if *cardOut != "" {
+		return writePNG(*cardOut, card.Image)
+	}
+	return nil
+}
+
+func writePNG(path string, img image.Image) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// evalOCR generates a card set, reads it and prints the scores, with the
+// peer engine's on the same images.
+func evalOCR(ctx context.Context, e *env, args []string) error {
+	fs := flags("eval ocr")
+	n := fs.Int("n", 300, "cards to generate and read")
+	seed := fs.Uint64("seed", 1, "first seed of the set")
+	peer := fs.Bool("peer", true, "also run @gutenye/ocr-node (npm, node) on the same images")
+	peerDir := fs.String("peer-dir", "", "where the peer's npm packages live (default $LIVEID_HOME/peer)")
+	verbose := fs.Bool("v", false, "print every card's misses")
+	if err := parse(fs, e, args); err != nil {
+		return ignoreHelp(err)
+	}
+	if *n < 1 {
+		return usagef("eval ocr: -n must be at least 1")
+	}
+	home := models.Home()
+	eng, cfg, err := openOCR(home)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	gen, err := synth.New(home)
+	if err != nil {
+		return err
+	}
+	specs := synth.Set(*n, *seed)
+	// One untimed read opens the lazily created sessions.
+	if _, err := eng.Read(ctx, gen.Make(specs[0]).Image, ocr.AnySide); err != nil && !errors.Is(err, ocr.ErrNoCard) {
+		return err
+	}
+	var imgDir string
+	var peerIn []eval.PeerInput
+	if *peer {
+		if imgDir, err = os.MkdirTemp("", "liveid-eval-ocr-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(imgDir)
+	}
+	var saveErr error
+	rep, err := eval.Run(ctx, eng, gen, specs, func(r eval.Result) {
+		if *verbose {
+			printMisses(e, r)
+		}
+		if imgDir == "" || saveErr != nil {
+			return
+		}
+		path := filepath.Join(imgDir, fmt.Sprintf("card-%05d.png", r.Sample.Seed))
+		saveErr = writePNG(path, r.Sample.Image)
+		peerIn = append(peerIn, eval.PeerInput{Path: path, Truth: r.Sample.Truth})
+	})
+	if err != nil {
+		return err
+	}
+	if saveErr != nil {
+		return saveErr
+	}
+	if *peer {
+		dir := *peerDir
+		if dir == "" {
+			dir = filepath.Join(home, "peer")
+		}
+		p := &eval.Peer{Dir: dir, Models: cfg}
+		if err := p.Install(ctx); err != nil {
+			rep.PeerNote = err.Error()
+		} else if rep.Peer, err = p.Run(ctx, peerIn); err != nil {
+			rep.PeerNote = err.Error()
+		}
+	}
+	fmt.Fprintf(e.stdout, "liveid eval ocr: %d synthetic cards from seed %d\n\n", *n, *seed)
+	rep.Print(e.stdout)
+	return nil
+}
+
+func printMisses(e *env, r eval.Result) {
+	s := r.Sample
+	head := fmt.Sprintf("seed %d %s %s", s.Seed, s.Kind, s.Side)
+	if r.Err != nil {
+		fmt.Fprintf(e.stderr, "%s: %v\n", head, r.Err)
+		return
+	}
+	var miss []string
+	for name, want := range s.Truth {
+		if got := r.Card.Fields[name].Text; got != want {
+			miss = append(miss, fmt.Sprintf("%s %q≠%q", name, got, want))
+		}
+	}
+	if len(miss) > 0 || r.Card.Warnings != s.Warnings {
+		fmt.Fprintf(e.stderr, "%s: warnings %s (want %s) %s\n", head, r.Card.Warnings, s.Warnings, strings.Join(miss, " "))
+	}
+}
