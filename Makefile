@@ -19,7 +19,7 @@ help:
 	@echo "make test-race  go test -race ./internal/..."
 	@echo "make test-arm64 internal/imgproc tests (NEON kernels) built for arm64, run under qemu"
 	@echo "make bench-kernels  internal/imgproc kernels against OpenCV (gocv)"
-	@echo "make demo       run the demo"
+	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations"
 	@echo "make clean      remove bin/ (distclean: also the .cache model cache)"
 
 setup: deps build fetch
@@ -66,11 +66,17 @@ test-arm64:
 bench-kernels:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/imgproc/cvcheck
 
+# The sample photos come with the face-api package in the model cache.
+SAMPLES = $${LIVEID_HOME:-.cache}/pkg/@vladmandic/face-api@1.7.15/demo/sample*.jpg
+
 demo: build
 	$(BIN) models verify
+	$(BIN) detect -overlay out/demo $(SAMPLES)
+	$(BIN) eval liveness -genuine 20 -attacks 5
+	$(BIN) eval ocr -n 20 -peer=false
 
 clean:
-	rm -rf bin
+	rm -rf bin out
 
 distclean: clean
 	rm -rf .cache

@@ -56,17 +56,6 @@ func (r Ratio) String() string { return fmt.Sprintf("%5.1f%% (%d/%d)", 100*r.Rat
 // PR counts one warning's true and false positives and misses.
 type PR struct{ TP, FP, FN int }
 
-// Precision and Recall are 1 when there is nothing to get wrong.
-func (p PR) Precision() float64 { return frac(p.TP, p.TP+p.FP) }
-func (p PR) Recall() float64    { return frac(p.TP, p.TP+p.FN) }
-
-func frac(a, b int) float64 {
-	if b == 0 {
-		return 1
-	}
-	return float64(a) / float64(b)
-}
-
 // Result is one card's reading, for callers that look closer.
 type Result struct {
 	Sample *synth.Sample
@@ -193,7 +182,7 @@ func (r *Report) Print(w io.Writer) {
 	fmt.Fprintln(w, "\nwarnings      precision  recall   (tp fp fn)")
 	for _, x := range ocr.AllWarnings {
 		p := r.Warnings[x]
-		fmt.Fprintf(w, "  %-11s %6.1f%%  %6.1f%%   (%d %d %d)\n", x, 100*p.Precision(), 100*p.Recall(), p.TP, p.FP, p.FN)
+		fmt.Fprintf(w, "  %-11s %7s  %7s   (%d %d %d)\n", x, percent(p.TP, p.TP+p.FP), percent(p.TP, p.TP+p.FN), p.TP, p.FP, p.FN)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "time per card   liveid %s (slowest %s)\n", r.PerCard().Round(time.Millisecond), r.Slowest.Round(time.Millisecond))
@@ -213,4 +202,12 @@ func (r *Report) PerCard() time.Duration {
 		return 0
 	}
 	return r.Time / time.Duration(r.Cards)
+}
+
+// percent is n/of as a percentage, "—" when there is nothing to count.
+func percent(n, of int) string {
+	if of == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(of))
 }
