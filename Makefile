@@ -72,6 +72,7 @@ SAMPLES = $${LIVEID_HOME:-.cache}/pkg/@vladmandic/face-api@1.7.15/demo/sample*.j
 demo: build
 	$(BIN) models verify
 	$(BIN) detect -overlay out/demo $(SAMPLES)
+	$(BIN) bench -rounds 3 -cards 4
 	$(BIN) eval liveness -genuine 20 -attacks 5
 	$(BIN) eval ocr -n 20 -peer=false
 

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"encoding/json"
+	"fmt"
 	"image"
 	_ "image/jpeg"
 	"maps"
@@ -14,30 +15,16 @@ import (
 	"github.com/liveid/liveid/models"
 )
 
-// samples loads face-api's demo photos from the cache.
+// samples loads face-api's demo photos at full size, by file name.
 func samples(tb testing.TB) map[string]image.Image {
 	tb.Helper()
-	m, err := models.Load()
+	photos, err := SamplePhotos(models.Home(), 0)
 	if err != nil {
-		tb.Fatal(err)
+		tb.Skipf("sample photos not in the cache (run make setup): %v", err)
 	}
 	imgs := map[string]image.Image{}
-	for i := 1; i <= 6; i++ {
-		name := "sample" + string(rune('0'+i)) + ".jpg"
-		path, err := m.PackageFile(models.Home(), "@vladmandic/face-api", filepath.Join("demo", name))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			tb.Skipf("sample photos not in the cache (run make setup): %v", err)
-		}
-		img, _, err := image.Decode(f)
-		f.Close()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		imgs[name] = img
+	for i, p := range photos {
+		imgs[fmt.Sprintf("sample%d.jpg", i+1)] = p
 	}
 	return imgs
 }

@@ -7,8 +7,10 @@
 //	liveid models list                  print the manifest's models
 //	liveid models verify                check each cached model's sha256, load it and time one inference
 //	liveid convert [-faceapi] SRC OUT   convert a TFJS model to ONNX
-//	liveid eval liveness [-genuine N] [-attacks N] [-seed S]   liveness BPCER/APCER on simulated sessions
 //	liveid detect [-overlay DIR] IMAGE... print faces, pose and quality codes; draw them
+//	liveid ocr [-side S] IMAGE          read a Chinese resident ID card
+//	liveid bench                        time every stage, next to peer detectors
+//	liveid eval ocr|liveness            accuracy on generated test sets
 //
 // The cache lives in $LIVEID_HOME (default: .cache at the module root).
 // Errors print one line, "liveid: ...", to stderr and exit 1; usage errors
@@ -47,6 +49,7 @@ var commands = &command{name: "liveid", sub: []*command{
 	{name: "detect", args: "[-overlay DIR] IMAGE...", short: "print each face's box, score, pose and quality codes; -overlay draws them", run: detect},
 	{name: "convert", args: "[-faceapi] SRC OUT.onnx", short: "convert a TFJS graph model.json (or, with -faceapi, face-api's recognition weights manifest) to ONNX", run: convert},
 	{name: "ocr", args: "[-side S] [-portrait OUT] [-card OUT] [-v] IMAGE", short: "read a Chinese resident ID card from a photo", run: ocrRead},
+	{name: "bench", args: "[-rounds N] [-cards N] [-peers=false] [-pigo FILE]", short: "time every stage on the sample photos and synthetic cards, next to peer detectors", run: benchStages},
 	{name: "eval", short: "measure the engine on generated test sets", sub: []*command{
 		{name: "ocr", args: "[-n N] [-seed S] [-peer=false] [-v]", short: "ID-card OCR accuracy, warnings and speed on synthetic cards, with a peer engine", run: evalOCR},
 		{name: "liveness", args: "[-genuine N] [-attacks N] [-seed S]", short: "liveness decisions on simulated genuine sessions and attacks (BPCER, APCER)", run: evalLiveness},

@@ -1,0 +1,41 @@
+package bench
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"github.com/liveid/liveid/models"
+)
+
+// TestRun runs every stage once and checks that each produced timings and
+// that liveid's detector found the hand-counted faces.
+func TestRun(t *testing.T) {
+	samples(t) // skips without the cache
+	rows, err := Run(context.Background(), Options{Home: models.Home(), Rounds: 1, Cards: 2}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stages []string
+	for _, r := range rows {
+		stages = append(stages, r.Stage+"/"+r.Impl)
+		if len(r.Times) == 0 || r.Quantile(0.5) <= 0 {
+			t.Errorf("%s/%s: no timings", r.Stage, r.Impl)
+		}
+	}
+	want := []string{"detect/liveid-blazeface", "track/liveid", "ocr/liveid"}
+	if len(stages) != len(want) {
+		t.Fatalf("stages %v, want %v", stages, want)
+	}
+	for i := range want {
+		if stages[i] != want[i] {
+			t.Errorf("stage %d is %s, want %s", i, stages[i], want[i])
+		}
+	}
+	if got := rows[0].Note; got != "boxes on the six photos [3 3 3 4 5 4] (hand count 3 3 3 4 5 4)" {
+		t.Errorf("detect note %q", got)
+	}
+	if got := rows[2].Note; got != "per synthetic card photo (a card found and read in 2 of 2)" {
+		t.Errorf("ocr note %q", got)
+	}
+}
