@@ -6,7 +6,6 @@ import (
 	"image"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -88,8 +87,8 @@ func SamplePhotos(home string, width int) ([]image.Image, error) {
 		return nil, err
 	}
 	var out []image.Image
-	for i := 1; i <= 6; i++ {
-		path, err := m.PackageFile(home, "@vladmandic/face-api", filepath.Join("demo", fmt.Sprintf("sample%d.jpg", i)))
+	for i := 1; i <= models.SamplePhotos; i++ {
+		path, err := m.SamplePhoto(home, i)
 		if err != nil {
 			return nil, err
 		}

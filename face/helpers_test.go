@@ -8,7 +8,6 @@ import (
 	_ "image/jpeg"
 	"math"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -71,7 +70,12 @@ func tracker(tb testing.TB) *Tracker {
 }
 
 func samplePath(i int) string {
-	return filepath.Join(models.Home(), "pkg", "@vladmandic", "face-api@1.7.15", "demo", fmt.Sprintf("sample%d.jpg", i))
+	m, err := models.Load()
+	if err != nil {
+		panic(err) // the embedded manifest always loads
+	}
+	p, _ := m.SamplePhoto(models.Home(), i)
+	return p
 }
 
 // sample decodes face-api's demo photo i (1..6) once.

@@ -32,8 +32,15 @@ var (
 func cachedSubjects(t *testing.T) []subject {
 	t.Helper()
 	home := models.Home()
-	for _, p := range []string{filepath.Join(home, "models", "facemesh.onnx"),
-		filepath.Join(home, "pkg", "@vladmandic", "face-api@1.7.15", "demo", "sample1.jpg")} {
+	m, err := models.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	photo, err := m.SamplePhoto(home, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{filepath.Join(home, "models", "facemesh.onnx"), photo} {
 		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 			t.Skipf("model cache not found (%s): run make setup", p)
 		}

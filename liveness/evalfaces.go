@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"math"
-	"path/filepath"
 
 	"github.com/disintegration/imaging"
 	"github.com/liveid/liveid/internal/infer"
@@ -61,13 +60,13 @@ func loadSubjects(home string) ([]subject, error) {
 		return nil, err
 	}
 	defer pas.Close()
-	pkg, err := m.PackageFile(home, "@vladmandic/face-api", "demo")
-	if err != nil {
-		return nil, err
-	}
 	var out []subject
 	for _, sf := range sampleFaces {
-		s, err := loadSubject(filepath.Join(pkg, fmt.Sprintf("sample%d.jpg", sf.photo)), sf, mesh, meshOut, pas)
+		path, err := m.SamplePhoto(home, sf.photo)
+		if err != nil {
+			return nil, err
+		}
+		s, err := loadSubject(path, sf, mesh, meshOut, pas)
 		if err != nil {
 			return nil, err
 		}

@@ -177,3 +177,16 @@ func (m *Manifest) RuntimeLibrary(home string) (string, error) {
 	}
 	return m.PackageFile(home, m.Runtime.Package, f)
 }
+
+// SamplePhotos is how many demo photos face-api ships: liveid's real test
+// faces.
+const SamplePhotos = 6
+
+// SamplePhoto is the cached path of face-api's demo photo sample<i>.jpg,
+// i in 1..SamplePhotos.
+func (m *Manifest) SamplePhoto(home string, i int) (string, error) {
+	if i < 1 || i > SamplePhotos {
+		return "", fmt.Errorf("models: no sample photo %d (1..%d)", i, SamplePhotos)
+	}
+	return m.PackageFile(home, "@vladmandic/face-api", fmt.Sprintf("demo/sample%d.jpg", i))
+}

@@ -8,7 +8,6 @@ import (
 	"image/jpeg"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -117,7 +116,15 @@ func TestSyntheticSet(t *testing.T) {
 // (or ErrDecode for bytes that are no image), never panic or read fields.
 func TestNotACard(t *testing.T) {
 	e, _ := setup(t)
-	photo, err := os.ReadFile(filepath.Join(models.Home(), "pkg", "@vladmandic", "face-api@1.7.15", "demo", "sample1.jpg"))
+	m, err := models.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := m.SamplePhoto(models.Home(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	photo, err := os.ReadFile(path)
 	if err != nil {
 		t.Skipf("face photo missing (run make setup): %v", err)
 	}

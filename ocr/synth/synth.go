@@ -12,7 +12,6 @@ import (
 	"image/jpeg"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 
 	"golang.org/x/image/draw"
 
@@ -90,28 +89,26 @@ type Generator struct {
 	faces []*image.RGBA
 }
 
-// facePackage and faceCrops are the real photos portraits are cut from:
-// head-and-shoulders boxes picked by eye in face-api's demo images.
-const facePackage = "@vladmandic/face-api"
-
+// faceCrops are the real photos portraits are cut from: head-and-shoulders
+// boxes picked by eye in face-api's demo images.
 var faceCrops = []struct {
-	file string
-	box  image.Rectangle
+	photo int // face-api's sample<photo>.jpg
+	box   image.Rectangle
 }{
-	{"sample1.jpg", image.Rect(360, 240, 690, 660)},
-	{"sample1.jpg", image.Rect(1410, 120, 1740, 540)},
-	{"sample2.jpg", image.Rect(840, 150, 1170, 570)},
-	{"sample3.jpg", image.Rect(510, 270, 840, 690)},
-	{"sample3.jpg", image.Rect(1020, 180, 1350, 600)},
-	{"sample3.jpg", image.Rect(1395, 210, 1725, 630)},
-	{"sample4.jpg", image.Rect(930, 75, 1260, 495)},
-	{"sample4.jpg", image.Rect(1200, 30, 1530, 450)},
-	{"sample5.jpg", image.Rect(705, 30, 1035, 450)},
-	{"sample5.jpg", image.Rect(1020, 90, 1350, 510)},
-	{"sample6.jpg", image.Rect(180, 420, 510, 840)},
-	{"sample6.jpg", image.Rect(570, 285, 900, 705)},
-	{"sample6.jpg", image.Rect(1095, 210, 1425, 630)},
-	{"sample6.jpg", image.Rect(1440, 165, 1770, 585)},
+	{1, image.Rect(360, 240, 690, 660)},
+	{1, image.Rect(1410, 120, 1740, 540)},
+	{2, image.Rect(840, 150, 1170, 570)},
+	{3, image.Rect(510, 270, 840, 690)},
+	{3, image.Rect(1020, 180, 1350, 600)},
+	{3, image.Rect(1395, 210, 1725, 630)},
+	{4, image.Rect(930, 75, 1260, 495)},
+	{4, image.Rect(1200, 30, 1530, 450)},
+	{5, image.Rect(705, 30, 1035, 450)},
+	{5, image.Rect(1020, 90, 1350, 510)},
+	{6, image.Rect(180, 420, 510, 840)},
+	{6, image.Rect(570, 285, 900, 705)},
+	{6, image.Rect(1095, 210, 1425, 630)},
+	{6, image.Rect(1440, 165, 1770, 585)},
 }
 
 // New loads the fonts from FontDir and the portrait photos from the model
@@ -126,18 +123,18 @@ func New(home string) (*Generator, error) {
 		return nil, err
 	}
 	g := &Generator{fonts: fs}
-	photos := map[string]image.Image{}
+	photos := map[int]image.Image{}
 	for _, c := range faceCrops {
-		img, ok := photos[c.file]
+		img, ok := photos[c.photo]
 		if !ok {
-			path, err := m.PackageFile(home, facePackage, filepath.Join("demo", c.file))
+			path, err := m.SamplePhoto(home, c.photo)
 			if err != nil {
 				return nil, err
 			}
 			if img, err = readJPEG(path); err != nil {
 				return nil, err
 			}
-			photos[c.file] = img
+			photos[c.photo] = img
 		}
 		face := image.NewRGBA(image.Rect(0, 0, portraitRect.Dx(), portraitRect.Dy()))
 		draw.CatmullRom.Scale(face, face.Rect, img, c.box, draw.Src, nil)
