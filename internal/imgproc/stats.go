@@ -31,18 +31,34 @@ func LumaStats(f *Frame, face Rect) (Stats, error) {
 	s := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(s)
 	s.luma = grow(s.luma, f.Width)
-	var hist [256]uint32
+	var hist [4][256]uint32
 	var total uint64
 	for y := range f.Height {
 		row := f.lumaRow(s.luma, y, 0, f.Width)
 		total += sumBytes(row)
 		if y >= y0 && y < y1 {
-			for _, v := range row[x0:x1] {
-				hist[v]++
-			}
+			count(&hist, row[x0:x1])
 		}
 	}
-	return f.lumaStats(&hist, total, (x1-x0)*(y1-y0)), nil
+	for i := range hist[0] {
+		hist[0][i] += hist[1][i] + hist[2][i] + hist[3][i]
+	}
+	return f.lumaStats(&hist[0], total, (x1-x0)*(y1-y0)), nil
+}
+
+// count adds row to four interleaved histograms, so that runs of equal
+// values (flat skin) do not serialise on one counter.
+func count(hist *[4][256]uint32, row []byte) {
+	for len(row) >= 4 {
+		hist[0][row[0]]++
+		hist[1][row[1]]++
+		hist[2][row[2]]++
+		hist[3][row[3]]++
+		row = row[4:]
+	}
+	for _, v := range row {
+		hist[0][v]++
+	}
 }
 
 // lumaStats turns the histogram of the face's n pixels and the frame's luma
