@@ -39,7 +39,7 @@ type Config struct {
 	// sample photos' indoor scenes sit between 0.3 and 1.4.
 	MaxBacklight float32
 	// MinSharpness: the Laplacian variance of the central face at
-	// imgproc.SharpWork scale, normalised to face luma 128 (see sharpness).
+	// imgproc.SharpWork scale, normalised to face luma 128 (see Signals.Focus).
 	// Sharp sample faces give 12–300; a Gaussian blur of σ ≈ 3% of the face
 	// width brings them below 6.
 	MinSharpness float32

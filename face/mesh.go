@@ -116,6 +116,7 @@ func (l *Landmarker) Run(f *imgproc.Frame, roi ROI, dst *Mesh) error {
 	dst.Presence = l.flag[0]
 	dst.ROI = roi
 	if l.iris == nil || dst.Presence < minIrisPresence {
+		dst.Iris = [2][5]Point3{} // FivePoints must not take a stale iris
 		return nil
 	}
 	return l.iris.refine(f, dst)
@@ -167,4 +168,29 @@ func (m *Mesh) Box() imgproc.Rect {
 		hi = Point{max(hi.X, p.X), max(hi.Y, p.Y)}
 	}
 	return imgproc.Rect{X: lo.X, Y: lo.Y, W: hi.X - lo.X, H: hi.Y - lo.Y}
+}
+
+// Mesh indices of the five alignment points: the nose tip and the outer
+// mouth corners (the eye centres come from the eye corners or irises).
+const (
+	mNoseTip                          = 1
+	mMouthOuterRight, mMouthOuterLeft = 61, 291
+)
+
+// FivePoints are the landmarks face alignment uses, in the order of the
+// usual 5-point templates (ArcFace's, dlib's): right eye centre, left eye
+// centre, nose tip, right and left mouth corner, in upright-frame pixels.
+// The eye centres are the iris centres when the Landmarker refined the
+// eyes, else the midpoints of the eye corners.
+func (m *Mesh) FivePoints() [5]Point {
+	eyes := [2]Point{
+		mid(m.Points[mREyeOuter].xy(), m.Points[mREyeInner].xy()),
+		mid(m.Points[mLEyeOuter].xy(), m.Points[mLEyeInner].xy()),
+	}
+	for i := range eyes {
+		if c := m.Iris[i][0]; c != (Point3{}) {
+			eyes[i] = c.xy()
+		}
+	}
+	return [5]Point{eyes[0], eyes[1], m.Points[mNoseTip].xy(), m.Points[mMouthOuterRight].xy(), m.Points[mMouthOuterLeft].xy()}
 }

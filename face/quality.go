@@ -54,10 +54,10 @@ func (q Quality) String() string {
 	return b.String()
 }
 
-// sharpness is Signals.Sharpness made independent of exposure: the
-// Laplacian's variance scales with the square of the image's gain, so a
-// darkened sharp face would otherwise read as blurred.
-func sharpness(s *Signals) float32 {
+// Focus is Sharpness made independent of exposure: the Laplacian's variance
+// scales with the square of the image's gain, so a darkened sharp face
+// would otherwise read as blurred. Config.MinSharpness applies to it.
+func (s *Signals) Focus() float32 {
 	m := max(s.Luma.Mean, 16)
 	return s.Sharpness * (128 / m) * (128 / m)
 }
@@ -88,7 +88,7 @@ func (c *Config) assess(s *Signals, m *Mesh, w, h, faces int) Quality {
 	if s.Luma.Backlight > c.MaxBacklight && s.Luma.Mean < c.MaxLuma {
 		q |= Backlit
 	}
-	if sharpness(s) < c.MinSharpness {
+	if s.Focus() < c.MinSharpness {
 		q |= Blurred
 	}
 	if abs(s.Yaw) > c.MaxYaw || abs(s.Pitch) > c.MaxPitch || abs(s.Roll) > c.MaxRoll {
@@ -146,7 +146,7 @@ func (c *Config) score(s *Signals, q Quality, w, h int) float32 {
 		return 0
 	}
 	p := 1 - max(abs(s.Yaw)/c.MaxYaw, abs(s.Pitch)/c.MaxPitch, abs(s.Roll)/c.MaxRoll)
-	sharp := (sharpness(s) - c.MinSharpness) / c.MinSharpness
+	sharp := (s.Focus() - c.MinSharpness) / c.MinSharpness
 	eyes := (min(s.RightEye, s.LeftEye) - c.ClosedEye) / c.ClosedEye
 	light := min(s.Luma.Mean-c.MinLuma, c.MaxLuma-s.Luma.Mean) / 40 * (1 - s.Luma.Bright)
 	ctr := center(s.Box)

@@ -60,7 +60,7 @@ func TestQualityCodes(t *testing.T) {
 			if r.Quality != v.want {
 				s := r.Signals
 				t.Errorf("sample%d face at %d,%d %s: %v, want %v (pose %.0f/%.0f/%.0f luma %.0f backlight %.2f sharpness %.1f width %.2f)",
-					fc.sample, fc.x, fc.y, v.name, r.Quality, v.want, s.Yaw, s.Pitch, s.Roll, s.Luma.Mean, s.Luma.Backlight, sharpness(&s), s.BoxRel.W)
+					fc.sample, fc.x, fc.y, v.name, r.Quality, v.want, s.Yaw, s.Pitch, s.Roll, s.Luma.Mean, s.Luma.Backlight, s.Focus(), s.BoxRel.W)
 			}
 			if zero := v.want&(TooDark|TooBright|Blurred|PartlyOutOfFrame) != 0; zero != (r.Score == 0) {
 				t.Errorf("sample%d face at %d,%d %s: best-frame score %.2f", fc.sample, fc.x, fc.y, v.name, r.Score)
