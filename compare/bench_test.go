@@ -1,0 +1,45 @@
+package compare_test
+
+import (
+	"testing"
+
+	"github.com/liveid/liveid/compare"
+	"github.com/liveid/liveid/models"
+)
+
+// BenchmarkLocate is face detection, mesh and iris on one 1.6-face-wide
+// crop: the part of Embed that every model shares.
+func BenchmarkLocate(b *testing.B) {
+	c := comparer(b)
+	f := frame(faceCrops(b, c, 3)[0])
+	for b.Loop() {
+		if _, err := c.Locate(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAlignEmbed is alignment (the similarity warp) and one
+// embedding per face, for each model, one intra-op thread.
+func BenchmarkAlignEmbed(b *testing.B) {
+	c := comparer(b)
+	f := frame(faceCrops(b, c, 3)[0])
+	loc, err := c.Locate(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range compare.Models {
+		b.Run(name, func(b *testing.B) {
+			m, err := compare.New(compare.Options{Home: models.Home(), Model: name, Threads: 1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer m.Close()
+			for b.Loop() {
+				if _, err := m.EmbedFace(loc, compare.Photo); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

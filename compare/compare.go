@@ -1,0 +1,318 @@
+package compare
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/models"
+)
+
+// Reference is the kind of image a live face is compared against.
+type Reference int
+
+const (
+	// Photo: an ordinary colour photo or camera frame.
+	Photo Reference = iota
+	// IDPortrait: the portrait of an ID card (chip image or the printed
+	// photo read by ocr), about 102×126 px, often grey-tinted and screened.
+	// Both sides of such a comparison are embedded from luma alone, so the
+	// card's tint does not count against the live face.
+	IDPortrait
+)
+
+func (r Reference) String() string {
+	if r == IDPortrait {
+		return "id-portrait"
+	}
+	return "photo"
+}
+
+// Limits are the checks a face must pass before it is embedded.
+type Limits struct {
+	// MinEyeDistance in source pixels (20): the ArcFace template has 35 px
+	// between the eyes, and below 20 the crop is mostly interpolation. An
+	// ID-card chip portrait has about 28.
+	MinEyeDistance float32
+	// MinFocus is the face's exposure-normalised sharpness
+	// (face.Signals.Focus); see DefaultLimits.
+	MinFocus float32
+	// MaxYaw and MaxPitch in degrees: beyond them the frontal templates
+	// no longer fit and genuine scores fall.
+	MaxYaw, MaxPitch float32
+}
+
+// DefaultLimits returns the limits compare/eval was run with.
+func DefaultLimits() Limits {
+	return Limits{MinEyeDistance: 20, MinFocus: 2, MaxYaw: 35, MaxPitch: 30}
+}
+
+// Options configure New. The zero value (plus Home) is the default setup.
+type Options struct {
+	Home  string // model cache (models.Home())
+	Model string // embedding model, DefaultModel when ""
+	// FAR is the false-accept rate Result.Pass decides at: 1e-2, 1e-3 or
+	// 1e-4; 0 means 1e-3.
+	FAR     float64
+	Threads int     // intra-op threads per model; 0 is ONNX Runtime's default
+	Limits  *Limits // nil: DefaultLimits
+}
+
+// Comparer finds, aligns and embeds faces and scores pairs of them.
+type Comparer struct {
+	tracker *face.Tracker
+	emb     *embedder
+	limits  Limits
+	far     float64
+	results []face.Result
+}
+
+// New loads the face and embedding models from the cache.
+func New(o Options) (*Comparer, error) {
+	if o.Model == "" {
+		o.Model = DefaultModel
+	}
+	if o.FAR == 0 {
+		o.FAR = 1e-3
+	}
+	if _, err := thresholdFor(o.Model, Photo, o.FAR); err != nil {
+		return nil, err
+	}
+	m, err := models.InitRuntime(o.Home)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := face.DefaultModels(o.Home)
+	if err != nil {
+		return nil, err
+	}
+	ms.Threads = o.Threads
+	tr, err := face.NewTracker(ms, face.DefaultConfig())
+	if err != nil {
+		return nil, err
+	}
+	emb, err := openEmbedder(m, o.Home, o.Model, o.Threads)
+	if err != nil {
+		tr.Close()
+		return nil, err
+	}
+	c := &Comparer{tracker: tr, emb: emb, limits: DefaultLimits(), far: o.FAR}
+	if o.Limits != nil {
+		c.limits = *o.Limits
+	}
+	return c, nil
+}
+
+// Close releases the models.
+func (c *Comparer) Close() error { return errors.Join(c.tracker.Close(), c.emb.close()) }
+
+// Model is the embedding model's name.
+func (c *Comparer) Model() string { return c.emb.name }
+
+// Embedding is one face's identity vector, unit length.
+type Embedding struct {
+	Model  string
+	Kind   Reference // the reference kind of the comparison it was made for
+	Vector []float32
+}
+
+// Face is the face of an image that was embedded.
+type Face struct {
+	Embedding
+	Box    imgproc.Rect  // the mesh's box, upright-frame pixels
+	Points [5]face.Point // alignment points (face.Mesh.FivePoints)
+	Faces  int           // faces the detector found in the image
+	// What the limits were checked on.
+	EyeDistance, Focus, Yaw, Pitch float32
+
+	frame *imgproc.Frame // the frame Box and Points refer to
+}
+
+// Embed finds the largest face of f, checks it against the limits, aligns
+// it and computes its embedding for a comparison against a reference of
+// the given kind (for the live side, the kind of the reference it will
+// meet). A face that cannot be used is a *FaceError.
+func (c *Comparer) Embed(f *imgproc.Frame, kind Reference) (Face, error) {
+	fc, err := c.Locate(f)
+	if err != nil {
+		return Face{}, err
+	}
+	return c.EmbedFace(fc, kind)
+}
+
+// Locate finds the largest face of f and checks it against the limits;
+// the Face it returns has no Embedding yet. When a limit fails, the Face
+// still holds what was measured.
+func (c *Comparer) Locate(f *imgproc.Frame) (Face, error) {
+	r, src, err := c.find(f)
+	if err != nil {
+		return Face{}, err
+	}
+	fc := Face{Box: r.Signals.Box, Points: r.Mesh.FivePoints(), Faces: len(c.results),
+		Focus: r.Signals.Focus(), Yaw: r.Signals.Yaw, Pitch: r.Signals.Pitch, frame: src}
+	fc.EyeDistance = float32(math.Hypot(float64(fc.Points[1].X-fc.Points[0].X), float64(fc.Points[1].Y-fc.Points[0].Y)))
+	return fc, c.check(&fc)
+}
+
+// find is the largest face of f and the frame its landmarks refer to. A
+// face that fills the image, as in an ID-card portrait or a tight crop,
+// is not found by the detector, which was trained on faces with context
+// around them; such an image is searched again with a margin of half its
+// size on each side.
+func (c *Comparer) find(f *imgproc.Frame) (*face.Result, *imgproc.Frame, error) {
+	var err error
+	if c.results, err = c.tracker.Faces(f, c.results); err != nil {
+		return nil, nil, err
+	}
+	if r := largest(c.results); r != nil {
+		return r, f, nil
+	}
+	p, err := withMargin(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.results, err = c.tracker.Faces(p, c.results); err != nil {
+		return nil, nil, err
+	}
+	if r := largest(c.results); r != nil {
+		return r, p, nil
+	}
+	return nil, nil, &FaceError{Reason: NoFace}
+}
+
+// withMargin is f, upright, on a black canvas twice its width and height,
+// scaled down when that would be longer than maxMargined on a side.
+func withMargin(f *imgproc.Frame) (*imgproc.Frame, error) {
+	w, h := f.Upright()
+	k := min(1, float32(maxMargined)/float32(2*max(w, h)))
+	ow, oh := max(1, int(k*float32(2*w))), max(1, int(k*float32(2*h)))
+	spec := imgproc.TensorSpec{Width: ow, Height: oh, Std: [3]float32{1, 1, 1}}
+	t := make([]float32, spec.Len())
+	region := imgproc.Rect{X: -float32(w) / 2, Y: -float32(h) / 2, W: 2 * float32(w), H: 2 * float32(h)}
+	if err := imgproc.CropResize(f, region, spec, t); err != nil {
+		return nil, err
+	}
+	pix := make([]byte, len(t))
+	for i, v := range t {
+		pix[i] = byte(min(max(v+0.5, 0), 255))
+	}
+	return &imgproc.Frame{Width: ow, Height: oh, Format: imgproc.RGB, Planes: [3][]byte{pix}, Strides: [3]int{3 * ow}}, nil
+}
+
+// maxMargined bounds the margined copy: 1024 px keeps a face that fills a
+// phone photo at well over the detector's and the embedders' resolution.
+const maxMargined = 1024
+
+// EmbedFace aligns the located face fc and sets its Embedding. The frame
+// given to Locate must not have changed since.
+func (c *Comparer) EmbedFace(fc Face, kind Reference) (Face, error) {
+	m, err := c.emb.tmpl.affine(fc.Points)
+	if err != nil {
+		return Face{}, &FaceError{Reason: TooSmall, Detail: err.Error()}
+	}
+	v, err := c.emb.embed(fc.frame, m, kind == IDPortrait)
+	if err != nil {
+		return Face{}, err
+	}
+	fc.Embedding = Embedding{Model: c.emb.name, Kind: kind, Vector: v}
+	return fc, nil
+}
+
+func (c *Comparer) check(fc *Face) error {
+	l := &c.limits
+	switch {
+	case !(fc.EyeDistance >= l.MinEyeDistance):
+		return &FaceError{Reason: TooSmall, Detail: fmt.Sprintf("eye distance %.1f px < %.0f", fc.EyeDistance, l.MinEyeDistance)}
+	case !(abs(fc.Yaw) <= l.MaxYaw) || !(abs(fc.Pitch) <= l.MaxPitch):
+		return &FaceError{Reason: TooTurned, Detail: fmt.Sprintf("yaw %.0f° pitch %.0f° (limits %.0f°, %.0f°)", fc.Yaw, fc.Pitch, l.MaxYaw, l.MaxPitch)}
+	case !(fc.Focus >= l.MinFocus):
+		return &FaceError{Reason: TooBlurred, Detail: fmt.Sprintf("focus %.1f < %.1f", fc.Focus, l.MinFocus)}
+	}
+	return nil
+}
+
+// largest is the found face with the largest mesh box, nil if none.
+func largest(rs []face.Result) *face.Result {
+	var best *face.Result
+	for i := range rs {
+		r := &rs[i]
+		if r.Found && (best == nil || r.Signals.Box.W*r.Signals.Box.H > best.Signals.Box.W*best.Signals.Box.H) {
+			best = r
+		}
+	}
+	return best
+}
+
+// Threshold is the score at and above which a pair is accepted at FAR.
+type Threshold struct {
+	FAR   float64
+	Score float32
+}
+
+// Result is one comparison.
+type Result struct {
+	Similarity float32 // cosine of the embeddings, -1..1
+	Score      float32 // calibrated, 0..100
+	// Thresholds for FAR 1e-2, 1e-3 and 1e-4, like a vendor's
+	// ConfidenceThresholds.
+	Thresholds []Threshold
+	FAR        float64 // the rate Pass was decided at
+	Pass       bool    // Score ≥ the threshold for FAR
+	A, B       Face
+}
+
+// Compare scores the largest face of a against the largest face of b, a
+// reference of the given kind. Errors name the image ("a" or "b").
+func (c *Comparer) Compare(a, b *imgproc.Frame, kind Reference) (Result, error) {
+	fa, err := c.Embed(a, kind)
+	if err != nil {
+		return Result{}, sideError(err, "a")
+	}
+	fb, err := c.Embed(b, kind)
+	if err != nil {
+		return Result{}, sideError(err, "b")
+	}
+	return c.Match(fa, fb)
+}
+
+// Match scores two embedded faces.
+func (c *Comparer) Match(a, b Face) (Result, error) {
+	sim, err := Similarity(a.Embedding, b.Embedding)
+	if err != nil {
+		return Result{}, err
+	}
+	cal := calibrations[calKey{a.Model, a.Kind}]
+	r := Result{Similarity: sim, Score: cal.score(sim), FAR: c.far, A: a, B: b}
+	for _, t := range cal.thresholds {
+		r.Thresholds = append(r.Thresholds, Threshold{FAR: t.far, Score: t.score})
+		if t.far == c.far {
+			r.Pass = r.Score >= t.score
+		}
+	}
+	return r, nil
+}
+
+// Similarity is the cosine of two embeddings of the same model and kind.
+func Similarity(a, b Embedding) (float32, error) {
+	if a.Model != b.Model || a.Kind != b.Kind || len(a.Vector) != len(b.Vector) || len(a.Vector) == 0 {
+		return 0, fmt.Errorf("%w: %s/%s (%d) and %s/%s (%d)", ErrMismatch, a.Model, a.Kind, len(a.Vector), b.Model, b.Kind, len(b.Vector))
+	}
+	var dot float64
+	for i, x := range a.Vector {
+		dot += float64(x) * float64(b.Vector[i])
+	}
+	return float32(min(max(dot, -1), 1)), nil
+}
+
+func sideError(err error, side string) error {
+	if fe, ok := errors.AsType[*FaceError](err); ok {
+		e := *fe
+		e.Image = side
+		return &e
+	}
+	return fmt.Errorf("compare: image %s: %w", side, err)
+}
+
+func abs(v float32) float32 { return float32(math.Abs(float64(v))) }

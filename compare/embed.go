@@ -1,0 +1,163 @@
+package compare
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/internal/infer"
+	"github.com/liveid/liveid/models"
+)
+
+// Model names, as in the manifest.
+const (
+	MobileFaceNet = "mobilefacenet"
+	FaceRes       = "faceres"
+	FaceAPI       = "faceapi_resnet"
+	// DefaultModel is the model compare/eval measured best (calib.go).
+	DefaultModel = FaceRes
+)
+
+// Models lists the supported embedding models, the default first.
+var Models = []string{FaceRes, FaceAPI, MobileFaceNet}
+
+// modelInfo is what this package needs to know of each embedding model
+// beyond the manifest: the output holding the identity vector and the
+// alignment template.
+type modelInfo struct {
+	output string
+	tmpl   template
+}
+
+var modelInfos = map[string]modelInfo{
+	MobileFaceNet: {"embeddings", arcFace112},
+	// HSE's FaceRes was trained on VGGFace2's loose boxes, not on aligned
+	// crops: the ArcFace framing with more context comes closest.
+	FaceRes: {"global_pooling/Mean", arcFace112.scaled(224, faceResZoom)},
+	FaceAPI: {"descriptor", dlib150},
+}
+
+const faceResZoom = 0.8
+
+// embedder runs one embedding model on aligned crops.
+type embedder struct {
+	name string
+	sess *infer.Session
+	spec imgproc.TensorSpec
+	tmpl template
+	in   []float32
+	outs [][]float32
+	out  int // index of the embedding output
+}
+
+func openEmbedder(m *models.Manifest, home, name string, threads int) (*embedder, error) {
+	info, ok := modelInfos[name]
+	if !ok {
+		return nil, fmt.Errorf("compare: unknown model %q (have %v)", name, Models)
+	}
+	md, err := m.Model(name)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := inputSpec(md.Input, info.tmpl.size)
+	if err != nil {
+		return nil, err
+	}
+	s, err := infer.Open(md.Path(home), infer.Options{SHA256: md.SHA256, IntraOpThreads: threads, WarmUp: true})
+	if err != nil {
+		return nil, err
+	}
+	e := &embedder{name: name, sess: s, spec: spec, tmpl: info.tmpl, in: make([]float32, spec.Len()), outs: s.NewOutputs(), out: -1}
+	for i, n := range s.OutputNames() {
+		if n == info.output {
+			e.out = i
+		}
+	}
+	if e.out < 0 {
+		s.Close()
+		return nil, fmt.Errorf("compare: model %s has no output %q", name, info.output)
+	}
+	return e, nil
+}
+
+// inputSpec is the manifest's input normalisation as a TensorSpec.
+func inputSpec(in models.Input, size int) (imgproc.TensorSpec, error) {
+	if len(in.Mean) != 3 || len(in.Std) != 3 || len(in.Shape) != 4 {
+		return imgproc.TensorSpec{}, fmt.Errorf("compare: model input %s: want 4-d shape and 3 means and stds", in.Name)
+	}
+	spec := imgproc.TensorSpec{Width: size, Height: size, NCHW: in.Layout == "NCHW", BGR: in.Color == "BGR"}
+	h, w := in.Shape[1], in.Shape[2]
+	if spec.NCHW {
+		h, w = in.Shape[2], in.Shape[3]
+	}
+	if h != int64(size) || w != int64(size) {
+		return imgproc.TensorSpec{}, fmt.Errorf("compare: model input %s is %d×%d, template is %d×%d", in.Name, w, h, size, size)
+	}
+	copy(spec.Mean[:], in.Mean)
+	copy(spec.Std[:], in.Std)
+	return spec, nil
+}
+
+// embed warps the face at m into the model's input and returns its
+// L2-normalised embedding; grey replaces each pixel by its BT.601 luma.
+func (e *embedder) embed(f *imgproc.Frame, m imgproc.Affine, grey bool) ([]float32, error) {
+	if err := imgproc.Warp(f, m, e.spec, e.in); err != nil {
+		return nil, err
+	}
+	if grey {
+		toGrey(e.spec, e.in)
+	}
+	if err := e.sess.Run([][]float32{e.in}, e.outs); err != nil {
+		return nil, err
+	}
+	v := make([]float32, len(e.outs[e.out]))
+	copy(v, e.outs[e.out])
+	if !normalise(v) {
+		return nil, fmt.Errorf("compare: model %s gave a zero or non-finite embedding", e.name)
+	}
+	return v, nil
+}
+
+func (e *embedder) close() error { return e.sess.Close() }
+
+// toGrey turns a normalised tensor into its luma image, normalised again
+// per channel.
+func toGrey(s imgproc.TensorSpec, t []float32) {
+	n := s.Width * s.Height
+	at := func(i, c int) *float32 {
+		if s.NCHW {
+			return &t[c*n+i]
+		}
+		return &t[3*i+c]
+	}
+	wr, wg, wb := float32(0.299), float32(0.587), float32(0.114)
+	if s.BGR {
+		wr, wb = wb, wr // channel 0 is blue
+	}
+	w := [3]float32{wr, wg, wb}
+	for i := range n {
+		var y float32
+		for c := range 3 {
+			y += w[c] * (*at(i, c)*s.Std[c] + s.Mean[c])
+		}
+		for c := range 3 {
+			*at(i, c) = (y - s.Mean[c]) / s.Std[c]
+		}
+	}
+}
+
+// normalise scales v to unit length; false when it has none.
+func normalise(v []float32) bool {
+	var ss float64
+	for _, x := range v {
+		ss += float64(x) * float64(x)
+	}
+	if !(ss > 0) || math.IsInf(ss, 0) {
+		return false
+	}
+	k := float32(1 / math.Sqrt(ss))
+	for i := range v {
+		v[i] *= k
+	}
+	return true
+}

@@ -1,0 +1,143 @@
+package compare
+
+import (
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/internal/imgproc"
+)
+
+func TestScaledTemplate(t *testing.T) {
+	// The same template at twice the size: index coordinates map by
+	// p·2 + 0.5 (pixel centres of the larger grid).
+	s := arcFace112.scaled(224, 1)
+	for i, p := range arcFace112.points {
+		for j := range 2 {
+			if got, want := s.points[i][j], 2*p[j]+0.5; math.Abs(float64(got-want)) > 1e-4 {
+				t.Errorf("point %d[%d] = %v, want %v", i, j, got, want)
+			}
+		}
+	}
+	// Zoom 0.5 halves the distance from the centre.
+	z := arcFace112.scaled(112, 0.5)
+	c := float32(111) / 2
+	if got, want := z.points[0][0]-c, (arcFace112.points[0][0]-c)/2; math.Abs(float64(got-want)) > 1e-4 {
+		t.Errorf("zoomed eye x offset %v, want %v", got, want)
+	}
+}
+
+func TestTemplateAffine(t *testing.T) {
+	// Frame points that are the template turned by 30°, doubled and
+	// moved: the affine must send each template point onto its frame point.
+	sin, cos := math.Sincos(math.Pi / 6)
+	var pts [5]face.Point
+	for i, p := range dlib150.points {
+		x, y := float64(p[0]), float64(p[1])
+		pts[i] = face.Point{X: float32(2*(cos*x-sin*y)+300) + 0.5, Y: float32(2*(sin*x+cos*y)+100) + 0.5}
+	}
+	m, err := dlib150.affine(pts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range dlib150.points {
+		x, y := m.Apply(p[0], p[1])
+		if d := math.Hypot(float64(x-(pts[i].X-0.5)), float64(y-(pts[i].Y-0.5))); d > 1e-3 {
+			t.Errorf("point %d lands %.4f px off", i, d)
+		}
+	}
+	if _, err := dlib150.affine([5]face.Point{}); !errors.Is(err, imgproc.ErrPoints) {
+		t.Errorf("coincident points: %v, want ErrPoints", err)
+	}
+}
+
+func TestToGrey(t *testing.T) {
+	// One pure-red pixel, BGR with caffe means as faceres takes it: every
+	// channel must end as the luma 0.299·255 minus that channel's mean.
+	spec := imgproc.TensorSpec{Width: 1, Height: 1, BGR: true, Mean: [3]float32{103.939, 116.779, 123.68}, Std: [3]float32{1, 1, 1}}
+	px := []float32{0 - spec.Mean[0], 0 - spec.Mean[1], 255 - spec.Mean[2]}
+	toGrey(spec, px)
+	y := float32(0.299 * 255)
+	for c := range 3 {
+		if want := y - spec.Mean[c]; math.Abs(float64(px[c]-want)) > 1e-3 {
+			t.Errorf("channel %d = %v, want %v", c, px[c], want)
+		}
+	}
+}
+
+func TestNormalise(t *testing.T) {
+	v := []float32{3, 4}
+	if !normalise(v) || v[0] != 0.6 || v[1] != 0.8 {
+		t.Errorf("normalise(3,4) = %v", v)
+	}
+	for _, bad := range [][]float32{{0, 0}, {float32(math.NaN()), 1}, {float32(math.Inf(1)), 0}} {
+		if normalise(bad) {
+			t.Errorf("normalise(%v) = true", bad)
+		}
+	}
+}
+
+func TestCalibrationScore(t *testing.T) {
+	c := cal(0.2, 0.5, 0.6, 0.7)
+	for _, tc := range []struct{ cos, want float32 }{
+		{-1, 0}, {0.2, 0}, {0.35, 25}, {0.5, 50}, {0.6, 60}, {0.7, 70}, {0.85, 85}, {1, 100},
+	} {
+		if got := c.score(tc.cos); math.Abs(float64(got-tc.want)) > 1e-4 {
+			t.Errorf("score(%v) = %v, want %v", tc.cos, got, tc.want)
+		}
+	}
+	// Every shipped calibration is monotone: a higher cosine never scores lower.
+	for k, c := range calibrations {
+		prev := float32(-1)
+		for cos := float32(-1); cos <= 1; cos += 0.001 {
+			s := c.score(cos)
+			if s < prev || s < 0 || s > 100 {
+				t.Fatalf("%v: score(%v) = %v after %v", k, cos, s, prev)
+			}
+			prev = s
+		}
+	}
+}
+
+func TestThresholdFor(t *testing.T) {
+	if s, err := thresholdFor(FaceRes, Photo, 1e-3); err != nil || s != 60 {
+		t.Errorf("thresholdFor(faceres, 1e-3) = %v, %v", s, err)
+	}
+	if _, err := thresholdFor(FaceRes, Photo, 0.05); err == nil {
+		t.Error("FAR 0.05 accepted")
+	}
+	if _, err := thresholdFor("arcface", Photo, 1e-3); err == nil {
+		t.Error("unknown model accepted")
+	}
+	if _, err := New(Options{Model: "arcface"}); err == nil {
+		t.Error("New with an unknown model succeeded")
+	}
+}
+
+func TestSimilarityMismatch(t *testing.T) {
+	a := Embedding{Model: FaceRes, Vector: []float32{1, 0}}
+	for _, b := range []Embedding{
+		{Model: FaceAPI, Vector: []float32{1, 0}},
+		{Model: FaceRes, Kind: IDPortrait, Vector: []float32{1, 0}},
+		{Model: FaceRes, Vector: []float32{1, 0, 0}},
+		{Model: FaceRes},
+	} {
+		if _, err := Similarity(a, b); !errors.Is(err, ErrMismatch) {
+			t.Errorf("Similarity(%v, %v): %v, want ErrMismatch", a, b, err)
+		}
+	}
+	if s, err := Similarity(a, Embedding{Model: FaceRes, Vector: []float32{0.6, 0.8}}); err != nil || math.Abs(float64(s-0.6)) > 1e-6 {
+		t.Errorf("Similarity = %v, %v; want 0.6", s, err)
+	}
+}
+
+func TestFaceError(t *testing.T) {
+	err := sideError(&FaceError{Reason: TooBlurred, Detail: "focus 1.0 < 2.0"}, "b")
+	if !errors.Is(err, ErrTooBlurred) || errors.Is(err, ErrNoFace) {
+		t.Errorf("%v does not match only ErrTooBlurred", err)
+	}
+	if got, want := err.Error(), "compare: FACE_TOO_BLURRED in image b: focus 1.0 < 2.0"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
