@@ -8,9 +8,10 @@
 //	liveid models verify                check each cached model's sha256, load it and time one inference
 //	liveid convert [-faceapi] SRC OUT   convert a TFJS model to ONNX
 //	liveid detect [-overlay DIR] IMAGE... print faces, pose and quality codes; draw them
+//	liveid compare IMAGE_A IMAGE_B      score two faces (0–100) with thresholds for FAR 1e-2…1e-4
 //	liveid ocr [-side S] IMAGE          read a Chinese resident ID card
 //	liveid bench                        time every stage, next to peer detectors
-//	liveid eval ocr|liveness            accuracy on generated test sets
+//	liveid eval ocr|liveness|compare    accuracy on generated and real test sets
 //
 // The cache lives in $LIVEID_HOME (default: .cache at the module root).
 // Errors print one line, "liveid: ...", to stderr and exit 1; usage errors
@@ -48,10 +49,12 @@ var commands = &command{name: "liveid", sub: []*command{
 	}},
 	{name: "detect", args: "[-overlay DIR] IMAGE...", short: "print each face's box, score, pose and quality codes; -overlay draws them", run: detect},
 	{name: "convert", args: "[-faceapi] SRC OUT.onnx", short: "convert a TFJS graph model.json (or, with -faceapi, face-api's recognition weights manifest) to ONNX", run: convert},
+	{name: "compare", args: "[-model M] [-far F] [-ref photo|id-portrait] IMAGE_A IMAGE_B", short: "score the largest face of IMAGE_A against IMAGE_B's (0–100, thresholds, decision)", run: compareFaces},
 	{name: "ocr", args: "[-side S] [-portrait OUT] [-card OUT] [-v] IMAGE", short: "read a Chinese resident ID card from a photo", run: ocrRead},
 	{name: "bench", args: "[-rounds N] [-cards N] [-peers=false] [-pigo FILE]", short: "time every stage on the sample photos and synthetic cards, next to peer detectors", run: benchStages},
 	{name: "eval", short: "measure the engine on generated test sets", sub: []*command{
 		{name: "ocr", args: "[-n N] [-seed S] [-peer=false] [-v]", short: "ID-card OCR accuracy, warnings and speed on synthetic cards, with a peer engine", run: evalOCR},
+		{name: "compare", args: "[-models M,M] [-out DIR]", short: "face-comparison ROC, EER, TAR at FAR and calibration on the packages' real faces", run: evalCompare},
 		{name: "liveness", args: "[-genuine N] [-attacks N] [-seed S]", short: "liveness decisions on simulated genuine sessions and attacks (BPCER, APCER)", run: evalLiveness},
 	}},
 }}

@@ -1,0 +1,298 @@
+// Package eval measures package compare on the real faces that the fetched
+// packages ship: face-api's demo photos and the screenshots of Human's
+// demos, cut per person and labelled by eye (labels.go). Genuine pairs are
+// one person in two photos, and one photo beside a changed copy of itself
+// (turned head, light, JPEG, blur, down-scaling, grey tint, an ID-card
+// portrait); impostor pairs are different people.
+//
+// What the set can show: how each model orders real faces of about 130
+// people, how much each change costs, and where the thresholds for FAR
+// 1e-2 and 1e-3 lie. What it cannot: the faces are mostly young women
+// from a few group photos, one man makes up most of the cross-photo pairs,
+// the changes are simulated, and impostor pairs among few people are far
+// from independent, so FAR 1e-4 is extrapolated (Report.Gauss).
+package eval
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"slices"
+	"time"
+
+	"github.com/liveid/liveid/compare"
+	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/models"
+)
+
+// Options say what Run measures.
+type Options struct {
+	Home   string
+	Models []string // compare.Models when empty
+}
+
+// item is one image of the run: a face of the set, as it is, changed, or
+// as an ID-card portrait.
+type item struct {
+	face     int
+	change   Change // "" for the original
+	portrait bool
+	img      image.Image
+	loc      compare.Face // located face; valid when fail == ""
+	fail     compare.Reason
+}
+
+// Mode is one kind of comparison.
+type Mode string
+
+const (
+	PhotoMode    Mode = "photo"       // photo against photo
+	PortraitMode Mode = "id-portrait" // photo against ID-card portrait, with compare.IDPortrait
+	// PortraitAsPhoto is PortraitMode's pairs embedded as plain photos,
+	// to show what the ID-portrait handling is worth.
+	PortraitAsPhoto Mode = "id-portrait-as-photo"
+)
+
+// Modes in report order.
+var Modes = []Mode{PhotoMode, PortraitMode, PortraitAsPhoto}
+
+// Result is one model's outcome in one mode.
+type Result struct {
+	Model  string
+	Mode   Mode
+	Scores *Scores
+	ByKind map[string]*Scores // genuine subsets by kind (cross-photo, a Change, …) with all impostors
+	Embed  time.Duration      // mean time to align and embed one face
+	Embeds int
+}
+
+// Report is a whole run.
+type Report struct {
+	Faces, People int
+	Items         int            // images located (originals, changes, portraits)
+	Failures      map[string]int // "change reason" → images the limits refused
+	Results       []*Result
+}
+
+// Run builds the pair set and scores it with every model.
+func Run(ctx context.Context, o Options) (*Report, error) {
+	if len(o.Models) == 0 {
+		o.Models = compare.Models
+	}
+	if _, err := models.InitRuntime(o.Home); err != nil {
+		return nil, err
+	}
+	ms, err := face.DefaultModels(o.Home)
+	if err != nil {
+		return nil, err
+	}
+	tr, err := face.NewTracker(ms, face.DefaultConfig())
+	if err != nil {
+		return nil, err
+	}
+	defer tr.Close()
+	faces, _, err := LoadFaces(o.Home, tr)
+	if err != nil {
+		return nil, err
+	}
+	items, err := makeItems(tr, faces)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Faces: len(faces), People: newLabeller(faces).people(), Failures: map[string]int{}}
+	for _, name := range o.Models {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		c, err := compare.New(compare.Options{Home: o.Home, Model: name, Threads: 1})
+		if err != nil {
+			return nil, err
+		}
+		if name == o.Models[0] {
+			locate(c, items, rep)
+		}
+		rs, err := score(c, items, newLabeller(faces))
+		c.Close()
+		if err != nil {
+			return nil, err
+		}
+		rep.Results = append(rep.Results, rs...)
+	}
+	return rep, nil
+}
+
+// makeItems makes every face's changed copies and portrait.
+func makeItems(tr *face.Tracker, faces []Face) ([]*item, error) {
+	var items []*item
+	for i, f := range faces {
+		rs, err := tr.Faces(imgproc.FromImage(f.Img), nil)
+		if err != nil {
+			return nil, err
+		}
+		r := largest(rs)
+		if r == nil {
+			continue // LoadFaces found it; a second look may not
+		}
+		m := &r.Mesh
+		items = append(items, &item{face: i, img: f.Img})
+		for _, c := range Changes {
+			items = append(items, &item{face: i, change: c, img: apply(c, f.Img, m)})
+		}
+		items = append(items, &item{face: i, portrait: true, img: portrait(f.Img, m)})
+	}
+	return items, nil
+}
+
+// largest is the found face with the widest box, nil if none.
+func largest(rs []face.Result) *face.Result {
+	var best *face.Result
+	for i := range rs {
+		if rs[i].Found && (best == nil || rs[i].Signals.Box.W > best.Signals.Box.W) {
+			best = &rs[i]
+		}
+	}
+	return best
+}
+
+// locate finds each item's face once; the models share the result.
+func locate(c *compare.Comparer, items []*item, rep *Report) {
+	for _, it := range items {
+		loc, err := c.Locate(imgproc.FromImage(it.img))
+		if err == nil {
+			it.loc = loc
+			rep.Items++
+			continue
+		}
+		it.fail = compare.NoFace
+		if fe, ok := err.(*compare.FaceError); ok {
+			it.fail = fe.Reason
+		}
+		rep.Failures[fmt.Sprintf("%-10s %s", it.label(), it.fail)]++
+	}
+}
+
+func (it *item) label() string {
+	switch {
+	case it.portrait:
+		return "portrait"
+	case it.change == "":
+		return "original"
+	}
+	return string(it.change)
+}
+
+// embedded is one item's embedding in one mode's kind.
+type embedded struct {
+	it  *item
+	vec compare.Embedding
+}
+
+// score embeds the located items with c's model and scores every mode's
+// pairs.
+func score(c *compare.Comparer, items []*item, l *labeller) ([]*Result, error) {
+	var out []*Result
+	for _, mode := range Modes {
+		kind := compare.Photo
+		if mode == PortraitMode {
+			kind = compare.IDPortrait
+		}
+		es, d, err := embedAll(c, items, kind, mode)
+		if err != nil {
+			return nil, err
+		}
+		r := pairUp(es, l, mode)
+		r.Model, r.Embeds = c.Model(), len(es)
+		if len(es) > 0 {
+			r.Embed = d / time.Duration(len(es))
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// uses says whether a mode pairs the item: photo mode all but portraits,
+// the portrait modes the originals and the portraits.
+func (m Mode) uses(it *item) bool {
+	if it.fail != "" {
+		return false
+	}
+	if m == PhotoMode {
+		return !it.portrait
+	}
+	return it.change == ""
+}
+
+// embedAll embeds the items mode uses.
+func embedAll(c *compare.Comparer, items []*item, kind compare.Reference, mode Mode) ([]embedded, time.Duration, error) {
+	var es []embedded
+	var total time.Duration
+	for _, it := range items {
+		if !mode.uses(it) {
+			continue
+		}
+		t0 := time.Now()
+		fc, err := c.EmbedFace(it.loc, kind)
+		total += time.Since(t0)
+		if err != nil {
+			return nil, 0, err
+		}
+		es = append(es, embedded{it, fc.Embedding})
+	}
+	return es, total, nil
+}
+
+// pairUp scores every usable pair of one mode.
+func pairUp(es []embedded, l *labeller, mode Mode) *Result {
+	var imp []float64
+	gen := map[string][]float64{}
+	for i := range es {
+		for j := i + 1; j < len(es); j++ {
+			kind, ok := pairKind(es[i].it, es[j].it, l, mode)
+			if !ok {
+				continue
+			}
+			s, _ := compare.Similarity(es[i].vec, es[j].vec)
+			if kind == "" {
+				imp = append(imp, float64(s))
+			} else {
+				gen[kind] = append(gen[kind], float64(s))
+			}
+		}
+	}
+	r := &Result{Mode: mode, ByKind: map[string]*Scores{}}
+	var all []float64
+	for k, g := range gen {
+		r.ByKind[k] = newScores(g, slices.Clone(imp))
+		all = append(all, g...)
+	}
+	r.Scores = newScores(all, imp)
+	return r
+}
+
+// pairKind says what a pair is: "" for an impostor pair, else the kind of
+// genuine pair; ok is false for pairs not used.
+func pairKind(a, b *item, l *labeller, mode Mode) (kind string, ok bool) {
+	if mode != PhotoMode && a.portrait == b.portrait {
+		return "", false // a live face against a portrait, always
+	}
+	switch l.relation(a.face, b.face) {
+	case unrelated:
+		return "", true
+	case otherPhoto:
+		if a.change == "" && b.change == "" {
+			return "cross-photo", true
+		}
+	case samePhoto:
+		if a.face != b.face {
+			return "", false // a copy
+		}
+		if mode != PhotoMode {
+			return "same-photo", true
+		}
+		if a.change == "" || b.change == "" {
+			return string(a.change + b.change), true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,243 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/liveid/liveid/compare"
+	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/models"
+)
+
+func TestRelations(t *testing.T) {
+	var faces []Face
+	for _, n := range []string{"facematch r1c1", "facematch selected", "facematch r1c2", "webcam", "facematch r6c8", "facematch r4c3", "sample2 face1", "facedetect 1"} {
+		faces = append(faces, Face{Name: n})
+	}
+	l := newLabeller(faces)
+	for _, tc := range []struct {
+		a, b int
+		want relation
+	}{
+		{0, 1, samePhoto},  // a copy
+		{0, 2, otherPhoto}, // one man, two photos
+		{1, 2, otherPhoto}, // through the copy
+		{0, 3, doubtful},   // the webcam shot may be him
+		{4, 5, otherPhoto},
+		{0, 6, unrelated},
+		{3, 6, unrelated},
+	} {
+		if got := l.relation(tc.a, tc.b); got != tc.want {
+			t.Errorf("%s ~ %s: %v, want %v", faces[tc.a].Name, faces[tc.b].Name, got, tc.want)
+		}
+	}
+	if got := l.people(); got != 4 {
+		t.Errorf("people = %d, want 4", got)
+	}
+}
+
+func TestScores(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	gen, imp := make([]float64, 2000), make([]float64, 100000)
+	for i := range gen {
+		gen[i] = 0.8 + 0.05*r.NormFloat64()
+	}
+	for i := range imp {
+		imp[i] = 0.3 + 0.1*r.NormFloat64()
+	}
+	s := newScores(gen, imp)
+	for _, far := range []float64{1e-2, 1e-3, 1e-4} {
+		th := s.Threshold(far)
+		if got := s.FAR(th); got > far || got < far/2 {
+			t.Errorf("FAR at the %g threshold = %g", far, got)
+		}
+		// The normal fit of a normal sample: the measured and fitted
+		// thresholds agree to a few hundredths.
+		if d := math.Abs(s.GaussThreshold(far) - th); d > 0.02 {
+			t.Errorf("FAR %g: Gaussian threshold %.3f, measured %.3f", far, s.GaussThreshold(far), th)
+		}
+	}
+	// The two normals cross at 0.8 − 0.05·z = 0.3 + 0.1·z, z = 10/3: EER = Q(10/3) ≈ 4.3e-4.
+	if eer, _ := s.EER(); eer > 2e-3 {
+		t.Errorf("EER %g, want about 4e-4", eer)
+	}
+	c := s.ROC("x")
+	for i := 1; i < len(c.FAR); i++ {
+		if c.FAR[i] < c.FAR[i-1] || c.TAR[i] < c.TAR[i-1] {
+			t.Fatalf("ROC not monotone at %d: %v,%v after %v,%v", i, c.FAR[i], c.TAR[i], c.FAR[i-1], c.TAR[i-1])
+		}
+	}
+	empty := newScores(nil, nil)
+	if eer, _ := empty.EER(); !math.IsNaN(eer) || !math.IsNaN(empty.Threshold(1e-2)) {
+		t.Error("empty scores give numbers")
+	}
+}
+
+var run struct {
+	once sync.Once
+	rep  *Report
+	err  error
+	skip string
+}
+
+// needCache skips the test when `make setup` has not filled the cache.
+func needCache(t *testing.T) {
+	m, _ := models.Load()
+	p, _ := m.PackageFile(models.Home(), "@vladmandic/human", "assets/screenshot-facematch.jpg")
+	if _, err := os.Stat(p); err != nil {
+		t.Skip(fmt.Sprintf("model cache not set up (run make setup): %v", err))
+	}
+}
+
+// report runs the evaluation once with the default model.
+func report(t *testing.T) *Report {
+	t.Helper()
+	needCache(t)
+	run.once.Do(func() {
+		run.rep, run.err = Run(context.Background(), Options{Home: models.Home(), Models: []string{compare.DefaultModel}})
+	})
+	if run.err != nil {
+		t.Fatal(run.err)
+	}
+	return run.rep
+}
+
+func result(t *testing.T, rep *Report, mode Mode) *Result {
+	for _, r := range rep.Results {
+		if r.Mode == mode {
+			return r
+		}
+	}
+	t.Fatalf("no %s result", mode)
+	return nil
+}
+
+// The bars are the measured figures with a margin for ONNX Runtime and
+// platform differences; the set is fixed, so a drop means the pipeline
+// changed.
+func TestEvaluation(t *testing.T) {
+	rep := report(t)
+	if rep.Faces != 138 || rep.People < 80 || rep.People > 95 {
+		t.Errorf("%d faces of %d people, want 138 of 80–95", rep.Faces, rep.People)
+	}
+	photo := result(t, rep, PhotoMode)
+	_, at := photo.Calibration()
+	if eer, _ := photo.Scores.EER(); eer > 0.006 {
+		t.Errorf("photo EER %.2f%%, want ≤ 0.6%%", 100*eer)
+	}
+	if tar := photo.Scores.TAR(at[1]); tar < 0.97 {
+		t.Errorf("photo TAR at FAR 1e-3 %.1f%%, want ≥ 97%%", 100*tar)
+	}
+	cross := photo.ByKind["cross-photo"]
+	if len(cross.Genuine) < 150 || cross.TAR(at[1]) < 0.93 {
+		t.Errorf("cross-photo: %d pairs, TAR at FAR 1e-3 %.1f%%; want ≥ 150 pairs and ≥ 93%%", len(cross.Genuine), 100*cross.TAR(at[1]))
+	}
+	for _, c := range Changes {
+		if g := photo.ByKind[string(c)]; g == nil || len(g.Genuine) < 100 || g.TAR(at[1]) < 0.95 {
+			t.Errorf("%s: want ≥ 100 pairs accepted ≥ 95%% at FAR 1e-3", c)
+		}
+	}
+	portrait, asPhoto := result(t, rep, PortraitMode), result(t, rep, PortraitAsPhoto)
+	pe, _ := portrait.Scores.EER()
+	ae, _ := asPhoto.Scores.EER()
+	_, pat := portrait.Calibration()
+	if pe > 0.035 || portrait.Scores.TAR(pat[1]) < 0.88 {
+		t.Errorf("ID-portrait EER %.2f%%, TAR at FAR 1e-3 %.1f%%; want ≤ 3.5%% and ≥ 88%%", 100*pe, 100*portrait.Scores.TAR(pat[1]))
+	}
+	if pe > ae+0.002 {
+		t.Errorf("the ID-portrait handling costs: EER %.2f%% against %.2f%% without", 100*pe, 100*ae)
+	}
+}
+
+// compare's compiled-in calibration must be the one this evaluation
+// measures: a pair at the measured FAR thresholds scores 50, 60 and 70.
+func TestCalibrationIsCurrent(t *testing.T) {
+	rep := report(t)
+	c, err := compare.New(compare.Options{Home: models.Home()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, mode := range []Mode{PhotoMode, PortraitMode} {
+		kind := compare.Photo
+		if mode == PortraitMode {
+			kind = compare.IDPortrait
+		}
+		_, at := result(t, rep, mode).Calibration()
+		for i, cos := range at {
+			a := compare.Face{Embedding: compare.Embedding{Model: compare.DefaultModel, Kind: kind, Vector: []float32{1, 0}}}
+			b := a
+			b.Vector = []float32{float32(cos), float32(math.Sqrt(1 - cos*cos))}
+			r, err := c.Match(a, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := r.Thresholds[i].Score; math.Abs(float64(r.Score-want)) > 1.5 {
+				t.Errorf("%s: cosine %.3f (measured FAR %g threshold) scores %.1f, want %.0f ± 1.5: update calib.go from `liveid eval compare`", mode, cos, FARs[i], r.Score, want)
+			}
+		}
+	}
+}
+
+// The mesh-depth warp must turn the head: the tracker's yaw moves by
+// roughly the 15° asked (its pose is good to ±5–10°).
+func TestTurn(t *testing.T) {
+	needCache(t)
+	home := models.Home()
+	if _, err := models.InitRuntime(home); err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := face.DefaultModels(home)
+	tr, err := face.NewTracker(ms, face.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	faces, _, err := LoadFaces(home, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaw := func(img image.Image) *face.Result {
+		rs, err := tr.Faces(imgproc.FromImage(img), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return largest(rs)
+	}
+	var sum float32
+	n := 0
+	for _, f := range faces {
+		if !strings.HasPrefix(f.Name, "sample") {
+			continue
+		}
+		r0 := yaw(f.Img)
+		if r0 == nil {
+			continue
+		}
+		r1 := yaw(turn(f.Img, &r0.Mesh, 15, 0))
+		if r1 == nil {
+			t.Errorf("%s: no face after the turn", f.Name)
+			continue
+		}
+		sum += abs(r1.Signals.Yaw - r0.Signals.Yaw)
+		n++
+	}
+	if n < 15 {
+		t.Fatalf("only %d sample faces", n)
+	}
+	mean := sum / float32(n)
+	t.Logf("mean yaw change %.1f° over %d faces", mean, n)
+	if mean < 8 || mean > 22 {
+		t.Errorf("mean yaw change %.1f° over %d faces, want 15 ± 7", mean, n)
+	}
+}
+
+func abs(v float32) float32 { return float32(math.Abs(float64(v))) }
