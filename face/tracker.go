@@ -1,6 +1,8 @@
 package face
 
 import (
+	"cmp"
+	"slices"
 	"time"
 
 	"github.com/liveid/liveid/internal/imgproc"
@@ -207,27 +209,54 @@ func (t *Tracker) Faces(f *imgproc.Frame, dst []Result) ([]Result, error) {
 	if t.dets, err = t.det.Detect(f, t.dets); err != nil {
 		return dst[:0], err
 	}
-	w, h := f.Upright()
 	dst = dst[:0]
 	for _, d := range t.dets {
 		var r Result
-		r.Detected, r.Detection, r.Faces = true, d, len(t.dets)
-		// A second pass on the mesh's own ROI aligns the crop as tracking
-		// would.
-		if err := t.lm.Run(f, ROIFromDetection(d), &r.Raw); err != nil {
+		if err := t.still(f, d, &r); err != nil {
 			return dst, err
 		}
-		if err := t.lm.Run(f, ROIFromMesh(&r.Raw), &r.Raw); err != nil {
-			return dst, err
-		}
-		r.Found = r.Raw.Presence >= t.cfg.MinPresence
-		r.Mesh = r.Raw
-		if err := measure(f, &r.Mesh, &r.Signals); err != nil {
-			return dst, err
-		}
-		r.Quality = t.cfg.assess(&r.Signals, &r.Mesh, w, h, len(t.dets))
-		r.Score = t.cfg.score(&r.Signals, r.Quality, w, h)
 		dst = append(dst, r)
 	}
 	return dst, nil
+}
+
+// Largest analyses the largest face of a still image, as Faces does each:
+// the largest detection whose mesh confirms it. Found is false when there
+// is none; Faces counts every detection. It runs the mesh once or twice
+// where Faces runs it for every face.
+func (t *Tracker) Largest(f *imgproc.Frame, r *Result) error {
+	var err error
+	if t.dets, err = t.det.Detect(f, t.dets); err != nil {
+		return err
+	}
+	slices.SortFunc(t.dets, func(a, b Detection) int { return cmp.Compare(b.Box.W*b.Box.H, a.Box.W*a.Box.H) })
+	*r = Result{Faces: len(t.dets)}
+	for _, d := range t.dets {
+		if err := t.still(f, d, r); err != nil || r.Found {
+			return err
+		}
+	}
+	return nil
+}
+
+// still fills r for detection d of a still frame.
+func (t *Tracker) still(f *imgproc.Frame, d Detection, r *Result) error {
+	w, h := f.Upright()
+	*r = Result{Detected: true, Detection: d, Faces: len(t.dets)}
+	// A second pass on the mesh's own ROI aligns the crop as tracking
+	// would.
+	if err := t.lm.Run(f, ROIFromDetection(d), &r.Raw); err != nil {
+		return err
+	}
+	if err := t.lm.Run(f, ROIFromMesh(&r.Raw), &r.Raw); err != nil {
+		return err
+	}
+	r.Found = r.Raw.Presence >= t.cfg.MinPresence
+	r.Mesh = r.Raw
+	if err := measure(f, &r.Mesh, &r.Signals); err != nil {
+		return err
+	}
+	r.Quality = t.cfg.assess(&r.Signals, &r.Mesh, w, h, len(t.dets))
+	r.Score = t.cfg.score(&r.Signals, r.Quality, w, h)
+	return nil
 }

@@ -130,3 +130,33 @@ func TestMovingTooMuch(t *testing.T) {
 		t.Errorf("MovingTooMuch in %d of the last 7 moving frames, want all", moving)
 	}
 }
+
+// Largest is Faces' result for the largest detection, at a fraction of
+// the mesh runs.
+func TestLargestIsFacesLargest(t *testing.T) {
+	tr := tracker(t)
+	for i := 1; i <= 6; i++ {
+		f := frame(sample(t, i))
+		all, err := tr.Faces(f, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		big := 0
+		for j, r := range all {
+			if r.Detection.Box.W*r.Detection.Box.H > all[big].Detection.Box.W*all[big].Detection.Box.H {
+				big = j
+			}
+		}
+		var r Result
+		if err := tr.Largest(f, &r); err != nil {
+			t.Fatal(err)
+		}
+		if !r.Found || r.Faces != len(all) || r.Signals.Box != all[big].Signals.Box {
+			t.Errorf("sample%d: Largest found %v, %d faces, box %v; Faces' largest %v of %d", i, r.Found, r.Faces, r.Signals.Box, all[big].Signals.Box, len(all))
+		}
+	}
+	var r Result
+	if err := tr.Largest(frame(image.NewRGBA(image.Rect(0, 0, 320, 240))), &r); err != nil || r.Found || r.Faces != 0 {
+		t.Errorf("black frame: found %v, %d faces, %v", r.Found, r.Faces, err)
+	}
+}
