@@ -66,7 +66,7 @@ type Comparer struct {
 	emb     *embedder
 	limits  Limits
 	far     float64
-	results []face.Result
+	result  face.Result
 }
 
 // New loads the face and embedding models from the cache.
@@ -150,7 +150,7 @@ func (c *Comparer) Locate(f *imgproc.Frame) (Face, error) {
 	if err != nil {
 		return Face{}, err
 	}
-	fc := Face{Box: r.Signals.Box, Points: r.Mesh.FivePoints(), Faces: len(c.results),
+	fc := Face{Box: r.Signals.Box, Points: r.Mesh.FivePoints(), Faces: r.Faces,
 		Focus: r.Signals.Focus(), Yaw: r.Signals.Yaw, Pitch: r.Signals.Pitch, frame: src}
 	fc.EyeDistance = float32(math.Hypot(float64(fc.Points[1].X-fc.Points[0].X), float64(fc.Points[1].Y-fc.Points[0].Y)))
 	return fc, c.check(&fc)
@@ -162,22 +162,15 @@ func (c *Comparer) Locate(f *imgproc.Frame) (Face, error) {
 // around them; such an image is searched again with a margin of half its
 // size on each side.
 func (c *Comparer) find(f *imgproc.Frame) (*face.Result, *imgproc.Frame, error) {
-	var err error
-	if c.results, err = c.tracker.Faces(f, c.results); err != nil {
-		return nil, nil, err
-	}
-	if r := largest(c.results); r != nil {
-		return r, f, nil
+	if err := c.tracker.Largest(f, &c.result); err != nil || c.result.Found {
+		return &c.result, f, err
 	}
 	p, err := withMargin(f)
 	if err != nil {
 		return nil, nil, err
 	}
-	if c.results, err = c.tracker.Faces(p, c.results); err != nil {
-		return nil, nil, err
-	}
-	if r := largest(c.results); r != nil {
-		return r, p, nil
+	if err := c.tracker.Largest(p, &c.result); err != nil || c.result.Found {
+		return &c.result, p, err
 	}
 	return nil, nil, &FaceError{Reason: NoFace}
 }
@@ -231,18 +224,6 @@ func (c *Comparer) check(fc *Face) error {
 		return &FaceError{Reason: TooBlurred, Detail: fmt.Sprintf("focus %.1f < %.1f", fc.Focus, l.MinFocus)}
 	}
 	return nil
-}
-
-// largest is the found face with the largest mesh box, nil if none.
-func largest(rs []face.Result) *face.Result {
-	var best *face.Result
-	for i := range rs {
-		r := &rs[i]
-		if r.Found && (best == nil || r.Signals.Box.W*r.Signals.Box.H > best.Signals.Box.W*best.Signals.Box.H) {
-			best = r
-		}
-	}
-	return best
 }
 
 // Threshold is the score at and above which a pair is accepted at FAR.
