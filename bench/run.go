@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/disintegration/imaging"
+	"github.com/liveid/liveid/compare"
 	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/internal/imgproc"
 	"github.com/liveid/liveid/models"
@@ -62,7 +63,7 @@ func Run(ctx context.Context, opt Options, w io.Writer) ([]Row, error) {
 	}
 	var rows []Row
 	for _, stage := range []func(context.Context, Options, []image.Image) ([]Row, error){
-		detectRows, trackRows, ocrRows,
+		detectRows, trackRows, compareRows, ocrRows,
 	} {
 		r, err := stage(ctx, opt, photos)
 		if err != nil {
@@ -170,6 +171,57 @@ func detectRows(ctx context.Context, opt Options, photos []image.Image) ([]Row, 
 		}
 	}
 	return rows, nil
+}
+
+// compareRows times, per embedding model, alignment and embedding of the
+// largest face of each photo, then a whole Compare of two photos (both
+// faces found, checked, aligned and embedded) with the default model.
+// Photos whose largest face the limits refuse are left out.
+func compareRows(ctx context.Context, opt Options, photos []image.Image) ([]Row, error) {
+	var frames []*imgproc.Frame
+	var faces []compare.Face
+	var rows []Row
+	for _, name := range compare.Models {
+		c, err := compare.New(compare.Options{Home: opt.Home, Model: name})
+		if err != nil {
+			return nil, err
+		}
+		if frames == nil {
+			frames, faces = usableFaces(c, photos)
+		}
+		times, err := timeEach(ctx, opt.Rounds, len(faces), func(i int) error {
+			_, err := c.EmbedFace(faces[i], compare.Photo)
+			return err
+		})
+		note := fmt.Sprintf("align + embed the largest face of %d photos", len(faces))
+		rows = append(rows, Row{Stage: "embed", Impl: name, Times: times, Note: note})
+		if err == nil && name == compare.DefaultModel {
+			times, err = timeEach(ctx, opt.Rounds, len(frames), func(i int) error {
+				_, err := c.Compare(frames[i], frames[(i+1)%len(frames)], compare.Photo)
+				return err
+			})
+			rows = append(rows, Row{Stage: "compare", Impl: name, Times: times, Note: "two photos: find, check, align and embed both, score"})
+		}
+		c.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return rows, nil
+}
+
+// usableFaces are the photos whose largest face passes the limits, as
+// frames, and those faces.
+func usableFaces(c *compare.Comparer, photos []image.Image) ([]*imgproc.Frame, []compare.Face) {
+	var frames []*imgproc.Frame
+	var faces []compare.Face
+	for _, p := range photos {
+		f := imgproc.FromImage(p)
+		if fc, err := c.Locate(f); err == nil {
+			frames, faces = append(frames, f), append(faces, fc)
+		}
+	}
+	return frames, faces
 }
 
 // trackRows times the tracker in steady state (mesh and iris every frame, a
