@@ -19,7 +19,7 @@ help:
 	@echo "make test-race  go test -race ./internal/..."
 	@echo "make test-arm64 internal/imgproc tests (NEON kernels) built for arm64, run under qemu"
 	@echo "make bench-kernels  internal/imgproc kernels against OpenCV (gocv)"
-	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations"
+	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations, the compare evaluation (out/compare)"
 	@echo "make clean      remove bin/ (distclean: also the .cache model cache)"
 
 setup: deps build fetch
@@ -75,6 +75,7 @@ demo: build
 	$(BIN) bench -rounds 3 -cards 4
 	$(BIN) eval liveness -genuine 20 -attacks 5
 	$(BIN) eval ocr -n 20 -peer=false
+	$(BIN) eval compare -out out/compare
 
 clean:
 	rm -rf bin out

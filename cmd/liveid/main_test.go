@@ -22,6 +22,10 @@ func TestRunExitCodes(t *testing.T) {
 		{[]string{"help"}, 0, ""},
 		{[]string{"models", "fetch", "-h"}, 0, ""},
 		{[]string{"models", "list"}, 0, ""},
+		{[]string{"compare", "a.jpg"}, 2, "liveid: compare: want IMAGE_A IMAGE_B"},
+		{[]string{"compare", "-ref", "card", "a.jpg", "b.jpg"}, 2, `liveid: compare: -ref "card": want photo or id-portrait`},
+		{[]string{"compare", "main_test.go", "main.go"}, 1, "liveid: main_test.go: not a readable JPEG or PNG image: image: unknown format"},
+		{[]string{"eval", "compare", "extra"}, 2, `liveid: eval compare: unexpected argument "extra"`},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), tc.args, &env{stdout: &stdout, stderr: &stderr})

@@ -5,12 +5,14 @@
 // (turned head, light, JPEG, blur, down-scaling, grey tint, an ID-card
 // portrait); impostor pairs are different people.
 //
-// What the set can show: how each model orders real faces of about 130
+// What the set can show: how each model orders 138 real faces of 83
 // people, how much each change costs, and where the thresholds for FAR
 // 1e-2 and 1e-3 lie. What it cannot: the faces are mostly young women
 // from a few group photos, one man makes up most of the cross-photo pairs,
-// the changes are simulated, and impostor pairs among few people are far
-// from independent, so FAR 1e-4 is extrapolated (Report.Gauss).
+// the changes are simulated, and the impostor pairs among 83 people are
+// far from independent, so FAR 1e-4 is extrapolated from a normal fit
+// (Result.Calibration). Images the limits refuse are in no pair: the
+// engine asks for another shot instead.
 package eval
 
 import (

@@ -43,7 +43,7 @@ func (rep *Report) Write(w io.Writer) error {
 		p.f("%-15s %-21s %8d %9d %5.2f%% %8.2f%% %8.2f%% %8.3f %8.3f %8.3f %8s\n", r.Model, r.Mode, len(s.Genuine), len(s.Impostor),
 			100*eer, 100*s.TAR(at[0]), 100*s.TAR(at[1]), at[0], at[1], at[2], r.Embed.Round(10_000))
 	}
-	p.f("\nTAR by kind of genuine pair, at each model's FAR 1e-3 threshold (pairs)\n")
+	p.f("\nTAR by kind of genuine pair, at each model's FAR 1e-3 threshold (pairs); refused images are in no pair\n")
 	for _, r := range rep.Results {
 		_, at := r.Calibration()
 		var parts []string
@@ -59,7 +59,9 @@ func (rep *Report) Write(w io.Writer) error {
 			continue
 		}
 		lo, at := r.Calibration()
-		p.f("%-15s %-21s cal(%.3f, %.3f, %.3f, %.3f)\n", r.Model, r.Mode, lo, at[0], at[1], at[2])
+		sc := r.Scores
+		p.f("%-15s %-21s cal(%.3f, %.3f, %.3f, %.3f)  1e-3 measured %.3f fit %.3f, 1e-4 measured %.3f fit %.3f\n", r.Model, r.Mode, lo, at[0], at[1], at[2],
+			sc.Threshold(1e-3), sc.GaussThreshold(1e-3), sc.Threshold(1e-4), sc.GaussThreshold(1e-4))
 	}
 	return p.err
 }
