@@ -228,11 +228,7 @@ func usableFaces(c *compare.Comparer, photos []image.Image) ([]*imgproc.Frame, [
 // detection every DetectEvery) on each photo delivered as a phone's NV21
 // frame from a sensor turned 90°.
 func trackRows(ctx context.Context, opt Options, photos []image.Image) ([]Row, error) {
-	ms, err := face.DefaultModels(opt.Home)
-	if err != nil {
-		return nil, err
-	}
-	tr, err := face.NewTracker(ms, face.DefaultConfig())
+	tr, err := face.OpenTracker(opt.Home, 0)
 	if err != nil {
 		return nil, err
 	}

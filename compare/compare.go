@@ -84,12 +84,7 @@ func New(o Options) (*Comparer, error) {
 	if err != nil {
 		return nil, err
 	}
-	ms, err := face.DefaultModels(o.Home)
-	if err != nil {
-		return nil, err
-	}
-	ms.Threads = o.Threads
-	tr, err := face.NewTracker(ms, face.DefaultConfig())
+	tr, err := face.OpenTracker(o.Home, o.Threads)
 	if err != nil {
 		return nil, err
 	}

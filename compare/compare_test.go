@@ -81,12 +81,7 @@ func faceCrops(tb testing.TB, c *compare.Comparer, i int) []image.Image {
 
 func boxes(tb testing.TB, img image.Image) []imgproc.Rect {
 	tb.Helper()
-	home := models.Home()
-	ms, err := face.DefaultModels(home)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tr, err := face.NewTracker(ms, face.DefaultConfig())
+	tr, err := face.OpenTracker(models.Home(), 0)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -64,3 +64,15 @@ type ModelError struct {
 }
 
 func (e *ModelError) Error() string { return "face: model " + e.Path + ": " + e.Detail }
+
+// OpenTracker is NewTracker with the cache's models (DefaultModels(home)),
+// threads intra-op threads per model (0: ONNX Runtime's default) and
+// DefaultConfig.
+func OpenTracker(home string, threads int) (*Tracker, error) {
+	ms, err := DefaultModels(home)
+	if err != nil {
+		return nil, err
+	}
+	ms.Threads = threads
+	return NewTracker(ms, DefaultConfig())
+}

@@ -37,11 +37,7 @@ func detect(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ms, err := face.DefaultModels(home)
-	if err != nil {
-		return err
-	}
-	tr, err := face.NewTracker(ms, face.DefaultConfig())
+	tr, err := face.OpenTracker(home, 0)
 	if err != nil {
 		return err
 	}

@@ -85,11 +85,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if _, err := models.InitRuntime(o.Home); err != nil {
 		return nil, err
 	}
-	ms, err := face.DefaultModels(o.Home)
-	if err != nil {
-		return nil, err
-	}
-	tr, err := face.NewTracker(ms, face.DefaultConfig())
+	tr, err := face.OpenTracker(o.Home, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -195,8 +195,7 @@ func TestTurn(t *testing.T) {
 	if _, err := models.InitRuntime(home); err != nil {
 		t.Fatal(err)
 	}
-	ms, _ := face.DefaultModels(home)
-	tr, err := face.NewTracker(ms, face.DefaultConfig())
+	tr, err := face.OpenTracker(home, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

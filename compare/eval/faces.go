@@ -6,11 +6,9 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-	_ "image/jpeg"
-	_ "image/png"
-	"os"
 	"slices"
 
+	"github.com/disintegration/imaging"
 	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/internal/imgproc"
 	"github.com/liveid/liveid/models"
@@ -73,19 +71,6 @@ func sources() []source {
 	return s
 }
 
-func decode(path string) (image.Image, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	img, _, err := image.Decode(fh)
-	if err != nil {
-		return nil, fmt.Errorf("eval: %s: %w", path, err)
-	}
-	return img, nil
-}
-
 // padded is r of img centred on a mid-grey canvas twice its size: the
 // thumbnails are cropped tight, and the detector wants context.
 func padded(img image.Image, r image.Rectangle) *image.RGBA {
@@ -140,9 +125,9 @@ func LoadFaces(home string, t *face.Tracker) (faces []Face, skipped []string, er
 		if err != nil {
 			return nil, nil, err
 		}
-		img, err := decode(path)
+		img, err := imaging.Open(path)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, fmt.Errorf("eval: %w (run make setup)", err)
 		}
 		if s.tiles == nil {
 			fs, err := photoFaces(t, img, s.name)
