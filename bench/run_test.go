@@ -23,7 +23,8 @@ func TestRun(t *testing.T) {
 			t.Errorf("%s/%s: no timings", r.Stage, r.Impl)
 		}
 	}
-	want := []string{"detect/liveid-blazeface", "track/liveid", "ocr/liveid"}
+	want := []string{"detect/liveid-blazeface", "track/liveid", "embed/faceres", "compare/faceres",
+		"embed/faceapi_resnet", "embed/mobilefacenet", "ocr/liveid"}
 	if len(stages) != len(want) {
 		t.Fatalf("stages %v, want %v", stages, want)
 	}
@@ -35,7 +36,11 @@ func TestRun(t *testing.T) {
 	if got := rows[0].Note; got != "boxes on the six photos [3 3 3 4 5 4] (hand count 3 3 3 4 5 4)" {
 		t.Errorf("detect note %q", got)
 	}
-	if got := rows[2].Note; got != "per synthetic card photo (a card found and read in 2 of 2)" {
+	// sample2's largest face is tilted 31°, past compare's pitch limit.
+	if got := rows[2].Note; got != "align + embed the largest face of 5 photos" {
+		t.Errorf("embed note %q", got)
+	}
+	if got := rows[6].Note; got != "per synthetic card photo (a card found and read in 2 of 2)" {
 		t.Errorf("ocr note %q", got)
 	}
 }
