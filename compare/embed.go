@@ -37,6 +37,8 @@ var modelInfos = map[string]modelInfo{
 	FaceAPI: {"descriptor", dlib150},
 }
 
+// faceResZoom 0.8 separated genuine from impostor pairs best of 0.65, 0.8
+// and 1 on compare/eval's faces.
 const faceResZoom = 0.8
 
 // embedder runs one embedding model on aligned crops.
