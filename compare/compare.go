@@ -39,7 +39,7 @@ type Limits struct {
 	// MinFocus is the face's exposure-normalised sharpness
 	// (face.Signals.Focus), 2: a third of the liveness limit
 	// (face.Config.MinSharpness), since matching needs less texture.
-	// compare/eval's blur (σ = 2% of the face width) brings 17 of 131
+	// compare/eval's blur (σ = 2% of the face width) brings 17 of its 138
 	// faces below it; the rest still match at FAR 1e-3.
 	MinFocus float32
 	// MaxYaw and MaxPitch in degrees: beyond them the frontal templates
