@@ -49,7 +49,8 @@ type embedder struct {
 	tmpl template
 	in   []float32
 	outs [][]float32
-	out  int // index of the embedding output
+	out  int       // index of the embedding output
+	tmp  []float32 // smooth's scratch
 }
 
 func openEmbedder(m *models.Manifest, home, name string, threads int) (*embedder, error) {
@@ -101,13 +102,17 @@ func inputSpec(in models.Input, size int) (imgproc.TensorSpec, error) {
 }
 
 // embed warps the face at m into the model's input and returns its
-// L2-normalised embedding; grey replaces each pixel by its BT.601 luma.
-func (e *embedder) embed(f *imgproc.Frame, m imgproc.Affine, grey bool) ([]float32, error) {
+// L2-normalised embedding. portrait prepares both sides of an ID-portrait
+// comparison alike: luma only, so the card's tint does not count, and a
+// [1 2 1]² smoothing, so the print's screen and JPEG blocks, which only the
+// card has, do not either (on compare/eval's portraits: EER 2.3% → 1.7%).
+func (e *embedder) embed(f *imgproc.Frame, m imgproc.Affine, portrait bool) ([]float32, error) {
 	if err := imgproc.Warp(f, m, e.spec, e.in); err != nil {
 		return nil, err
 	}
-	if grey {
+	if portrait {
 		toGrey(e.spec, e.in)
+		e.tmp = smooth(e.spec, e.in, e.tmp)
 	}
 	if err := e.sess.Run([][]float32{e.in}, e.outs); err != nil {
 		return nil, err
@@ -162,4 +167,36 @@ func normalise(v []float32) bool {
 		v[i] *= k
 	}
 	return true
+}
+
+// smooth filters each channel of t with [1 2 1]/4 across and then down,
+// edges repeated; tmp is scratch, returned for reuse.
+func smooth(s imgproc.TensorSpec, t, tmp []float32) []float32 {
+	w, h := s.Width, s.Height
+	// Element (x, y) of channel c is at c·cs + (y·w + x)·px.
+	px, cs := 3, 1
+	if s.NCHW {
+		px, cs = 1, w*h
+	}
+	if cap(tmp) < w*h {
+		tmp = make([]float32, w*h)
+	}
+	tmp = tmp[:w*h]
+	for c := range 3 {
+		at := func(i int) *float32 { return &t[c*cs+i*px] }
+		for y := range h {
+			row := y * w
+			for x := range w {
+				l, r := row+max(x-1, 0), row+min(x+1, w-1)
+				tmp[row+x] = (*at(l) + 2**at(row + x) + *at(r)) / 4
+			}
+		}
+		for y := range h {
+			up, down := max(y-1, 0)*w, min(y+1, h-1)*w
+			for x := range w {
+				*at(y*w + x) = (tmp[up+x] + 2*tmp[y*w+x] + tmp[down+x]) / 4
+			}
+		}
+	}
+	return tmp
 }

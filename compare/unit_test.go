@@ -141,3 +141,38 @@ func TestFaceError(t *testing.T) {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }
+
+func TestSmooth(t *testing.T) {
+	// One bright pixel in a 3×3 NHWC tensor spreads as [1 2 1]²/16; a
+	// flat tensor stays flat (edges repeat).
+	for _, nchw := range []bool{false, true} {
+		spec := imgproc.TensorSpec{Width: 3, Height: 3, NCHW: nchw}
+		v := make([]float32, 27)
+		at := func(x, y, c int) *float32 {
+			if nchw {
+				return &v[c*9+y*3+x]
+			}
+			return &v[(y*3+x)*3+c]
+		}
+		*at(1, 1, 1) = 16
+		smooth(spec, v, nil)
+		want := [3][3]float32{{1, 2, 1}, {2, 4, 2}, {1, 2, 1}}
+		for y := range 3 {
+			for x := range 3 {
+				if got := *at(x, y, 1); got != want[y][x] || *at(x, y, 0) != 0 {
+					t.Errorf("nchw %v: (%d,%d) = %v, want %v", nchw, x, y, got, want[y][x])
+				}
+			}
+		}
+		flat := make([]float32, 27)
+		for i := range flat {
+			flat[i] = 5
+		}
+		smooth(spec, flat, nil)
+		for i, f := range flat {
+			if f != 5 {
+				t.Fatalf("nchw %v: flat tensor changed at %d: %v", nchw, i, f)
+			}
+		}
+	}
+}
