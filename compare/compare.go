@@ -18,8 +18,10 @@ const (
 	Photo Reference = iota
 	// IDPortrait: the portrait of an ID card (chip image or the printed
 	// photo read by ocr), about 102×126 px, often grey-tinted and screened.
-	// Both sides of such a comparison are embedded from luma alone, so the
-	// card's tint does not count against the live face.
+	// Both sides of such a comparison are embedded from luma alone and
+	// lightly smoothed, so the card's tint and print screen do not count
+	// against the live face; a portrait cropped too tight for the detector
+	// is searched again with a margin.
 	IDPortrait
 )
 
