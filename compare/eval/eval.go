@@ -72,6 +72,7 @@ type Result struct {
 // Report is a whole run.
 type Report struct {
 	Faces, People int
+	Skipped       []string       // thumbnails in which no face was found
 	Items         int            // images located (originals, changes, portraits)
 	Failures      map[string]int // "change reason" → images the limits refused
 	Results       []*Result
@@ -90,7 +91,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	defer tr.Close()
-	faces, _, err := LoadFaces(o.Home, tr)
+	faces, skipped, err := LoadFaces(o.Home, tr)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +99,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Faces: len(faces), People: newLabeller(faces).people(), Failures: map[string]int{}}
+	rep := &Report{Faces: len(faces), People: newLabeller(faces).people(), Skipped: skipped, Failures: map[string]int{}}
 	for _, name := range o.Models {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -200,7 +201,7 @@ func score(c *compare.Comparer, items []*item, l *labeller) ([]*Result, error) {
 			return nil, err
 		}
 		r := pairUp(es, l, mode)
-		r.Model, r.Embeds = c.Model(), len(es)
+		r.Model = c.Model()
 		if len(es) > 0 {
 			r.Embed = d / time.Duration(len(es))
 		}

@@ -125,8 +125,8 @@ func result(t *testing.T, rep *Report, mode Mode) *Result {
 // changed.
 func TestEvaluation(t *testing.T) {
 	rep := report(t)
-	if rep.Faces != 138 || rep.People < 80 || rep.People > 95 {
-		t.Errorf("%d faces of %d people, want 138 of 80–95", rep.Faces, rep.People)
+	if rep.Faces != 138 || rep.People < 80 || rep.People > 95 || len(rep.Skipped) > 0 {
+		t.Errorf("%d faces of %d people (%v without a face), want 138 of 80–95", rep.Faces, rep.People, rep.Skipped)
 	}
 	photo := result(t, rep, PhotoMode)
 	_, at := photo.Calibration()

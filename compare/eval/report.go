@@ -32,6 +32,9 @@ func (r *Result) Calibration() (lo float64, at [3]float64) {
 func (rep *Report) Write(w io.Writer) error {
 	p := &printer{w: w}
 	p.f("compare eval: %d faces of %d people; %d images located and embedded\n", rep.Faces, rep.People, rep.Items)
+	if len(rep.Skipped) > 0 {
+		p.f("  thumbnails without a face: %s\n", strings.Join(rep.Skipped, ", "))
+	}
 	for _, k := range slices.Sorted(maps.Keys(rep.Failures)) {
 		p.f("  refused: %-32s %d\n", k, rep.Failures[k])
 	}
