@@ -17,6 +17,7 @@ package eval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"slices"
@@ -99,7 +100,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Faces: len(faces), People: newLabeller(faces).people(), Skipped: skipped, Failures: map[string]int{}}
+	l := newLabeller(faces)
+	rep := &Report{Faces: len(faces), People: l.people(), Skipped: skipped, Failures: map[string]int{}}
 	for _, name := range o.Models {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -109,9 +111,12 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			return nil, err
 		}
 		if name == o.Models[0] {
-			locate(c, items, rep)
+			err = locate(c, items, rep)
 		}
-		rs, err := score(c, items, newLabeller(faces))
+		var rs []*Result
+		if err == nil {
+			rs, err = score(c, items, l)
+		}
 		c.Close()
 		if err != nil {
 			return nil, err
@@ -124,13 +129,12 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 // makeItems makes every face's changed copies and portrait.
 func makeItems(tr *face.Tracker, faces []Face) ([]*item, error) {
 	var items []*item
+	var r face.Result
 	for i, f := range faces {
-		rs, err := tr.Faces(imgproc.FromImage(f.Img), nil)
-		if err != nil {
+		if err := tr.Largest(imgproc.FromImage(f.Img), &r); err != nil {
 			return nil, err
 		}
-		r := largest(rs)
-		if r == nil {
+		if !r.Found {
 			continue // LoadFaces found it; a second look may not
 		}
 		m := &r.Mesh
@@ -143,32 +147,24 @@ func makeItems(tr *face.Tracker, faces []Face) ([]*item, error) {
 	return items, nil
 }
 
-// largest is the found face with the widest box, nil if none.
-func largest(rs []face.Result) *face.Result {
-	var best *face.Result
-	for i := range rs {
-		if rs[i].Found && (best == nil || rs[i].Signals.Box.W > best.Signals.Box.W) {
-			best = &rs[i]
-		}
-	}
-	return best
-}
-
 // locate finds each item's face once; the models share the result.
-func locate(c *compare.Comparer, items []*item, rep *Report) {
+// Faces the limits refuse are counted, any other error ends the run.
+func locate(c *compare.Comparer, items []*item, rep *Report) error {
 	for _, it := range items {
 		loc, err := c.Locate(imgproc.FromImage(it.img))
-		if err == nil {
+		fe, refused := errors.AsType[*compare.FaceError](err)
+		switch {
+		case err == nil:
 			it.loc = loc
 			rep.Items++
-			continue
-		}
-		it.fail = compare.NoFace
-		if fe, ok := err.(*compare.FaceError); ok {
+		case refused:
 			it.fail = fe.Reason
+			rep.Failures[fmt.Sprintf("%-10s %s", it.label(), it.fail)]++
+		default:
+			return err
 		}
-		rep.Failures[fmt.Sprintf("%-10s %s", it.label(), it.fail)]++
 	}
+	return nil
 }
 
 func (it *item) label() string {
