@@ -19,9 +19,8 @@ type threshold struct {
 
 // calibration maps one model's cosines (for one reference kind) to scores.
 type calibration struct {
-	lo         float32    // cosine scored 0
-	cos        [3]float32 // cosines at FAR 1e-2, 1e-3, 1e-4
-	thresholds []threshold
+	lo  float32    // cosine scored 0
+	cos [3]float32 // cosines at FAR 1e-2, 1e-3, 1e-4
 }
 
 type calKey struct {
@@ -30,7 +29,7 @@ type calKey struct {
 }
 
 func cal(lo float32, c1e2, c1e3, c1e4 float32) calibration {
-	return calibration{lo: lo, cos: [3]float32{c1e2, c1e3, c1e4}, thresholds: scoreAt}
+	return calibration{lo: lo, cos: [3]float32{c1e2, c1e3, c1e4}}
 }
 
 // score maps a cosine to 0..100.
@@ -49,15 +48,14 @@ func (c calibration) score(cos float32) float32 {
 }
 
 func thresholdFor(model string, kind Reference, far float64) (float32, error) {
-	c, ok := calibrations[calKey{model, kind}]
-	if !ok {
+	if _, ok := calibrations[calKey{model, kind}]; !ok {
 		return 0, fmt.Errorf("compare: unknown model %q (have %v)", model, Models)
 	}
-	i := slices.IndexFunc(c.thresholds, func(t threshold) bool { return t.far == far })
+	i := slices.IndexFunc(scoreAt, func(t threshold) bool { return t.far == far })
 	if i < 0 {
 		return 0, fmt.Errorf("compare: FAR %g has no threshold (have 1e-2, 1e-3, 1e-4)", far)
 	}
-	return c.thresholds[i].score, nil
+	return scoreAt[i].score, nil
 }
 
 // calibrations, from `liveid eval compare` (compare/eval) with

@@ -266,7 +266,7 @@ func (c *Comparer) Match(a, b Face) (Result, error) {
 	}
 	cal := calibrations[calKey{a.Model, a.Kind}]
 	r := Result{Similarity: sim, Score: cal.score(sim), FAR: c.far, A: a, B: b}
-	for _, t := range cal.thresholds {
+	for _, t := range scoreAt {
 		r.Thresholds = append(r.Thresholds, Threshold{FAR: t.far, Score: t.score})
 		if t.far == c.far {
 			r.Pass = r.Score >= t.score

@@ -222,8 +222,8 @@ func (t *Tracker) Faces(f *imgproc.Frame, dst []Result) ([]Result, error) {
 
 // Largest analyses the largest face of a still image, as Faces does each:
 // the largest detection whose mesh confirms it. Found is false when there
-// is none; Faces counts every detection. It runs the mesh once or twice
-// where Faces runs it for every face.
+// is none; Faces counts every detection. It runs the mesh (twice) only on
+// the detections it tries, where Faces runs it on every one.
 func (t *Tracker) Largest(f *imgproc.Frame, r *Result) error {
 	var err error
 	if t.dets, err = t.det.Detect(f, t.dets); err != nil {

@@ -255,13 +255,15 @@ func pairUp(es []embedded, l *labeller, mode Mode) *Result {
 			}
 		}
 	}
-	r := &Result{Mode: mode, ByKind: map[string]*Scores{}}
 	var all []float64
-	for k, g := range gen {
-		r.ByKind[k] = newScores(g, slices.Clone(imp))
+	for _, g := range gen {
 		all = append(all, g...)
 	}
-	r.Scores = newScores(all, imp)
+	r := &Result{Mode: mode, Scores: newScores(all, imp), ByKind: map[string]*Scores{}}
+	for k, g := range gen {
+		slices.Sort(g)
+		r.ByKind[k] = &Scores{Genuine: g, Impostor: r.Scores.Impostor} // one sorted impostor list serves all
+	}
 	return r
 }
 

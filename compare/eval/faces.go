@@ -137,13 +137,13 @@ func LoadFaces(home string, t *face.Tracker) (faces []Face, skipped []string, er
 			faces = append(faces, fs...)
 			continue
 		}
+		var r face.Result
 		for _, tl := range s.tiles {
 			p := padded(img, tl.rect)
-			rs, err := t.Faces(imgproc.FromImage(p), nil)
-			if err != nil {
+			if err := t.Largest(imgproc.FromImage(p), &r); err != nil {
 				return nil, nil, err
 			}
-			if !anyFound(rs) {
+			if !r.Found {
 				skipped = append(skipped, tl.name)
 				continue
 			}
@@ -151,13 +151,4 @@ func LoadFaces(home string, t *face.Tracker) (faces []Face, skipped []string, er
 		}
 	}
 	return faces, skipped, nil
-}
-
-func anyFound(rs []face.Result) bool {
-	for _, r := range rs {
-		if r.Found {
-			return true
-		}
-	}
-	return false
 }

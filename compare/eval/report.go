@@ -56,7 +56,7 @@ func (rep *Report) Write(w io.Writer) error {
 		}
 		p.f("%-15s %-21s %s\n", r.Model, r.Mode, strings.Join(parts, ", "))
 	}
-	p.f("\ncalibration (cosine scored 0; thresholds at FAR 1e-2, 1e-3, 1e-4; measured impostor Gaussian fit for the last two)\n")
+	p.f("\ncalibration (cosine scored 0; thresholds at FAR 1e-2, 1e-3, 1e-4; the last two the larger of measured and normal fit)\n")
 	for _, r := range rep.Results {
 		if r.Mode == PortraitAsPhoto {
 			continue
