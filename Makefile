@@ -17,8 +17,8 @@ help:
 	@echo "make setup      install missing build packages, build $(BIN), fetch and build the models"
 	@echo "make test       go vet + go test (+ -race on the inference layer, + the arm64 kernel tests)"
 	@echo "make test-race  go test -race ./internal/..."
-	@echo "make test-arm64 internal/imgproc tests (NEON kernels) built for arm64, run under qemu"
-	@echo "make bench-kernels  internal/imgproc kernels against OpenCV (gocv)"
+	@echo "make test-arm64 imgproc tests (NEON kernels) built for arm64, run under qemu"
+	@echo "make bench-kernels  imgproc kernels against OpenCV (gocv)"
 	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations, the compare evaluation (out/compare)"
 	@echo "make clean      remove bin/ (distclean: also the .cache model cache)"
 
@@ -60,11 +60,11 @@ test-race:
 
 # Without cgo, as gomobile builds it; run from the package so that its tests find the photos.
 test-arm64:
-	GOARCH=arm64 CGO_ENABLED=0 $(GO) test -c -o bin/imgproc-arm64.test ./internal/imgproc
-	cd internal/imgproc && qemu-aarch64-static $(CURDIR)/bin/imgproc-arm64.test
+	GOARCH=arm64 CGO_ENABLED=0 $(GO) test -c -o bin/imgproc-arm64.test ./imgproc
+	cd imgproc && qemu-aarch64-static $(CURDIR)/bin/imgproc-arm64.test
 
 bench-kernels:
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/imgproc/cvcheck
+	$(GO) test -run '^$$' -bench . -benchmem ./imgproc/cvcheck
 
 # The sample photos come with the face-api package in the model cache.
 SAMPLES = $${LIVEID_HOME:-.cache}/pkg/@vladmandic/face-api@1.7.15/demo/sample*.jpg

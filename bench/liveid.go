@@ -4,7 +4,7 @@ import (
 	"image"
 
 	"github.com/liveid/liveid/face"
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 )
 
 // LiveID is liveid's own BlazeFace detector behind the Detector interface.

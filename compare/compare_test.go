@@ -14,7 +14,7 @@ import (
 	"github.com/disintegration/imaging"
 	"github.com/liveid/liveid/compare"
 	"github.com/liveid/liveid/face"
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/models"
 )
 

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/internal/infer"
 	"github.com/liveid/liveid/models"
 )

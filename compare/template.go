@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/liveid/liveid/face"
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 )
 
 // template is where a model wants the five alignment points (face.Mesh

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/liveid/liveid/face"
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 )
 
 func TestScaledTemplate(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/internal/infer"
 )
 

@@ -3,7 +3,7 @@ package face
 import (
 	"math"
 
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 )
 
 // Point is a position in upright-frame pixels.

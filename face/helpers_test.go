@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/disintegration/imaging"
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/internal/infer"
 	"github.com/liveid/liveid/models"
 )

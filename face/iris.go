@@ -1,7 +1,7 @@
 package face
 
 import (
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/internal/infer"
 )
 

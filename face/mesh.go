@@ -3,7 +3,7 @@ package face
 import (
 	"math"
 
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/internal/infer"
 )
 

@@ -3,7 +3,7 @@ package face
 import (
 	"math"
 
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 )
 
 // Signals are the per-frame measurements the quality codes and the

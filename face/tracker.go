@@ -5,7 +5,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 )
 
 // Result is what the Tracker says about one frame (or, from Faces, about

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 )
 
 // view renders a w×h camera view of img in which the point (fx, fy) of img

@@ -8,7 +8,7 @@ import (
 
 	"github.com/liveid/liveid/compare"
 	"github.com/liveid/liveid/compare/eval"
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/models"
 )
 

@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	"github.com/liveid/liveid/face"
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/models"
 )
 

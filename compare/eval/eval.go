@@ -25,7 +25,7 @@ import (
 
 	"github.com/liveid/liveid/compare"
 	"github.com/liveid/liveid/face"
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/models"
 )
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 	"gocv.io/x/gocv"
 )
 

@@ -3,7 +3,7 @@ package cvcheck
 import (
 	"testing"
 
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 	"gocv.io/x/gocv"
 )
 

@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 	"gocv.io/x/gocv"
 )
 

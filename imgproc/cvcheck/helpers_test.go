@@ -11,7 +11,7 @@ import (
 
 	_ "image/jpeg"
 
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 	"gocv.io/x/gocv"
 )
 

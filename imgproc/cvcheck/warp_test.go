@@ -5,7 +5,7 @@ import (
 	"image/color"
 	"testing"
 
-	"github.com/liveid/liveid/internal/imgproc"
+	"github.com/liveid/liveid/imgproc"
 	"gocv.io/x/gocv"
 )
 
