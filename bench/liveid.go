@@ -5,6 +5,7 @@ import (
 
 	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/imgproc"
+	"github.com/liveid/liveid/models"
 )
 
 // LiveID is liveid's own BlazeFace detector behind the Detector interface.
@@ -13,9 +14,10 @@ type LiveID struct {
 	dets []face.Detection
 }
 
-// NewLiveID opens the detector; infer.Init must have succeeded.
-func NewLiveID(ms face.Models) (*LiveID, error) {
-	d, err := face.NewDetector(ms.Detector, ms.Threads, face.DefaultConfig())
+// NewLiveID opens the detector from the model directory dir; the runtime
+// must have been started.
+func NewLiveID(dir string) (*LiveID, error) {
+	d, err := face.NewDetector(dir, models.Options{}, face.DefaultConfig())
 	if err != nil {
 		return nil, err
 	}

@@ -11,14 +11,14 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 )
 
 // samples loads face-api's demo photos at full size, by file name.
 func samples(tb testing.TB) map[string]image.Image {
 	tb.Helper()
-	photos, err := SamplePhotos(models.Home(), 0)
+	photos, err := SamplePhotos(build.Home(), 0)
 	if err != nil {
 		tb.Skipf("sample photos not in the cache (run make setup): %v", err)
 	}
@@ -109,11 +109,7 @@ func detectors(tb testing.TB) []Detector {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ms, err := face.DefaultModels(home)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	l, err := NewLiveID(ms)
+	l, err := NewLiveID(build.ModelDir(home))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -156,7 +152,7 @@ func BenchmarkDetect(b *testing.B) {
 
 // runtime loads ONNX Runtime from the cache.
 func runtime(tb testing.TB) (*models.Manifest, string, error) {
-	home := models.Home()
-	m, err := models.InitRuntime(home)
+	home := build.Home()
+	m, err := build.InitRuntime(home)
 	return m, home, err
 }

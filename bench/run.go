@@ -14,6 +14,7 @@ import (
 	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 	"github.com/liveid/liveid/ocr"
 	"github.com/liveid/liveid/ocr/synth"
 )
@@ -54,7 +55,7 @@ const phoneWidth = 1280
 // writes the table to w. infer must not have been started with another
 // library than the cache's.
 func Run(ctx context.Context, opt Options, w io.Writer) ([]Row, error) {
-	if _, err := models.InitRuntime(opt.Home); err != nil {
+	if _, err := build.InitRuntime(opt.Home); err != nil {
 		return nil, err
 	}
 	photos, err := SamplePhotos(opt.Home, phoneWidth)
@@ -83,13 +84,9 @@ func Run(ctx context.Context, opt Options, w io.Writer) ([]Row, error) {
 // SamplePhotos decodes face-api's six demo photos from the cache, scaled
 // so that their long side is width pixels (0: as they are).
 func SamplePhotos(home string, width int) ([]image.Image, error) {
-	m, err := models.Load()
-	if err != nil {
-		return nil, err
-	}
 	var out []image.Image
-	for i := 1; i <= models.SamplePhotos; i++ {
-		path, err := m.SamplePhoto(home, i)
+	for i := 1; i <= build.SamplePhotos; i++ {
+		path, err := build.SamplePhoto(home, i)
 		if err != nil {
 			return nil, err
 		}
@@ -130,11 +127,7 @@ func timeEach(ctx context.Context, rounds, inputs int, f func(i int) error) ([]t
 // and pigo on the same photos; the note gives the faces each found (the
 // photos hold 22).
 func detectRows(ctx context.Context, opt Options, photos []image.Image) ([]Row, error) {
-	ms, err := face.DefaultModels(opt.Home)
-	if err != nil {
-		return nil, err
-	}
-	l, err := NewLiveID(ms)
+	l, err := NewLiveID(build.ModelDir(opt.Home))
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +175,7 @@ func compareRows(ctx context.Context, opt Options, photos []image.Image) ([]Row,
 	var faces []compare.Face
 	var rows []Row
 	for _, name := range compare.Models {
-		c, err := compare.New(compare.Options{Home: opt.Home, Model: name})
+		c, err := compare.New(compare.Options{Dir: build.ModelDir(opt.Home), Model: name})
 		if err != nil {
 			return nil, err
 		}
@@ -228,7 +221,7 @@ func usableFaces(c *compare.Comparer, photos []image.Image) ([]*imgproc.Frame, [
 // detection every DetectEvery) on each photo delivered as a phone's NV21
 // frame from a sensor turned 90°.
 func trackRows(ctx context.Context, opt Options, photos []image.Image) ([]Row, error) {
-	tr, err := face.OpenTracker(opt.Home, 0)
+	tr, err := face.NewTracker(build.ModelDir(opt.Home), models.Options{}, face.DefaultConfig())
 	if err != nil {
 		return nil, err
 	}
@@ -261,11 +254,7 @@ func ocrRows(ctx context.Context, opt Options, _ []image.Image) ([]Row, error) {
 	if _, err := os.Stat(synth.FontDir); err != nil {
 		return nil, fmt.Errorf("bench: CJK fonts for the synthetic cards: %w (install fonts-noto-cjk)", err)
 	}
-	cfg, err := ocr.DefaultConfig(opt.Home)
-	if err != nil {
-		return nil, err
-	}
-	e, err := ocr.Open(cfg)
+	e, err := ocr.Open(build.ModelDir(opt.Home), models.Options{})
 	if err != nil {
 		return nil, err
 	}

@@ -5,14 +5,14 @@ import (
 	"io"
 	"testing"
 
-	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 )
 
 // TestRun runs every stage once and checks that each produced timings and
 // that liveid's detector found the hand-counted faces.
 func TestRun(t *testing.T) {
 	samples(t) // skips without the cache
-	rows, err := Run(context.Background(), Options{Home: models.Home(), Rounds: 1, Cards: 2}, io.Discard)
+	rows, err := Run(context.Background(), Options{Home: build.Home(), Rounds: 1, Cards: 2}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

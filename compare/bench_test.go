@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/liveid/liveid/compare"
-	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 )
 
 // BenchmarkLocate is face detection, mesh and iris on one 1.6-face-wide
@@ -30,7 +30,7 @@ func BenchmarkAlignEmbed(b *testing.B) {
 	}
 	for _, name := range compare.Models {
 		b.Run(name, func(b *testing.B) {
-			m, err := compare.New(compare.Options{Home: models.Home(), Model: name, Threads: 1})
+			m, err := compare.New(compare.Options{Dir: build.ModelDir(build.Home()), Model: name, Threads: 1})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -54,9 +54,9 @@ func DefaultLimits() Limits {
 	return Limits{MinEyeDistance: 20, MinFocus: 2, MaxYaw: 35, MaxPitch: 30}
 }
 
-// Options configure New. The zero value (plus Home) is the default setup.
+// Options configure New. The zero value (plus Dir) is the default setup.
 type Options struct {
-	Home  string // model cache (models.Home())
+	Dir   string // the model directory
 	Model string // embedding model, DefaultModel when ""
 	// FAR is the false-accept rate Result.Pass decides at: 1e-2, 1e-3 or
 	// 1e-4; 0 means 1e-3.
@@ -74,7 +74,8 @@ type Comparer struct {
 	result  face.Result
 }
 
-// New loads the face and embedding models from the cache.
+// New loads the face and embedding models from the model directory. The
+// runtime must have been started (models.InitRuntime).
 func New(o Options) (*Comparer, error) {
 	if o.Model == "" {
 		o.Model = DefaultModel
@@ -85,15 +86,12 @@ func New(o Options) (*Comparer, error) {
 	if _, err := thresholdFor(o.Model, Photo, o.FAR); err != nil {
 		return nil, err
 	}
-	m, err := models.InitRuntime(o.Home)
+	mo := models.Options{Threads: o.Threads}
+	tr, err := face.NewTracker(o.Dir, mo, face.DefaultConfig())
 	if err != nil {
 		return nil, err
 	}
-	tr, err := face.OpenTracker(o.Home, o.Threads)
-	if err != nil {
-		return nil, err
-	}
-	emb, err := openEmbedder(m, o.Home, o.Model, o.Threads)
+	emb, err := openEmbedder(o.Dir, o.Model, mo)
 	if err != nil {
 		tr.Close()
 		return nil, err

@@ -16,6 +16,7 @@ import (
 	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 )
 
 var shared struct {
@@ -30,18 +31,16 @@ var shared struct {
 func comparer(tb testing.TB) *compare.Comparer {
 	tb.Helper()
 	shared.once.Do(func() {
-		home := models.Home()
-		m, err := models.Load()
-		if err != nil {
-			shared.err = err
-			return
-		}
-		p, _ := m.SamplePhoto(home, 1)
+		home := build.Home()
+		p, _ := build.SamplePhoto(home, 1)
 		if _, err := os.Stat(p); err != nil {
 			shared.skip = fmt.Sprintf("model cache not set up (run make setup): %v", err)
 			return
 		}
-		shared.c, shared.err = compare.New(compare.Options{Home: home})
+		if _, shared.err = build.InitRuntime(home); shared.err != nil {
+			return
+		}
+		shared.c, shared.err = compare.New(compare.Options{Dir: build.ModelDir(home)})
 	})
 	if shared.skip != "" {
 		tb.Skip(shared.skip)
@@ -54,8 +53,7 @@ func comparer(tb testing.TB) *compare.Comparer {
 
 func sample(tb testing.TB, i int) image.Image {
 	tb.Helper()
-	m, _ := models.Load()
-	p, err := m.SamplePhoto(models.Home(), i)
+	p, err := build.SamplePhoto(build.Home(), i)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -81,7 +79,7 @@ func faceCrops(tb testing.TB, c *compare.Comparer, i int) []image.Image {
 
 func boxes(tb testing.TB, img image.Image) []imgproc.Rect {
 	tb.Helper()
-	tr, err := face.OpenTracker(models.Home(), 0)
+	tr, err := face.NewTracker(build.ModelDir(build.Home()), models.Options{}, face.DefaultConfig())
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/liveid/liveid/imgproc"
-	"github.com/liveid/liveid/internal/infer"
 	"github.com/liveid/liveid/models"
 )
 
@@ -44,7 +43,7 @@ const faceResZoom = 0.8
 // embedder runs one embedding model on aligned crops.
 type embedder struct {
 	name string
-	sess *infer.Session
+	sess *models.Session
 	spec imgproc.TensorSpec
 	tmpl template
 	in   []float32
@@ -53,34 +52,24 @@ type embedder struct {
 	tmp  []float32 // smooth's scratch
 }
 
-func openEmbedder(m *models.Manifest, home, name string, threads int) (*embedder, error) {
+func openEmbedder(dir, name string, o models.Options) (*embedder, error) {
 	info, ok := modelInfos[name]
 	if !ok {
 		return nil, fmt.Errorf("compare: unknown model %q (have %v)", name, Models)
 	}
-	md, err := m.Model(name)
+	s, err := models.Open(dir, name, o, nil)
 	if err != nil {
 		return nil, err
 	}
-	spec, err := inputSpec(md.Input, info.tmpl.size)
-	if err != nil {
-		return nil, err
-	}
-	s, err := infer.Open(md.Path(home), infer.Options{SHA256: md.SHA256, IntraOpThreads: threads, WarmUp: true})
-	if err != nil {
-		return nil, err
-	}
-	e := &embedder{name: name, sess: s, spec: spec, tmpl: info.tmpl, in: make([]float32, spec.Len()), outs: s.NewOutputs(), out: -1}
-	for i, n := range s.OutputNames() {
-		if n == info.output {
-			e.out = i
+	spec, err := inputSpec(s.Model.Input, info.tmpl.size)
+	if err == nil {
+		var out int
+		if out, err = s.Output(info.output); err == nil {
+			return &embedder{name: name, sess: s, spec: spec, tmpl: info.tmpl, in: make([]float32, spec.Len()), outs: s.NewOutputs(), out: out}, nil
 		}
 	}
-	if e.out < 0 {
-		s.Close()
-		return nil, fmt.Errorf("compare: model %s has no output %q", name, info.output)
-	}
-	return e, nil
+	s.Close()
+	return nil, err
 }
 
 // inputSpec is the manifest's input normalisation as a TensorSpec.

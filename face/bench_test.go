@@ -7,6 +7,7 @@ import (
 
 	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 )
 
 // phoneSample is sample i as a 1280-wide NV21 frame from a back camera
@@ -43,11 +44,7 @@ func BenchmarkDetect(b *testing.B) {
 // on the first face of each sample.
 func BenchmarkMesh(b *testing.B) {
 	tr := tracker(b)
-	ms, err := DefaultModels(models.Home())
-	if err != nil {
-		b.Fatal(err)
-	}
-	meshOnly, err := NewLandmarker(ms.Mesh, ModelFile{}, 0)
+	meshOnly, err := NewLandmarker(build.ModelDir(build.Home()), models.Options{}, false)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"slices"
 
 	"github.com/liveid/liveid/imgproc"
-	"github.com/liveid/liveid/internal/infer"
+	"github.com/liveid/liveid/models"
 )
 
 // Keypoint indexes Detection.Keypoints, in BlazeFace's order.
@@ -39,7 +39,7 @@ const (
 
 // Detector runs BlazeFace on whole frames.
 type Detector struct {
-	sess     *infer.Session
+	sess     *models.Session
 	minScore float32 // as a logit, to skip the sigmoid for most anchors
 	overlap  float32
 	in       []float32
@@ -56,10 +56,11 @@ var detSpec = imgproc.TensorSpec{
 	Mean: [3]float32{127.5, 127.5, 127.5}, Std: [3]float32{127.5, 127.5, 127.5},
 }
 
-// NewDetector loads the BlazeFace model; cfg gives MinDetectionScore and
-// NMSOverlap. infer.Init must have succeeded.
-func NewDetector(m ModelFile, threads int, cfg Config) (*Detector, error) {
-	s, err := open(m, threads)
+// NewDetector loads the BlazeFace model from the model directory dir; cfg
+// gives MinDetectionScore and NMSOverlap. The runtime must have been
+// started (models.InitRuntime).
+func NewDetector(dir string, o models.Options, cfg Config) (*Detector, error) {
+	s, err := models.Open(dir, DetectorModel, o, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -82,12 +83,12 @@ func (d *Detector) bindOutputs() error {
 		{"Identity", 512, &d.score512}, {"Identity_2", 512 * detRegs, &d.reg512},
 		{"Identity_1", 384, &d.score384}, {"Identity_3", 384 * detRegs, &d.reg384},
 	} {
-		i, err := outputIndex(d.sess, o.name)
+		i, err := d.sess.Output(o.name)
 		if err != nil {
 			return err
 		}
 		if len(d.outs[i]) != o.n {
-			return &ModelError{Path: d.sess.Path(), Detail: o.name + " is not a BlazeFace 256 output"}
+			return mismatch(d.sess, o.name+" is not a BlazeFace 256 output")
 		}
 		*o.dst = d.outs[i]
 	}

@@ -13,8 +13,8 @@ import (
 
 	"github.com/disintegration/imaging"
 	"github.com/liveid/liveid/imgproc"
-	"github.com/liveid/liveid/internal/infer"
 	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 )
 
 var shared struct {
@@ -31,32 +31,18 @@ var shared struct {
 func tracker(tb testing.TB) *Tracker {
 	tb.Helper()
 	shared.once.Do(func() {
-		m, err := models.Load()
-		if err != nil {
-			shared.err = err
-			return
-		}
-		home := models.Home()
-		lib, err := m.RuntimeLibrary(home)
-		if err != nil {
-			shared.err = err
-			return
-		}
-		ms, err := DefaultModels(home)
-		if err != nil {
-			shared.err = err
-			return
-		}
-		for _, p := range []string{lib, ms.Detector.Path, ms.Mesh.Path, ms.Iris.Path, samplePath(1)} {
+		home := build.Home()
+		dir := build.ModelDir(home)
+		for _, p := range []string{models.Path(dir, DetectorModel), models.Path(dir, MeshModel), models.Path(dir, IrisModel), samplePath(1)} {
 			if _, err := os.Stat(p); err != nil {
 				shared.skip = fmt.Sprintf("model cache not set up (run make setup): %v", err)
 				return
 			}
 		}
-		if shared.err = infer.Init(lib); shared.err != nil {
+		if _, shared.err = build.InitRuntime(home); shared.err != nil {
 			return
 		}
-		shared.tracker, shared.err = NewTracker(ms, DefaultConfig())
+		shared.tracker, shared.err = NewTracker(dir, models.Options{}, DefaultConfig())
 	})
 	if shared.skip != "" {
 		tb.Skip(shared.skip)
@@ -70,11 +56,7 @@ func tracker(tb testing.TB) *Tracker {
 }
 
 func samplePath(i int) string {
-	m, err := models.Load()
-	if err != nil {
-		panic(err) // the embedded manifest always loads
-	}
-	p, _ := m.SamplePhoto(models.Home(), i)
+	p, _ := build.SamplePhoto(build.Home(), i)
 	return p
 }
 

@@ -2,7 +2,7 @@ package face
 
 import (
 	"github.com/liveid/liveid/imgproc"
-	"github.com/liveid/liveid/internal/infer"
+	"github.com/liveid/liveid/models"
 )
 
 // The iris model sees a 64×64 square around one eye, 2.3 times the corner
@@ -30,24 +30,21 @@ var irisSpec = imgproc.TensorSpec{
 }
 
 type irisModel struct {
-	sess *infer.Session
+	sess *models.Session
 	in   []float32 // both eyes, right then left
 	out  []float32
 	rois [2]ROI
 }
 
-func newIris(m ModelFile, threads int) (*irisModel, error) {
-	s, err := infer.Open(m.Path, infer.Options{
-		SHA256: m.SHA256, IntraOpThreads: threads, WarmUp: true,
-		Shapes: map[string][]int64{"input_1": {2, irisSize, irisSize, 3}},
-	})
+func newIris(dir string, o models.Options) (*irisModel, error) {
+	s, err := models.Open(dir, IrisModel, o, map[string][]int64{"input_1": {2, irisSize, irisSize, 3}})
 	if err != nil {
 		return nil, err
 	}
 	outs := s.NewOutputs()
 	if len(outs) != 1 || len(outs[0]) != 2*3*irisPoints {
 		s.Close()
-		return nil, &ModelError{Path: m.Path, Detail: "output is not 2×76×3"}
+		return nil, mismatch(s, "output is not 2×76×3")
 	}
 	return &irisModel{sess: s, in: make([]float32, 2*irisSpec.Len()), out: outs[0]}, nil
 }

@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/liveid/liveid/imgproc"
-	"github.com/liveid/liveid/internal/infer"
+	"github.com/liveid/liveid/models"
 )
 
 // MeshPoints is the number of FaceMesh landmarks.
@@ -51,38 +51,39 @@ var meshSpec = imgproc.TensorSpec{
 
 // Landmarker runs FaceMesh on ROIs of frames.
 type Landmarker struct {
-	sess         *infer.Session
+	sess         *models.Session
 	in           []float32
 	outs         [][]float32
 	points, flag []float32
 	iris         *irisModel // nil: no eye refinement
 }
 
-// NewLandmarker loads the FaceMesh model and, if iris.Path is set, the iris
-// model that refines the eyelids and finds the irises. infer.Init must have
-// succeeded.
-func NewLandmarker(m, iris ModelFile, threads int) (*Landmarker, error) {
-	s, err := open(m, threads)
+// NewLandmarker loads the FaceMesh model from the model directory dir and,
+// if iris is set, the iris model that refines the eyelids and finds the
+// irises (without it the eyelids come from the mesh alone, which follows
+// blinks poorly). The runtime must have been started (models.InitRuntime).
+func NewLandmarker(dir string, o models.Options, iris bool) (*Landmarker, error) {
+	s, err := models.Open(dir, MeshModel, o, nil)
 	if err != nil {
 		return nil, err
 	}
 	l := &Landmarker{sess: s, in: make([]float32, meshSpec.Len()), outs: s.NewOutputs()}
-	ip, err := outputIndex(s, "output_mesh")
+	ip, err := s.Output("output_mesh")
 	if err == nil && len(l.outs[ip]) != 3*MeshPoints {
-		err = &ModelError{Path: s.Path(), Detail: "output_mesh is not 468×3"}
+		err = mismatch(s, "output_mesh is not 468×3")
 	}
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
-	iflag, err := outputIndex(s, "output_faceflag")
+	iflag, err := s.Output("output_faceflag")
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
 	l.points, l.flag = l.outs[ip], l.outs[iflag]
-	if iris.Path != "" {
-		if l.iris, err = newIris(iris, threads); err != nil {
+	if iris {
+		if l.iris, err = newIris(dir, o); err != nil {
 			s.Close()
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/liveid/liveid/imgproc"
+	"github.com/liveid/liveid/models"
 )
 
 // Result is what the Tracker says about one frame (or, from Faces, about
@@ -50,13 +51,14 @@ type Tracker struct {
 	filt        [3 * MeshPoints]euro
 }
 
-// NewTracker loads the models. infer.Init must have succeeded.
-func NewTracker(ms Models, cfg Config) (*Tracker, error) {
-	det, err := NewDetector(ms.Detector, ms.Threads, cfg)
+// NewTracker loads the detector, mesh and iris models from the model
+// directory dir. The runtime must have been started (models.InitRuntime).
+func NewTracker(dir string, o models.Options, cfg Config) (*Tracker, error) {
+	det, err := NewDetector(dir, o, cfg)
 	if err != nil {
 		return nil, err
 	}
-	lm, err := NewLandmarker(ms.Mesh, ms.Iris, ms.Threads)
+	lm, err := NewLandmarker(dir, o, true)
 	if err != nil {
 		det.Close()
 		return nil, err

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/liveid/liveid/internal/infer"
+	"github.com/liveid/liveid/models"
 )
 
 // misled is a person who performs another action than the one prompted.
@@ -94,7 +94,7 @@ func TestPassiveModels(t *testing.T) {
 			t.Errorf("%s: real %.3f, live %.3f on a genuine photo", s.name, s.passive.Real, s.passive.Live)
 		}
 	}
-	if _, err := OpenPassive(t.TempDir()); !errors.Is(err, infer.ErrModelMissing) {
+	if _, err := OpenPassive(t.TempDir(), models.Options{}); !errors.Is(err, models.ErrModelMissing) {
 		t.Errorf("missing models: %v", err)
 	}
 }

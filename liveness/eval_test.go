@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 )
 
 // maxBPCER is the genuine rejection rate the simulated set must stay under.
@@ -31,12 +31,8 @@ var (
 // model cache is missing.
 func cachedSubjects(t *testing.T) []subject {
 	t.Helper()
-	home := models.Home()
-	m, err := models.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	photo, err := m.SamplePhoto(home, 1)
+	home := build.Home()
+	photo, err := build.SamplePhoto(home, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +52,7 @@ func cachedSubjects(t *testing.T) []subject {
 // kind must be rejected every time, and genuine users pass at maxBPCER.
 func TestEvaluate(t *testing.T) {
 	cachedSubjects(t)
-	rep, err := Evaluate(context.Background(), EvalOptions{Home: models.Home(), Seed: 1})
+	rep, err := Evaluate(context.Background(), EvalOptions{Home: build.Home(), Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

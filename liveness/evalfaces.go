@@ -6,8 +6,8 @@ import (
 	"math"
 
 	"github.com/disintegration/imaging"
-	"github.com/liveid/liveid/internal/infer"
 	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 )
 
 // sampleFace is a face in one of face-api's demo photos: a square box
@@ -33,36 +33,27 @@ type subject struct {
 
 // loadSubjects runs FaceMesh and the passive models on every sample face.
 func loadSubjects(home string) ([]subject, error) {
-	m, err := models.InitRuntime(home)
-	if err != nil {
+	if _, err := build.InitRuntime(home); err != nil {
 		return nil, err
 	}
-	md, err := m.Model("facemesh")
-	if err != nil {
-		return nil, err
-	}
-	mesh, err := infer.Open(md.Path(home), infer.Options{SHA256: md.SHA256, IntraOpThreads: 1})
+	dir := build.ModelDir(home)
+	mesh, err := models.Open(dir, "facemesh", models.Options{Threads: 1}, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer mesh.Close()
-	meshOut := -1
-	for i, n := range mesh.OutputNames() {
-		if n == "output_mesh" {
-			meshOut = i
-		}
+	meshOut, err := mesh.Output("output_mesh")
+	if err != nil {
+		return nil, err
 	}
-	if meshOut < 0 {
-		return nil, fmt.Errorf("liveness: facemesh model has no output_mesh")
-	}
-	pas, err := OpenPassive(home)
+	pas, err := OpenPassive(dir, models.Options{Threads: 1})
 	if err != nil {
 		return nil, err
 	}
 	defer pas.Close()
 	var out []subject
 	for _, sf := range sampleFaces {
-		path, err := m.SamplePhoto(home, sf.photo)
+		path, err := build.SamplePhoto(home, sf.photo)
 		if err != nil {
 			return nil, err
 		}
@@ -75,7 +66,7 @@ func loadSubjects(home string) ([]subject, error) {
 	return out, nil
 }
 
-func loadSubject(path string, sf sampleFace, mesh *infer.Session, meshOut int, pas *Passive) (subject, error) {
+func loadSubject(path string, sf sampleFace, mesh *models.Session, meshOut int, pas *Passive) (subject, error) {
 	img, err := imaging.Open(path)
 	if err != nil {
 		return subject{}, fmt.Errorf("liveness: sample photo: %w", err)

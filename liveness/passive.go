@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/liveid/liveid/internal/infer"
 	"github.com/liveid/liveid/models"
 )
 
@@ -26,7 +25,7 @@ const (
 // are a veto for gross cases, with lenient thresholds, and the decision
 // rests on the challenge, 3-D and reflection checks.
 type Passive struct {
-	spoof, live       *infer.Session
+	spoof, live       *models.Session
 	spoofOut, liveOut int // indices of the score outputs
 }
 
@@ -36,41 +35,40 @@ type PassiveScore struct {
 	Live float32 // liveness: probability of a live (not replayed) face
 }
 
-// OpenPassive loads both models from the cache at home, checking their
-// pinned hashes. A missing model is an error: the session cannot pass
-// without its scores.
-func OpenPassive(home string) (*Passive, error) {
-	m, err := models.Load()
-	if err != nil {
-		return nil, err
-	}
+// The passive models, as the manifest names them.
+const (
+	AntiSpoofModel = "antispoof"
+	LivenessModel  = "liveness"
+)
+
+// OpenPassive loads both models from the model directory dir. A missing
+// model is an error: the session cannot pass without its scores. The
+// runtime must have been started (models.InitRuntime).
+func OpenPassive(dir string, o models.Options) (*Passive, error) {
 	p := &Passive{}
-	if p.spoof, p.spoofOut, err = openModel(m, home, "antispoof", "activation_4"); err != nil {
+	var err error
+	if p.spoof, p.spoofOut, err = openScorer(dir, o, AntiSpoofModel, "activation_4"); err != nil {
 		return nil, err
 	}
-	if p.live, p.liveOut, err = openModel(m, home, "liveness", "activation_6"); err != nil {
+	if p.live, p.liveOut, err = openScorer(dir, o, LivenessModel, "activation_6"); err != nil {
 		p.spoof.Close()
 		return nil, err
 	}
 	return p, nil
 }
 
-func openModel(m *models.Manifest, home, name, output string) (*infer.Session, int, error) {
-	md, err := m.Model(name)
-	if err != nil {
-		return nil, 0, err
-	}
-	s, err := infer.Open(md.Path(home), infer.Options{SHA256: md.SHA256, IntraOpThreads: 1})
+// openScorer opens a passive model and finds its score output.
+func openScorer(dir string, o models.Options, name, output string) (*models.Session, int, error) {
+	s, err := models.Open(dir, name, o, nil)
 	if err != nil {
 		return nil, 0, fmt.Errorf("liveness: passive model: %w", err)
 	}
-	for i, n := range s.OutputNames() {
-		if n == output {
-			return s, i, nil
-		}
+	i, err := s.Output(output)
+	if err != nil {
+		s.Close()
+		return nil, 0, err
 	}
-	s.Close()
-	return nil, 0, fmt.Errorf("liveness: model %s has no output %q", name, output)
+	return s, i, nil
 }
 
 // Score runs both models on one face: face128 is AntiSpoofSize² × 3 values,

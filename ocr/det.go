@@ -8,7 +8,6 @@ import (
 	"math"
 	"slices"
 
-	"github.com/liveid/liveid/internal/infer"
 )
 
 // The det model sees the rectified card at this fixed size: its text is
@@ -163,13 +162,4 @@ func expandRect(r [4]geom.Point, d float64) [4]geom.Point {
 		r[2].Add(u.Scale(d)).Add(v.Scale(d)),
 		r[3].Sub(u.Scale(d)).Add(v.Scale(d)),
 	}
-}
-
-// openDet opens the det model at the fixed card size.
-func openDet(path, sha string, threads int) (*infer.Session, error) {
-	return infer.Open(path, infer.Options{
-		SHA256:         sha,
-		IntraOpThreads: threads,
-		Shapes:         map[string][]int64{"x": {1, 3, detH, detW}},
-	})
 }

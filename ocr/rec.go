@@ -2,16 +2,16 @@ package ocr
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"fmt"
 	"github.com/liveid/liveid/ocr/internal/geom"
 	"image"
-	"os"
 	"slices"
 	"strings"
 	"sync"
 
-	"github.com/liveid/liveid/internal/infer"
+	"github.com/liveid/liveid/models"
 )
 
 const recH = 48
@@ -42,28 +42,24 @@ func (l line) String() string { return string(l.text) }
 // sessionPool opens one session per fixed input shape on first use and
 // keeps it.
 type sessionPool struct {
-	path, sha string
-	threads   int
-	mu        sync.Mutex
-	sessions  map[[2]int]*infer.Session // (batch, width)
+	dir      string
+	opts     models.Options
+	mu       sync.Mutex
+	sessions map[[2]int]*models.Session // (batch, width)
 }
 
-func (p *sessionPool) get(batch, width int) (*infer.Session, error) {
+func (p *sessionPool) get(batch, width int) (*models.Session, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if s, ok := p.sessions[[2]int{batch, width}]; ok {
 		return s, nil
 	}
-	s, err := infer.Open(p.path, infer.Options{
-		SHA256:         p.sha,
-		IntraOpThreads: p.threads,
-		Shapes:         map[string][]int64{"x": {int64(batch), 3, recH, int64(width)}},
-	})
+	s, err := models.Open(p.dir, RecModel, p.opts, map[string][]int64{"x": {int64(batch), 3, recH, int64(width)}})
 	if err != nil {
 		return nil, err
 	}
 	if p.sessions == nil {
-		p.sessions = map[[2]int]*infer.Session{}
+		p.sessions = map[[2]int]*models.Session{}
 	}
 	p.sessions[[2]int{batch, width}] = s
 	return s, nil
@@ -159,20 +155,15 @@ func (e *Engine) ctcDecode(p []float32, steps, classes int) ([]rune, []float32) 
 	return text, probs
 }
 
-// loadKeys reads the rec model's character list, one per line; the model's
-// last class is a space after them.
-func loadKeys(path string) ([]rune, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("ocr: character list: %w", err)
-	}
-	defer f.Close()
+// parseKeys reads the rec model's character list, one per line; the
+// model's last class is a space after them.
+func parseKeys(b []byte) ([]rune, error) {
 	var keys []rune
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
 		r := []rune(strings.TrimRight(sc.Text(), "\r"))
 		if len(r) != 1 {
-			return nil, fmt.Errorf("ocr: character list %s: line %d is %q, not one character", path, len(keys)+1, string(r))
+			return nil, fmt.Errorf("ocr: character list: line %d is %q, not one character", len(keys)+1, string(r))
 		}
 		keys = append(keys, r[0])
 	}
@@ -210,12 +201,4 @@ func (e *Engine) upsideDown(card *image.RGBA, boxes []textBox) (float64, error) 
 		sum += float64(out[0][2*j+1])
 	}
 	return sum / float64(len(order)), nil
-}
-
-func openCls(path, sha string, threads int) (*infer.Session, error) {
-	return infer.Open(path, infer.Options{
-		SHA256:         sha,
-		IntraOpThreads: threads,
-		Shapes:         map[string][]int64{"x": {6, 3, recH, clsW}},
-	})
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/liveid/liveid/bench"
-	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 )
 
 // benchStages times every stage on the sample photos and synthetic cards,
@@ -21,7 +21,7 @@ func benchStages(ctx context.Context, e *env, args []string) error {
 	if *rounds < 1 || *cards < 0 {
 		return usagef("bench: -rounds must be at least 1 and -cards at least 0")
 	}
-	opt := bench.Options{Home: models.Home(), Rounds: *rounds, Cards: *cards, Peers: *peers, PigoCascade: *pigo}
+	opt := bench.Options{Home: build.Home(), Rounds: *rounds, Cards: *cards, Peers: *peers, PigoCascade: *pigo}
 	if opt.Peers && opt.PigoCascade == "" {
 		var err error
 		if opt.PigoCascade, err = bench.PigoCascadePath(); err != nil {

@@ -9,7 +9,7 @@ import (
 	"github.com/liveid/liveid/compare"
 	"github.com/liveid/liveid/compare/eval"
 	"github.com/liveid/liveid/imgproc"
-	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 )
 
 // compareFaces scores the largest face of one image against another's.
@@ -33,7 +33,11 @@ func compareFaces(ctx context.Context, e *env, args []string) error {
 		}
 		frames[i] = imgproc.FromImage(img)
 	}
-	c, err := compare.New(compare.Options{Home: models.Home(), Model: *model, FAR: *far})
+	_, _, dir, err := initRuntime()
+	if err != nil {
+		return err
+	}
+	c, err := compare.New(compare.Options{Dir: dir, Model: *model, FAR: *far})
 	if err != nil {
 		return err
 	}
@@ -70,7 +74,7 @@ func evalCompare(ctx context.Context, e *env, args []string) error {
 	if *only != "" {
 		names = strings.Split(*only, ",")
 	}
-	rep, err := eval.Run(ctx, eval.Options{Home: models.Home(), Models: names})
+	rep, err := eval.Run(ctx, eval.Options{Home: build.Home(), Models: names})
 	if err != nil {
 		return err
 	}

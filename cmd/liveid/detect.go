@@ -16,13 +16,15 @@ import (
 	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 )
 
-// initRuntime loads the cached ONNX Runtime library.
-func initRuntime() (*models.Manifest, string, error) {
-	home := models.Home()
-	m, err := models.InitRuntime(home)
-	return m, home, err
+// initRuntime loads the cached ONNX Runtime library and returns the
+// manifest, the cache and its model directory.
+func initRuntime() (m *models.Manifest, home, dir string, err error) {
+	home = build.Home()
+	m, err = build.InitRuntime(home)
+	return m, home, build.ModelDir(home), err
 }
 
 // detect prints every face of each image with its box, score, pose and
@@ -33,11 +35,11 @@ func detect(ctx context.Context, e *env, args []string) error {
 	if err := parseN(fs, e, args, -1, "one or more images"); err != nil {
 		return ignoreHelp(err)
 	}
-	_, home, err := initRuntime()
+	_, _, dir, err := initRuntime()
 	if err != nil {
 		return err
 	}
-	tr, err := face.OpenTracker(home, 0)
+	tr, err := face.NewTracker(dir, models.Options{}, face.DefaultConfig())
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/liveid/liveid/liveness"
-	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 )
 
 // evalLiveness runs the liveness decision on simulated genuine sessions and
@@ -20,7 +20,7 @@ func evalLiveness(ctx context.Context, e *env, args []string) error {
 	if *genuine < 1 || *attacks < 1 {
 		return usagef("eval liveness: -genuine and -attacks must be at least 1")
 	}
-	rep, err := liveness.Evaluate(ctx, liveness.EvalOptions{Home: models.Home(), Genuine: *genuine, Attacks: *attacks, Seed: *seed})
+	rep, err := liveness.Evaluate(ctx, liveness.EvalOptions{Home: build.Home(), Genuine: *genuine, Attacks: *attacks, Seed: *seed})
 	if err != nil {
 		return err
 	}

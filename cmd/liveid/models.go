@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 )
 
 // modelsFetch fetches and extracts every pinned package, then builds each
@@ -25,23 +26,28 @@ func modelsFetch(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	home := models.Home()
+	home := build.Home()
 	log := newLogger(e.stderr, *verbose)
-	if err := models.Fetch(ctx, home, m, log); err != nil {
+	if err := build.Fetch(ctx, home, m, log); err != nil {
 		return err
 	}
 	for i := range m.Models {
 		md := &m.Models[i]
 		if !*force && md.SHA256 != "" {
-			if sum, err := models.FileSHA256(md.Path(home)); err == nil && sum == md.SHA256 {
+			if sum, err := build.FileSHA256(models.Path(build.ModelDir(home), md.Name)); err == nil && sum == md.SHA256 {
 				log.Debug("up to date", "model", md.Name)
 				continue
 			}
 		}
-		if err := models.Convert(home, m, md); err != nil {
+		if err := build.Convert(home, m, md); err != nil {
 			return err
 		}
 		log.Info("built", "model", md.Name, "kind", md.Kind)
+	}
+	for i := range m.Assets {
+		if err := build.InstallAsset(home, m, &m.Assets[i]); err != nil {
+			return err
+		}
 	}
 	return nil
 }

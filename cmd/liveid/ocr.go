@@ -11,22 +11,21 @@ import (
 	"strings"
 
 	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 	"github.com/liveid/liveid/ocr"
 	"github.com/liveid/liveid/ocr/eval"
 	"github.com/liveid/liveid/ocr/synth"
 )
 
-// openOCR loads the ONNX Runtime and the PP-OCR models from the cache.
-func openOCR(home string) (*ocr.Engine, ocr.Config, error) {
-	if _, err := models.InitRuntime(home); err != nil {
-		return nil, ocr.Config{}, err
-	}
-	cfg, err := ocr.DefaultConfig(home)
+// openOCR loads the ONNX Runtime and the PP-OCR models from the cache; it
+// returns the model directory too.
+func openOCR() (*ocr.Engine, string, error) {
+	_, _, dir, err := initRuntime()
 	if err != nil {
-		return nil, ocr.Config{}, err
+		return nil, "", err
 	}
-	e, err := ocr.Open(cfg)
-	return e, cfg, err
+	e, err := ocr.Open(dir, models.Options{})
+	return e, dir, err
 }
 
 // ocrRead reads one ID card photo and prints its side, fields, problems
@@ -53,7 +52,7 @@ func ocrRead(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
-	eng, _, err := openOCR(models.Home())
+	eng, _, err := openOCR()
 	if err != nil {
 		return err
 	}
@@ -121,8 +120,8 @@ func evalOCR(ctx context.Context, e *env, args []string) error {
 	if *n < 1 {
 		return usagef("eval ocr: -n must be at least 1")
 	}
-	home := models.Home()
-	eng, cfg, err := openOCR(home)
+	home := build.Home()
+	eng, dir, err := openOCR()
 	if err != nil {
 		return err
 	}
@@ -163,11 +162,11 @@ func evalOCR(ctx context.Context, e *env, args []string) error {
 		return saveErr
 	}
 	if *peer {
-		dir := *peerDir
-		if dir == "" {
-			dir = filepath.Join(home, "peer")
+		pd := *peerDir
+		if pd == "" {
+			pd = filepath.Join(home, "peer")
 		}
-		p := &eval.Peer{Dir: dir, Models: cfg}
+		p := &eval.Peer{Dir: pd, ModelDir: dir}
 		if err := p.Install(ctx); err != nil {
 			rep.PeerNote = err.Error()
 		} else if rep.Peer, err = p.Run(ctx, peerIn); err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/liveid/liveid/internal/infer"
 	"github.com/liveid/liveid/models"
 )
 
@@ -15,15 +14,15 @@ func modelsVerify(ctx context.Context, e *env, args []string) error {
 	if err := parse(flags("models verify"), e, args); err != nil {
 		return ignoreHelp(err)
 	}
-	m, home, err := initRuntime()
+	m, _, dir, err := initRuntime()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "runtime  ONNX Runtime %s\n", infer.RuntimeVersion())
+	fmt.Fprintf(e.stdout, "runtime  ONNX Runtime %s\n", models.RuntimeVersion())
 	failed := 0
 	for i := range m.Models {
 		md := &m.Models[i]
-		elapsed, err := verifyModel(home, md)
+		elapsed, err := verifyModel(dir, md)
 		if err != nil {
 			failed++
 			fmt.Fprintf(e.stdout, "FAIL  %-15s %s\n", md.Name, oneLine(err.Error()))
@@ -31,20 +30,29 @@ func modelsVerify(ctx context.Context, e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "OK    %-15s sha256 %s  inference %s\n", md.Name, md.SHA256, elapsed.Round(10*time.Microsecond))
 	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d models failed verification (run make setup)", failed, len(m.Models))
+	for i := range m.Assets {
+		a := &m.Assets[i]
+		if _, err := models.ReadAsset(dir, a.Name); err != nil {
+			failed++
+			fmt.Fprintf(e.stdout, "FAIL  %-15s %s\n", a.Name, oneLine(err.Error()))
+			continue
+		}
+		fmt.Fprintf(e.stdout, "OK    %-15s sha256 %s\n", a.Name, a.SHA256)
+	}
+	if n := len(m.Models) + len(m.Assets); failed > 0 {
+		return fmt.Errorf("%d of %d models and assets failed verification (run make setup)", failed, n)
 	}
 	return nil
 }
 
-// verifyModel opens the model with its pinned hash and times one run after
-// a warm-up.
-func verifyModel(home string, md *models.Model) (time.Duration, error) {
-	opts := infer.Options{SHA256: md.SHA256, WarmUp: true}
+// verifyModel opens the model as every stage does (pinned hash, warm-up)
+// and times one more run.
+func verifyModel(dir string, md *models.Model) (time.Duration, error) {
+	var shapes map[string][]int64
 	if md.Input.Example != nil {
-		opts.Shapes = map[string][]int64{md.Input.Name: md.Input.Example}
+		shapes = map[string][]int64{md.Input.Name: md.Input.Example}
 	}
-	s, err := infer.Open(md.Path(home), opts)
+	s, err := models.Open(dir, md.Name, models.Options{}, shapes)
 	if err != nil {
 		return 0, err
 	}

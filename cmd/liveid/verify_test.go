@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 )
 
 // liveidBinary builds the CLI once per test run: verify's runtime load is
@@ -29,23 +30,30 @@ func scratchHome(t *testing.T, m *models.Manifest, real string) string {
 	if err := os.Symlink(filepath.Join(real, "pkg"), filepath.Join(home, "pkg")); err != nil {
 		t.Fatal(err)
 	}
-	os.MkdirAll(filepath.Join(home, "models"), 0o755)
+	os.MkdirAll(build.ModelDir(home), 0o755)
 	for _, md := range m.Models {
-		if err := os.Symlink(md.Path(real), md.Path(home)); err != nil {
+		if err := os.Symlink(modelPath(real, md), modelPath(home, md)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, a := range m.Assets {
+		if err := os.Symlink(filepath.Join(build.ModelDir(real), a.Name), filepath.Join(build.ModelDir(home), a.Name)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return home
 }
 
+func modelPath(home string, md models.Model) string { return models.Path(build.ModelDir(home), md.Name) }
+
 func TestVerifyErrorsAreOneLine(t *testing.T) {
 	m, err := models.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	real := models.Home()
+	real := build.Home()
 	for _, md := range m.Models {
-		if _, err := os.Stat(md.Path(real)); err != nil {
+		if _, err := os.Stat(modelPath(real, md)); err != nil {
 			t.Skipf("model cache not set up (run make setup): %v", err)
 		}
 	}
@@ -64,7 +72,7 @@ func TestVerifyErrorsAreOneLine(t *testing.T) {
 	}
 
 	out, _, code := run("LIVEID_HOME=" + real)
-	if code != 0 || strings.Count(out, "\nOK ") != len(m.Models) {
+	if code != 0 || strings.Count(out, "\nOK ") != len(m.Models)+len(m.Assets) {
 		t.Fatalf("clean cache: exit %d\n%s", code, out)
 	}
 
@@ -75,11 +83,11 @@ func TestVerifyErrorsAreOneLine(t *testing.T) {
 
 	home := scratchHome(t, m, real)
 	victims := []string{m.Models[0].Name, m.Models[1].Name, m.Models[2].Name}
-	os.Remove(m.Models[0].Path(home)) // missing
-	os.Remove(m.Models[1].Path(home)) // corrupted: garbage with a wrong hash
-	os.WriteFile(m.Models[1].Path(home), []byte("not an onnx model"), 0o644)
-	os.Remove(m.Models[2].Path(home)) // valid ONNX, but not the pinned one
-	os.Symlink(m.Models[3].Path(real), m.Models[2].Path(home))
+	os.Remove(modelPath(home, m.Models[0])) // missing
+	os.Remove(modelPath(home, m.Models[1])) // corrupted: garbage with a wrong hash
+	os.WriteFile(modelPath(home, m.Models[1]), []byte("not an onnx model"), 0o644)
+	os.Remove(modelPath(home, m.Models[2])) // valid ONNX, but not the pinned one
+	os.Symlink(modelPath(real, m.Models[3]), modelPath(home, m.Models[2]))
 	out, stderr, code = run("LIVEID_HOME=" + home)
 	if code != 1 || strings.Count(stderr, "\n") != 1 {
 		t.Errorf("broken models: exit %d, stderr %q", code, stderr)
@@ -90,8 +98,8 @@ func TestVerifyErrorsAreOneLine(t *testing.T) {
 			t.Errorf("%s: line %q does not say %q", victims[i], line, want)
 		}
 	}
-	if n := strings.Count(out, "\nOK "); n != len(m.Models)-3 {
-		t.Errorf("%d models OK, want %d\n%s", n, len(m.Models)-3, out)
+	if n, want := strings.Count(out, "\nOK "), len(m.Models)+len(m.Assets)-3; n != want {
+		t.Errorf("%d models and assets OK, want %d\n%s", n, want, out)
 	}
 }
 

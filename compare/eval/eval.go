@@ -27,6 +27,7 @@ import (
 	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 )
 
 // Options say what Run measures.
@@ -84,10 +85,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if len(o.Models) == 0 {
 		o.Models = compare.Models
 	}
-	if _, err := models.InitRuntime(o.Home); err != nil {
+	if _, err := build.InitRuntime(o.Home); err != nil {
 		return nil, err
 	}
-	tr, err := face.OpenTracker(o.Home, 0)
+	dir := build.ModelDir(o.Home)
+	tr, err := face.NewTracker(dir, models.Options{}, face.DefaultConfig())
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +108,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		c, err := compare.New(compare.Options{Home: o.Home, Model: name, Threads: 1})
+		c, err := compare.New(compare.Options{Dir: dir, Model: name, Threads: 1})
 		if err != nil {
 			return nil, err
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 )
 
 func TestRelations(t *testing.T) {
@@ -91,7 +92,7 @@ var run struct {
 // needCache skips the test when `make setup` has not filled the cache.
 func needCache(t *testing.T) {
 	m, _ := models.Load()
-	p, _ := m.PackageFile(models.Home(), "@vladmandic/human", "assets/screenshot-facematch.jpg")
+	p, _ := build.PackageFile(build.Home(), m, "@vladmandic/human", "assets/screenshot-facematch.jpg")
 	if _, err := os.Stat(p); err != nil {
 		t.Skip(fmt.Sprintf("model cache not set up (run make setup): %v", err))
 	}
@@ -102,7 +103,7 @@ func report(t *testing.T) *Report {
 	t.Helper()
 	needCache(t)
 	run.once.Do(func() {
-		run.rep, run.err = Run(context.Background(), Options{Home: models.Home(), Models: []string{compare.DefaultModel}})
+		run.rep, run.err = Run(context.Background(), Options{Home: build.Home(), Models: []string{compare.DefaultModel}})
 	})
 	if run.err != nil {
 		t.Fatal(run.err)
@@ -161,7 +162,7 @@ func TestEvaluation(t *testing.T) {
 // measures: a pair at the measured FAR thresholds scores 50, 60 and 70.
 func TestCalibrationIsCurrent(t *testing.T) {
 	rep := report(t)
-	c, err := compare.New(compare.Options{Home: models.Home()})
+	c, err := compare.New(compare.Options{Dir: build.ModelDir(build.Home())})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,11 +192,11 @@ func TestCalibrationIsCurrent(t *testing.T) {
 // roughly the 15° asked (its pose is good to ±5–10°).
 func TestTurn(t *testing.T) {
 	needCache(t)
-	home := models.Home()
-	if _, err := models.InitRuntime(home); err != nil {
+	home := build.Home()
+	if _, err := build.InitRuntime(home); err != nil {
 		t.Fatal(err)
 	}
-	tr, err := face.OpenTracker(home, 0)
+	tr, err := face.NewTracker(build.ModelDir(home), models.Options{}, face.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

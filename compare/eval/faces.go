@@ -12,6 +12,7 @@ import (
 	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 )
 
 // Face is one real face of the set: a crop with the face alone in it and
@@ -65,7 +66,7 @@ func sources() []source {
 		{"@vladmandic/human", "assets/screenshot-facedetect.jpg", "facedetect", facedetectTiles()},
 		{"@vladmandic/human", "assets/screenshot-facematch.jpg", "facematch", facematchTiles()},
 	}
-	for i := 1; i <= models.SamplePhotos; i++ {
+	for i := 1; i <= build.SamplePhotos; i++ {
 		s = append(s, source{"@vladmandic/face-api", fmt.Sprintf("demo/sample%d.jpg", i), fmt.Sprintf("sample%d", i), nil})
 	}
 	return s
@@ -121,7 +122,7 @@ func LoadFaces(home string, t *face.Tracker) (faces []Face, skipped []string, er
 		return nil, nil, err
 	}
 	for _, s := range sources() {
-		path, err := m.PackageFile(home, s.pkg, s.file)
+		path, err := build.PackageFile(home, m, s.pkg, s.file)
 		if err != nil {
 			return nil, nil, err
 		}

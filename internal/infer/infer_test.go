@@ -18,6 +18,7 @@ import (
 	"github.com/liveid/liveid/internal/infer"
 	"github.com/liveid/liveid/internal/onnxgraph"
 	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 )
 
 const (
@@ -37,12 +38,12 @@ func cachePaths(t testing.TB) (lib, cls string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	home := models.Home()
-	lib, err = m.RuntimeLibrary(home)
+	home := build.Home()
+	lib, err = build.RuntimeLibrary(home, m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cls, err = m.PackageFile(home, clsPackage, clsFile)
+	cls, err = build.PackageFile(home, m, clsPackage, clsFile)
 	if err != nil {
 		t.Fatal(err)
 	}

