@@ -7,7 +7,6 @@ import (
 	"image"
 	"math"
 	"slices"
-
 )
 
 // The det model sees the rectified card at this fixed size: its text is

@@ -44,7 +44,9 @@ func scratchHome(t *testing.T, m *models.Manifest, real string) string {
 	return home
 }
 
-func modelPath(home string, md models.Model) string { return models.Path(build.ModelDir(home), md.Name) }
+func modelPath(home string, md models.Model) string {
+	return models.Path(build.ModelDir(home), md.Name)
+}
 
 func TestVerifyErrorsAreOneLine(t *testing.T) {
 	m, err := models.Load()
