@@ -27,10 +27,28 @@ const (
 	MovingTooMuch    Quality = 1 << 12 // the face moves faster than Config.MaxSpeed
 )
 
-var qualityNames = [...]string{
-	"NoFace", "MultipleFaces", "PartlyOutOfFrame", "TooClose", "TooFar",
-	"TooDark", "TooBright", "Backlit", "Blurred", "PoseTooLarge",
-	"Occluded", "EyesClosed", "MovingTooMuch",
+// qualityCodes are the stable codes of the bits, in bit order: what apps
+// and the evidence package see.
+var qualityCodes = [...]string{
+	"FACE_NO_FACE", "FACE_MULTIPLE_FACES", "FACE_PARTLY_OUT_OF_FRAME", "FACE_TOO_CLOSE", "FACE_TOO_FAR",
+	"FACE_TOO_DARK", "FACE_TOO_BRIGHT", "FACE_BACKLIT", "FACE_BLURRED", "FACE_POSE_TOO_LARGE",
+	"FACE_OCCLUDED", "FACE_EYES_CLOSED", "FACE_MOVING_TOO_MUCH",
+}
+
+// Codes lists the stable codes of the set bits in bit order; a bit this
+// version does not know is "FACE_BIT<n>".
+func (q Quality) Codes() []string {
+	var out []string
+	for q != 0 {
+		i := bits.TrailingZeros32(uint32(q))
+		q &^= 1 << i
+		if i < len(qualityCodes) {
+			out = append(out, qualityCodes[i])
+		} else {
+			out = append(out, "FACE_BIT"+strconv.Itoa(i))
+		}
+	}
+	return out
 }
 
 // String lists the codes, "|"-separated in bit order; "OK" for none.
@@ -38,20 +56,7 @@ func (q Quality) String() string {
 	if q == 0 {
 		return "OK"
 	}
-	var b strings.Builder
-	for q != 0 {
-		i := bits.TrailingZeros32(uint32(q))
-		q &^= 1 << i
-		if b.Len() > 0 {
-			b.WriteByte('|')
-		}
-		if i < len(qualityNames) {
-			b.WriteString(qualityNames[i])
-		} else {
-			b.WriteString("bit" + strconv.Itoa(i))
-		}
-	}
-	return b.String()
+	return strings.Join(q.Codes(), "|")
 }
 
 // Focus is Sharpness made independent of exposure: the Laplacian's variance
@@ -128,19 +133,14 @@ var outline = [...]int{
 
 func abs(v float32) float32 { return float32(math.Abs(float64(v))) }
 
-// score is the best-frame score in 0..1 of a found face (Result.Score):
-// the product of six factors, each clamped to 0..1, so that any one bad
-// aspect sinks the frame:
-//
-//	presence × pose × sharp × eyes × light × centred
-//	pose    = 1 − max(|yaw|/MaxYaw, |pitch|/MaxPitch, |roll|/MaxRoll)
-//	sharp   = (s − MinSharpness) / MinSharpness, s the exposure-normalised
-//	          sharpness: 0 at the Blurred limit, 1 from twice it
-//	eyes    = (min(eye ratios) − ClosedEye) / ClosedEye
-//	light   = min(luma − MinLuma, MaxLuma − luma) / 40 × (1 − clipped fraction)
-//	centred = 1 − |face centre − frame centre| / (half the shorter side)
-//
-// Frames with NoFace, MultipleFaces, PartlyOutOfFrame or Occluded score 0.
+// lightMargin is how far inside the luma limits a face must be for full
+// marks on light: 40 levels, about a quarter of the 50–210 span on each
+// side, so that a face just inside a limit (whose exposure may still drift
+// past it) ranks below a well-exposed one without being excluded.
+const lightMargin = 40
+
+// score is the best-frame score of a found face, as Result.Score
+// documents it.
 func (c *Config) score(s *Signals, q Quality, w, h int) float32 {
 	if q&(NoFace|MultipleFaces|PartlyOutOfFrame|Occluded) != 0 {
 		return 0
@@ -148,7 +148,7 @@ func (c *Config) score(s *Signals, q Quality, w, h int) float32 {
 	p := 1 - max(abs(s.Yaw)/c.MaxYaw, abs(s.Pitch)/c.MaxPitch, abs(s.Roll)/c.MaxRoll)
 	sharp := (s.Focus() - c.MinSharpness) / c.MinSharpness
 	eyes := (min(s.RightEye, s.LeftEye) - c.ClosedEye) / c.ClosedEye
-	light := min(s.Luma.Mean-c.MinLuma, c.MaxLuma-s.Luma.Mean) / 40 * (1 - s.Luma.Bright)
+	light := min(s.Luma.Mean-c.MinLuma, c.MaxLuma-s.Luma.Mean) / lightMargin * (1 - s.Luma.Bright)
 	ctr := center(s.Box)
 	off := dist(ctr, Point{float32(w) / 2, float32(h) / 2}) / (float32(min(w, h)) / 2)
 	return clamp01(s.Confidence) * clamp01(p) * clamp01(sharp) * clamp01(eyes) * clamp01(light) * clamp01(1-off)

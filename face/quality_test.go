@@ -109,10 +109,10 @@ func backlight(img *image.RGBA, ax, ay float64) *image.RGBA {
 func TestQualityString(t *testing.T) {
 	for q, want := range map[Quality]string{
 		0:                      "OK",
-		NoFace:                 "NoFace",
-		TooDark | Blurred:      "TooDark|Blurred",
-		MovingTooMuch | 1<<20:  "MovingTooMuch|bit20",
-		MultipleFaces | NoFace: "NoFace|MultipleFaces",
+		NoFace:                 "FACE_NO_FACE",
+		TooDark | Blurred:      "FACE_TOO_DARK|FACE_BLURRED",
+		MovingTooMuch | 1<<20:  "FACE_MOVING_TOO_MUCH|FACE_BIT20",
+		MultipleFaces | NoFace: "FACE_NO_FACE|FACE_MULTIPLE_FACES",
 	} {
 		if got := q.String(); got != want {
 			t.Errorf("%d: %q, want %q", q, got, want)

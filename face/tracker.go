@@ -30,7 +30,20 @@ type Result struct {
 	Mesh, Raw Mesh
 	Signals   Signals
 	Quality   Quality
-	// Score is the best-frame score (see Config.score).
+	// Score is the best-frame score in 0..1: the product of six factors,
+	// each clamped to 0..1, so that any one bad aspect sinks the frame:
+	//
+	//	presence × pose × sharp × eyes × light × centred
+	//	pose    = 1 − max(|yaw|/MaxYaw, |pitch|/MaxPitch, |roll|/MaxRoll)
+	//	sharp   = (Focus − MinSharpness) / MinSharpness: 0 at the Blurred
+	//	          limit, 1 from twice it
+	//	eyes    = (min(eye ratios) − ClosedEye) / ClosedEye
+	//	light   = min(luma − MinLuma, MaxLuma − luma) / 40 × (1 − clipped
+	//	          fraction): full marks 40 levels inside both limits
+	//	centred = 1 − |face centre − frame centre| / (half the shorter side)
+	//
+	// with the limits of Config. Frames with NoFace, MultipleFaces,
+	// PartlyOutOfFrame or Occluded score 0.
 	Score float32
 }
 

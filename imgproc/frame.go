@@ -1,6 +1,7 @@
 package imgproc
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -64,19 +65,23 @@ type Frame struct {
 	Timestamp  time.Duration
 }
 
-// Reason says why a Frame is invalid.
-type Reason int
+// Reason says why a Frame is invalid. The strings are stable codes.
+type Reason string
 
 const (
-	BadSize     Reason = iota + 1 // Width or Height outside 1..MaxDim
-	OddSize                       // odd Width or Height for a 4:2:0 format
-	ShortStride                   // a stride smaller than the plane's row
-	ShortPlane                    // a plane shorter than its rows need
-	BadFormat                     // unknown Format
-	BadRotation                   // Rotation not 0, 90, 180 or 270
+	BadSize     Reason = "FRAME_BAD_SIZE"     // Width or Height outside 1..MaxDim
+	OddSize     Reason = "FRAME_ODD_SIZE"     // odd Width or Height for a 4:2:0 format
+	ShortStride Reason = "FRAME_SHORT_STRIDE" // a stride smaller than the plane's row
+	ShortPlane  Reason = "FRAME_SHORT_PLANE"  // a plane shorter than its rows need
+	BadFormat   Reason = "FRAME_BAD_FORMAT"   // unknown Format
+	BadRotation Reason = "FRAME_BAD_ROTATION" // Rotation not 0, 90, 180 or 270
 )
 
-// FrameError is the error Validate returns.
+// ErrInvalidFrame is matched (errors.Is) by every *FrameError.
+var ErrInvalidFrame = errors.New("imgproc: invalid frame")
+
+// FrameError is the error Validate, and every kernel given a bad frame,
+// returns.
 type FrameError struct {
 	Reason Reason
 	Plane  int // the plane at fault for ShortStride and ShortPlane
@@ -84,6 +89,12 @@ type FrameError struct {
 }
 
 func (e *FrameError) Error() string { return "imgproc: invalid frame: " + e.Detail }
+
+// Is reports whether target is ErrInvalidFrame.
+func (e *FrameError) Is(target error) bool { return target == ErrInvalidFrame }
+
+// Code is the stable code of the error's Reason.
+func (e *FrameError) Code() string { return string(e.Reason) }
 
 // Validate checks that every pixel the frame claims can be read.
 func (f *Frame) Validate() error {

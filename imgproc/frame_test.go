@@ -32,8 +32,12 @@ func TestValidate(t *testing.T) {
 		f := ok()
 		c.edit(f)
 		var fe *FrameError
-		if err := f.Validate(); !errors.As(err, &fe) || fe.Reason != c.reason {
-			t.Errorf("%s: got %v, want reason %d", c.name, err, c.reason)
+		err := f.Validate()
+		if !errors.As(err, &fe) || fe.Reason != c.reason || fe.Code() != string(c.reason) {
+			t.Errorf("%s: got %v, want reason %s", c.name, err, c.reason)
+		}
+		if !errors.Is(err, ErrInvalidFrame) {
+			t.Errorf("%s: %v does not match ErrInvalidFrame", c.name, err)
 		}
 	}
 	// The last row needs no padding.

@@ -115,7 +115,7 @@ func TestOrientation(t *testing.T) {
 // samplePhotos are the face-api demo photos `make setup` fetches, decoded to
 // RGBA once so that each ToFrame copies rather than converts them.
 func samplePhotos(t testing.TB) []image.Image {
-	home := os.Getenv("LIVEID_HOME") // the model cache, as models.Home finds it
+	home := os.Getenv("LIVEID_HOME") // the model cache, as models/build.Home finds it
 	if home == "" {
 		home = filepath.Join("..", "..", ".cache")
 	}

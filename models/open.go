@@ -38,6 +38,9 @@ func (e *MismatchError) Error() string { return "models: " + e.Model + ": " + e.
 // Is reports whether target is ErrMismatch.
 func (e *MismatchError) Is(target error) bool { return target == ErrMismatch }
 
+// Code is the error's stable code, MODEL_MISMATCH.
+func (e *MismatchError) Code() string { return "MODEL_MISMATCH" }
+
 // InitRuntime loads the ONNX Runtime shared library at libPath, once per
 // process (later calls return the first call's result). Entry points call
 // it — the engine, the CLI, the server, tests — never the stages.

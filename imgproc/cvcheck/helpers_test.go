@@ -132,7 +132,7 @@ func clamp(v int) byte { return byte(min(max(v, 0), 255)) }
 
 // photos are the face-api demo photos `make setup` fetches.
 func photos(t testing.TB) []image.Image {
-	home := os.Getenv("LIVEID_HOME") // the model cache, as models.Home finds it
+	home := os.Getenv("LIVEID_HOME") // the model cache, as models/build.Home finds it
 	if home == "" {
 		home = filepath.Join("..", "..", "..", ".cache")
 	}

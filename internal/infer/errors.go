@@ -48,6 +48,9 @@ func (e *RuntimeError) Error() string {
 // Is reports whether target is ErrRuntimeMissing.
 func (e *RuntimeError) Is(target error) bool { return target == ErrRuntimeMissing }
 
+// Code is the error's stable code, MODEL_RUNTIME_MISSING.
+func (e *RuntimeError) Code() string { return "MODEL_RUNTIME_MISSING" }
+
 // ModelMissingError reports a model file that does not exist.
 // It matches ErrModelMissing.
 type ModelMissingError struct {
@@ -63,6 +66,9 @@ func (e *ModelMissingError) Is(target error) bool {
 	return target == ErrModelMissing || target == fs.ErrNotExist
 }
 
+// Code is the error's stable code, MODEL_MISSING.
+func (e *ModelMissingError) Code() string { return "MODEL_MISSING" }
+
 // ChecksumError reports a model file whose sha256 is not the expected one.
 // Want and Got are lower-case hex. It matches ErrChecksum.
 type ChecksumError struct {
@@ -76,6 +82,9 @@ func (e *ChecksumError) Error() string {
 
 // Is reports whether target is ErrChecksum.
 func (e *ChecksumError) Is(target error) bool { return target == ErrChecksum }
+
+// Code is the error's stable code, MODEL_CHECKSUM.
+func (e *ChecksumError) Code() string { return "MODEL_CHECKSUM" }
 
 // BadModelError reports a model ONNX Runtime refused to load. Reason is
 // ONNX Runtime's own message. It matches ErrBadModel.
@@ -91,6 +100,9 @@ func (e *BadModelError) Error() string {
 // Is reports whether target is ErrBadModel.
 func (e *BadModelError) Is(target error) bool { return target == ErrBadModel }
 
+// Code is the error's stable code, MODEL_BAD.
+func (e *BadModelError) Code() string { return "MODEL_BAD" }
+
 // UnsupportedError reports a model input or output this package cannot
 // feed or read. It matches ErrUnsupported.
 type UnsupportedError struct {
@@ -105,6 +117,9 @@ func (e *UnsupportedError) Error() string {
 
 // Is reports whether target is ErrUnsupported.
 func (e *UnsupportedError) Is(target error) bool { return target == ErrUnsupported }
+
+// Code is the error's stable code, MODEL_UNSUPPORTED.
+func (e *UnsupportedError) Code() string { return "MODEL_UNSUPPORTED" }
 
 // ShapeError reports inputs or outputs that do not fit the session: a wrong
 // count (Name is empty) or a slice of the wrong length, or, at Open, a shape
@@ -126,6 +141,9 @@ func (e *ShapeError) Error() string {
 
 // Is reports whether target is ErrShape.
 func (e *ShapeError) Is(target error) bool { return target == ErrShape }
+
+// Code is the error's stable code, MODEL_SHAPE.
+func (e *ShapeError) Code() string { return "MODEL_SHAPE" }
 
 // ortMessage is the innermost message of an error from onnxruntime_go (its
 // wrappers add Go-side context that means nothing to our callers), folded

@@ -214,6 +214,8 @@ func unwrapPathError(err error) error {
 	return err
 }
 
+// open reads the model's inputs and outputs, fixes their shapes, allocates
+// the tensors and creates the ONNX Runtime session.
 func (s *Session) open(data []byte, opts Options) error {
 	if len(data) == 0 {
 		return &BadModelError{Path: s.path, Reason: "empty file"}
@@ -222,6 +224,31 @@ func (s *Session) open(data []byte, opts Options) error {
 	if err != nil {
 		return &BadModelError{Path: s.path, Reason: ortMessage(err)}
 	}
+	if err := s.checkInfos(ins, outs, opts.Shapes); err != nil {
+		return err
+	}
+	if err := s.resolveShapes(ins, outs, opts.Shapes); err != nil {
+		return err
+	}
+	so, err := s.sessionOptions(opts)
+	if err != nil {
+		return err
+	}
+	defer so.Destroy()
+	if slices.ContainsFunc(s.outShapes, isDynamic) {
+		if err := s.probeOutputShapes(data, so); err != nil {
+			return err
+		}
+	}
+	if err := s.allocTensors(); err != nil {
+		return err
+	}
+	return s.createSession(data, so, opts.WarmUp)
+}
+
+// checkInfos refuses graphs without inputs or outputs, tensors this package
+// cannot feed or read, and Options.Shapes keys that are not inputs.
+func (s *Session) checkInfos(ins, outs []ort.InputOutputInfo, shapes map[string][]int64) error {
 	if len(ins) == 0 || len(outs) == 0 {
 		return &UnsupportedError{Path: s.path, Tensor: "graph", Reason: fmt.Sprintf("has %d inputs and %d outputs; need at least one of each", len(ins), len(outs))}
 	}
@@ -235,14 +262,20 @@ func (s *Session) open(data []byte, opts Options) error {
 			}
 		}
 	}
-	for name := range opts.Shapes {
+	for name := range shapes {
 		if !slices.ContainsFunc(ins, func(i ort.InputOutputInfo) bool { return i.Name == name }) {
 			return &ShapeError{Model: s.name, Detail: fmt.Sprintf("Options.Shapes names %q, which is not an input (inputs: %s)", name, infoNames(ins))}
 		}
 	}
+	return nil
+}
 
+// resolveShapes records the names and concrete input shapes, and the
+// output shapes as the model declares them (probeOutputShapes fixes
+// dynamic ones).
+func (s *Session) resolveShapes(ins, outs []ort.InputOutputInfo, shapes map[string][]int64) error {
 	for _, in := range ins {
-		shape, err := s.resolveInput(in, opts.Shapes[in.Name])
+		shape, err := s.resolveInput(in, shapes[in.Name])
 		if err != nil {
 			return err
 		}
@@ -253,24 +286,28 @@ func (s *Session) open(data []byte, opts Options) error {
 		s.outNames = append(s.outNames, out.Name)
 		s.outShapes = append(s.outShapes, slices.Clone([]int64(out.Dimensions)))
 	}
+	return nil
+}
 
+// sessionOptions are ONNX Runtime's session options for opts; the caller
+// destroys them.
+func (s *Session) sessionOptions(opts Options) (*ort.SessionOptions, error) {
 	so, err := ort.NewSessionOptions()
 	if err != nil {
-		return fmt.Errorf("infer: model file %s: session options: %s", s.path, ortMessage(err))
+		return nil, fmt.Errorf("infer: model file %s: session options: %s", s.path, ortMessage(err))
 	}
-	defer so.Destroy()
 	if opts.IntraOpThreads > 0 {
 		if err := so.SetIntraOpNumThreads(opts.IntraOpThreads); err != nil {
-			return fmt.Errorf("infer: model file %s: IntraOpThreads %d: %s", s.path, opts.IntraOpThreads, ortMessage(err))
+			so.Destroy()
+			return nil, fmt.Errorf("infer: model file %s: IntraOpThreads %d: %s", s.path, opts.IntraOpThreads, ortMessage(err))
 		}
 	}
+	return so, nil
+}
 
-	if slices.ContainsFunc(s.outShapes, isDynamic) {
-		if err := s.probeOutputShapes(data, so); err != nil {
-			return err
-		}
-	}
-
+// allocTensors allocates one tensor per input and output at its resolved
+// shape; Run copies through their backing slices.
+func (s *Session) allocTensors() error {
 	for i, shape := range s.inShapes {
 		t, err := ort.NewEmptyTensor[float32](ort.NewShape(shape...))
 		if err != nil {
@@ -287,6 +324,12 @@ func (s *Session) open(data []byte, opts Options) error {
 		s.outputs = append(s.outputs, t)
 		s.outData = append(s.outData, t.GetData())
 	}
+	return nil
+}
+
+// createSession binds the tensors to a new ONNX Runtime session and, with
+// warmUp, runs it once.
+func (s *Session) createSession(data []byte, so *ort.SessionOptions, warmUp bool) error {
 	inVals := make([]ort.Value, len(s.inputs))
 	for i, t := range s.inputs {
 		inVals[i] = t
@@ -295,11 +338,12 @@ func (s *Session) open(data []byte, opts Options) error {
 	for i, t := range s.outputs {
 		outVals[i] = t
 	}
+	var err error
 	s.sess, err = ort.NewAdvancedSessionWithONNXData(data, s.inNames, s.outNames, inVals, outVals, so)
 	if err != nil {
 		return &BadModelError{Path: s.path, Reason: ortMessage(err)}
 	}
-	if opts.WarmUp {
+	if warmUp {
 		if err := s.sess.Run(); err != nil {
 			return fmt.Errorf("infer: model %s: warm-up run: %s", s.name, ortMessage(err))
 		}
