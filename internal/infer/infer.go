@@ -290,10 +290,17 @@ func (s *Session) resolveShapes(ins, outs []ort.InputOutputInfo, shapes map[stri
 }
 
 // sessionOptions are ONNX Runtime's session options for opts; the caller
-// destroys them.
+// destroys them. Intra-op threads never spin waiting for work: with
+// spinning, ORT's extra threads keep a core busy between the small runs a
+// camera stream makes, which a phone pays for in battery and heat and an
+// engine sharing the CPU with the app's UI pays for in frame time.
 func (s *Session) sessionOptions(opts Options) (*ort.SessionOptions, error) {
 	so, err := ort.NewSessionOptions()
 	if err != nil {
+		return nil, fmt.Errorf("infer: model file %s: session options: %s", s.path, ortMessage(err))
+	}
+	if err := so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0"); err != nil {
+		so.Destroy()
 		return nil, fmt.Errorf("infer: model file %s: session options: %s", s.path, ortMessage(err))
 	}
 	if opts.IntraOpThreads > 0 {
