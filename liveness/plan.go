@@ -31,6 +31,17 @@ func (a Action) String() string {
 	return fmt.Sprintf("Action(%d)", uint8(a))
 }
 
+// ParseAction is the action of a String name ("blink", "open_mouth", "nod",
+// "shake", "near_far").
+func ParseAction(name string) (Action, bool) {
+	for a := Blink; a <= NearFar; a++ {
+		if actionNames[a] == name {
+			return a, true
+		}
+	}
+	return 0, false
+}
+
 func (a Action) geometric() bool { return a == Nod || a == Shake || a == NearFar }
 
 // AllActions is the default action pool.
