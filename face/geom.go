@@ -67,6 +67,4 @@ func angleOf(a, b Point) float32 {
 	return float32(math.Atan2(float64(b.Y-a.Y), float64(b.X-a.X)))
 }
 
-func clamp01(v float32) float32 { return max(0, min(1, v)) }
-
 func deg(rad float64) float32 { return float32(rad * 180 / math.Pi) }

@@ -1,7 +1,7 @@
 package face
 
 import (
-	"math"
+	"github.com/liveid/liveid/internal/geom"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -91,7 +91,7 @@ func (c *Config) assess(s *Signals, m *Mesh, w, h, faces int) Quality {
 	if s.Focus() < c.MinSharpness {
 		q |= Blurred
 	}
-	if abs(s.Yaw) > c.MaxYaw || abs(s.Pitch) > c.MaxPitch || abs(s.Roll) > c.MaxRoll {
+	if geom.Abs32(s.Yaw) > c.MaxYaw || geom.Abs32(s.Pitch) > c.MaxPitch || geom.Abs32(s.Roll) > c.MaxRoll {
 		q |= PoseTooLarge
 	}
 	if s.Confidence < c.OccludedBelow {
@@ -126,8 +126,6 @@ var outline = [...]int{
 	172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
 }
 
-func abs(v float32) float32 { return float32(math.Abs(float64(v))) }
-
 // score is the best-frame score in 0..1 of a found face (Result.Score):
 // the product of six factors, each clamped to 0..1, so that any one bad
 // aspect sinks the frame:
@@ -145,11 +143,11 @@ func (c *Config) score(s *Signals, q Quality, w, h int) float32 {
 	if q&(NoFace|MultipleFaces|PartlyOutOfFrame|Occluded) != 0 {
 		return 0
 	}
-	p := 1 - max(abs(s.Yaw)/c.MaxYaw, abs(s.Pitch)/c.MaxPitch, abs(s.Roll)/c.MaxRoll)
+	p := 1 - max(geom.Abs32(s.Yaw)/c.MaxYaw, geom.Abs32(s.Pitch)/c.MaxPitch, geom.Abs32(s.Roll)/c.MaxRoll)
 	sharp := (s.Focus() - c.MinSharpness) / c.MinSharpness
 	eyes := (min(s.RightEye, s.LeftEye) - c.ClosedEye) / c.ClosedEye
 	light := min(s.Luma.Mean-c.MinLuma, c.MaxLuma-s.Luma.Mean) / 40 * (1 - s.Luma.Bright)
 	ctr := center(s.Box)
 	off := dist(ctr, Point{float32(w) / 2, float32(h) / 2}) / (float32(min(w, h)) / 2)
-	return clamp01(s.Confidence) * clamp01(p) * clamp01(sharp) * clamp01(eyes) * clamp01(light) * clamp01(1-off)
+	return geom.Clamp01(s.Confidence) * geom.Clamp01(p) * geom.Clamp01(sharp) * geom.Clamp01(eyes) * geom.Clamp01(light) * geom.Clamp01(1-off)
 }

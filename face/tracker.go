@@ -2,6 +2,7 @@ package face
 
 import (
 	"cmp"
+	"github.com/liveid/liveid/internal/geom"
 	"slices"
 	"time"
 
@@ -193,7 +194,7 @@ func (t *Tracker) finish(f *imgproc.Frame, r *Result, box imgproc.Rect) error {
 	r.Signals.Speed = 0
 	if !r.NewTrack {
 		move := dist(center(box), center(t.prevBox)) / scale
-		grow := abs(box.W-t.prevBox.W) / scale
+		grow := geom.Abs32(box.W-t.prevBox.W) / scale
 		r.Signals.Speed = max(move, grow) / dt
 	}
 	t.prevBox, t.prevTS = box, f.Timestamp

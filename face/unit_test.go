@@ -1,6 +1,7 @@
 package face
 
 import (
+	"github.com/liveid/liveid/internal/geom"
 	"math"
 	"testing"
 )
@@ -33,7 +34,7 @@ func TestEuroSteadiesAndFollows(t *testing.T) {
 	for i := range 60 {
 		x := e.step(100+float32(i%2*2-1), dt, 200, &c)
 		if i > 30 {
-			spread = max(spread, abs(x-100))
+			spread = max(spread, geom.Abs32(x-100))
 		}
 	}
 	if spread > 0.3 {
@@ -45,7 +46,7 @@ func TestEuroSteadiesAndFollows(t *testing.T) {
 	for i := range 12 {
 		x = e.step(100+100*min(float32(i)/10, 1), dt, 200, &c)
 	}
-	if abs(x-200) > 5 {
+	if geom.Abs32(x-200) > 5 {
 		t.Errorf("after the move the filter is at %.1f, want 200 ± 5", x)
 	}
 }

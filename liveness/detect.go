@@ -1,6 +1,7 @@
 package liveness
 
 import (
+	"github.com/liveid/liveid/internal/geom"
 	"math"
 	"time"
 )
@@ -161,18 +162,18 @@ func (d *turnDetector) step(f *frame) bool {
 		a = f.yaw
 	}
 	if !d.armed {
-		d.armed = abs32(a) <= returnFrac*d.deg
+		d.armed = geom.Abs32(a) <= returnFrac*d.deg
 		return false
 	}
-	if abs32(a) >= d.deg {
+	if geom.Abs32(a) >= d.deg {
 		d.reached[boolIndex(a < 0)] = true
 	}
-	if abs32(a) > d.peak {
-		d.peak = abs32(a)
+	if geom.Abs32(a) > d.peak {
+		d.peak = geom.Abs32(a)
 		d.peakPts = rigid2D(d.peakPts[:0], f.o.Landmarks)
 	}
 	done := d.reached[0] && d.reached[1] || !d.bothSides && (d.reached[0] || d.reached[1])
-	d.fired = done && abs32(a) <= returnFrac*d.deg
+	d.fired = done && geom.Abs32(a) <= returnFrac*d.deg
 	return d.fired
 }
 
@@ -212,7 +213,7 @@ func (d *nearFarDetector) step(f *frame) bool {
 		d.r += a * (f.ratio - d.r)
 		d.last = f.t
 	}
-	frontal := abs32(f.yaw) < frontalDeg && abs32(f.pitch) < frontalDeg
+	frontal := geom.Abs32(f.yaw) < frontalDeg && geom.Abs32(f.pitch) < frontalDeg
 	switch {
 	case !d.gotNear:
 		if frontal && (d.far[0] == 0 || d.s < d.far[0]) {
@@ -242,8 +243,6 @@ func rigid2D(dst []point, lm [][3]float32) []point {
 	}
 	return dst
 }
-
-func abs32(v float32) float32 { return float32(math.Abs(float64(v))) }
 
 func boolIndex(b bool) int {
 	if b {

@@ -1,6 +1,7 @@
 package liveness
 
 import (
+	"github.com/liveid/liveid/internal/geom"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -141,7 +142,7 @@ type person struct {
 	dist     float64 // face to camera, cm
 	sw       sway
 	turn     [2]float64 // resting yaw and pitch
-	posedBuf [MeshPoints]vec
+	posedBuf [MeshPoints]geom.Vec3
 }
 
 func newPerson(sc *scene, h *head, rng *rand.Rand) *person {
@@ -155,7 +156,7 @@ func (p *person) frame(t time.Duration, pr Prompt) (*Observation, bool) {
 		yaw:   p.turn[0] + m.yaw + p.sw.at(t, 0),
 		pitch: p.turn[1] + m.pitch + p.sw.at(t, 1),
 		roll:  p.sw.at(t, 2),
-		pivot: vec{p.sw.at(t, 3), p.sw.at(t, 4), p.dist/m.nearer + p.sw.at(t, 5) + neck[2]},
+		pivot: geom.Vec3{p.sw.at(t, 3), p.sw.at(t, 4), p.dist/m.nearer + p.sw.at(t, 5) + neck[2]},
 	}
 	ex := expression{shut: [2]float64{m.shut, m.shut}, mouth: m.mouth}
 	return p.sc.renderHead(p.h, ps, ex, t, &p.posedBuf), true
@@ -186,15 +187,15 @@ func newPhoto(sc *scene, h *head, rng *rand.Rand, moving bool) *photo {
 	// one: a small print near the screen is lit unevenly by distance alone.
 	size := 0.5 + 0.5*rng.Float64()
 	ph := &photo{sc: sc, h: h, pf: performer{rng: rng}, moving: moving, dist: (28 + 14*rng.Float64()) * size, sw: newSway(rng, 1, 0.3*size)}
-	r := rotation(6*(rng.Float64()-0.5), 6*(rng.Float64()-0.5), 0)
-	var posed [MeshPoints]vec
+	r := geom.Rotation(6*(rng.Float64()-0.5), 6*(rng.Float64()-0.5), 0)
+	var posed [MeshPoints]geom.Vec3
 	h.posed(expression{}, &posed)
 	for i, p := range posed {
-		q := r.apply(p).scale(size)
+		q := r.Apply(p).Scale(size)
 		ph.uv[i], ph.z[i] = point{q[0], q[1]}, q[2]
 	}
 	ph.eyes, ph.mouth = openness(&posed)
-	ph.mouthCm = posed[ptMouthInR].sub(posed[ptMouthInL]).norm() * size
+	ph.mouthCm = posed[ptMouthInR].Sub(posed[ptMouthInL]).Norm() * size
 	return ph
 }
 
@@ -204,7 +205,7 @@ func (ph *photo) frame(t time.Duration, pr Prompt) (*Observation, bool) {
 		m = ph.pf.step(t, pr)
 	}
 	yaw, pitch, roll := m.yaw+ph.sw.at(t, 0), m.pitch+ph.sw.at(t, 1), ph.sw.at(t, 2)
-	pl := plane{r: rotation(yaw, pitch, roll), centre: vec{ph.sw.at(t, 3), ph.sw.at(t, 4), ph.dist/m.nearer + ph.sw.at(t, 5)}}
+	pl := plane{r: geom.Rotation(yaw, pitch, roll), centre: geom.Vec3{ph.sw.at(t, 3), ph.sw.at(t, 4), ph.dist/m.nearer + ph.sw.at(t, 5)}}
 	o := ph.sc.renderFlat(pl, &ph.uv, &ph.z, t)
 	// The worst case for us: the tracker reads the sheet's tilt as a head
 	// turn, and sees the attacker's real eyes and mouth through the holes.
@@ -234,7 +235,7 @@ type replay struct {
 func newReplay(sc *scene, rec []*Observation, rng *rand.Rand) *replay {
 	dist := 20 + 10*rng.Float64()
 	return &replay{sc: sc, rec: rec, offset: time.Duration(rng.IntN(800)-300) * time.Millisecond, scale: dist / camF * (0.85 + 0.3*rng.Float64()),
-		pl:     plane{r: rotation(8*(rng.Float64()-0.5), 8*(rng.Float64()-0.5), 4*(rng.Float64()-0.5)), centre: vec{0, 0, dist}},
+		pl:     plane{r: geom.Rotation(8*(rng.Float64()-0.5), 8*(rng.Float64()-0.5), 4*(rng.Float64()-0.5)), centre: geom.Vec3{0, 0, dist}},
 		bright: 0.8 + 0.4*rng.Float64(), glass: 0.004 + 0.01*rng.Float64()}
 }
 
@@ -257,7 +258,7 @@ func (rp *replay) frame(t time.Duration, _ Prompt) (*Observation, bool) {
 	o.EyeOpen, o.MouthOpen = src.EyeOpen, src.MouthOpen
 	e := rp.sc.emitted(t)
 	for reg := range NumRegions {
-		var c vec
+		var c geom.Vec3
 		for k := range 3 {
 			c[k] = float64(src.Regions[reg][k])*rp.bright + rp.glass*e[k]
 		}

@@ -2,6 +2,7 @@ package liveness
 
 import (
 	"cmp"
+	"github.com/liveid/liveid/internal/geom"
 	"image"
 	"math"
 	"slices"
@@ -10,47 +11,6 @@ import (
 // This file turns one FaceMesh result into a 3-D head for the evaluation:
 // landmarks in centimetres in the face's own frame, surface normals, skin
 // colour per region, and the eyelid and lip moves of blinks and speech.
-
-type vec [3]float64
-
-func (a vec) add(b vec) vec       { return vec{a[0] + b[0], a[1] + b[1], a[2] + b[2]} }
-func (a vec) sub(b vec) vec       { return vec{a[0] - b[0], a[1] - b[1], a[2] - b[2]} }
-func (a vec) scale(k float64) vec { return vec{a[0] * k, a[1] * k, a[2] * k} }
-func (a vec) dot(b vec) float64   { return a[0]*b[0] + a[1]*b[1] + a[2]*b[2] }
-func (a vec) norm() float64       { return math.Sqrt(a.dot(a)) }
-func (a vec) unit() vec           { return a.scale(1 / a.norm()) }
-func (a vec) cross(b vec) vec {
-	return vec{a[1]*b[2] - a[2]*b[1], a[2]*b[0] - a[0]*b[2], a[0]*b[1] - a[1]*b[0]}
-}
-
-// mat is a 3×3 rotation, row-major.
-type mat [3]vec
-
-func (m mat) apply(v vec) vec { return vec{m[0].dot(v), m[1].dot(v), m[2].dot(v)} }
-
-func (m mat) mul(n mat) mat {
-	var c mat
-	for i := range 3 {
-		for j := range 3 {
-			c[i][j] = m[i][0]*n[0][j] + m[i][1]*n[1][j] + m[i][2]*n[2][j]
-		}
-	}
-	return c
-}
-
-// rotation is the head pose in the conventions of Observation, in degrees:
-// yaw > 0 turns the face towards the image's right, pitch > 0 tilts it up,
-// roll > 0 leans it clockwise on screen (x right, y down, z away).
-func rotation(yaw, pitch, roll float64) mat {
-	r := func(d float64) (float64, float64) { return math.Sincos(d * math.Pi / 180) }
-	sy, cy := r(yaw)
-	sp, cp := r(pitch)
-	sr, cr := r(roll)
-	ry := mat{{cy, 0, -sy}, {0, 1, 0}, {sy, 0, cy}}
-	rx := mat{{1, 0, 0}, {0, cp, sp}, {0, -sp, cp}}
-	rz := mat{{cr, -sr, 0}, {sr, cr, 0}, {0, 0, 1}}
-	return rz.mul(rx).mul(ry)
-}
 
 // FaceMesh points of the eyelids and lips (MediaPipe's canonical topology,
 // subject's right and left). Each upper-lid point closes onto the lower-lid
@@ -75,38 +35,38 @@ const (
 // head is a face as rigid 3-D geometry in centimetres: x to the image's
 // right, y down, z away from the camera, origin at the landmarks' centroid.
 type head struct {
-	pts     [MeshPoints]vec
-	normals [MeshPoints]vec
-	albedo  [NumRegions]vec // linear RGB of the skin in each region, from the photo
-	chinY   float64         // jaw points below this move with an opening mouth
+	pts     [MeshPoints]geom.Vec3
+	normals [MeshPoints]geom.Vec3
+	albedo  [NumRegions]geom.Vec3 // linear RGB of the skin in each region, from the photo
+	chinY   float64               // jaw points below this move with an opening mouth
 }
 
 // newHead expresses FaceMesh's output lm (192-px crop units, z on the same
 // scale) in the face's own frame: whatever the pose in the photo, the head
 // comes out frontal and upright.
 func newHead(lm *[MeshPoints][3]float64, crop *image.NRGBA) *head {
-	p := func(i int) vec { return vec(lm[i]) }
-	x := p(ptLeftEdge).sub(p(ptRightEdge)).unit().add(p(ptLEyeOuter).sub(p(ptREyeOuter)).unit())
-	y := p(ptChin).sub(p(ptForehead)).unit()
-	z := x.cross(y).unit()
-	x = y.cross(z).unit()
-	y = z.cross(x)
-	var c vec
+	p := func(i int) geom.Vec3 { return geom.Vec3(lm[i]) }
+	x := p(ptLeftEdge).Sub(p(ptRightEdge)).Unit().Add(p(ptLEyeOuter).Sub(p(ptREyeOuter)).Unit())
+	y := p(ptChin).Sub(p(ptForehead)).Unit()
+	z := x.Cross(y).Unit()
+	x = y.Cross(z).Unit()
+	y = z.Cross(x)
+	var c geom.Vec3
 	for i := range lm {
-		c = c.add(p(i))
+		c = c.Add(p(i))
 	}
-	c = c.scale(1.0 / MeshPoints)
-	k := faceWidthCm / p(ptLeftEdge).sub(p(ptRightEdge)).norm()
+	c = c.Scale(1.0 / MeshPoints)
+	k := faceWidthCm / p(ptLeftEdge).Sub(p(ptRightEdge)).Norm()
 	h := &head{}
 	for i := range lm {
-		d := p(i).sub(c)
-		h.pts[i] = vec{d.dot(x), d.dot(y), d.dot(z)}.scale(k)
+		d := p(i).Sub(c)
+		h.pts[i] = geom.Vec3{d.Dot(x), d.Dot(y), d.Dot(z)}.Scale(k)
 	}
 	h.chinY = h.pts[17][1] // below the lower lip's outer edge
 	h.normals = normals(&h.pts)
 	for r := range NumRegions {
 		for _, i := range RegionLandmarks[r] {
-			h.albedo[r] = h.albedo[r].add(skin(crop, lm[i][0], lm[i][1]).scale(1 / float64(len(RegionLandmarks[r]))))
+			h.albedo[r] = h.albedo[r].Add(skin(crop, lm[i][0], lm[i][1]).Scale(1 / float64(len(RegionLandmarks[r]))))
 		}
 	}
 	return h
@@ -114,41 +74,41 @@ func newHead(lm *[MeshPoints][3]float64, crop *image.NRGBA) *head {
 
 // normals estimates each point's surface normal as the least-variance axis
 // of its nearest neighbours, turned outward from a centre behind the face.
-func normals(pts *[MeshPoints]vec) [MeshPoints]vec {
+func normals(pts *[MeshPoints]geom.Vec3) [MeshPoints]geom.Vec3 {
 	const k = 10
-	var out [MeshPoints]vec
-	centre := vec{0, 0, 8}
+	var out [MeshPoints]geom.Vec3
+	centre := geom.Vec3{0, 0, 8}
 	idx := make([]int, MeshPoints)
 	for i := range pts {
 		for j := range idx {
 			idx[j] = j
 		}
 		slices.SortFunc(idx, func(a, b int) int {
-			return cmp.Compare(pts[a].sub(pts[i]).norm(), pts[b].sub(pts[i]).norm())
+			return cmp.Compare(pts[a].Sub(pts[i]).Norm(), pts[b].Sub(pts[i]).Norm())
 		})
-		var m vec
+		var m geom.Vec3
 		for _, j := range idx[:k] {
-			m = m.add(pts[j].scale(1.0 / k))
+			m = m.Add(pts[j].Scale(1.0 / k))
 		}
-		cov := newSquare(3)
+		cov := geom.NewSquare(3)
 		for _, j := range idx[:k] {
-			d := pts[j].sub(m)
+			d := pts[j].Sub(m)
 			for a := range 3 {
 				for b := range 3 {
 					cov[a][b] += d[a] * d[b]
 				}
 			}
 		}
-		vals, vecs := symEigen(cov)
+		vals, vecs := geom.SymEigen(cov)
 		s := 0
 		for a := range vals {
 			if vals[a] < vals[s] {
 				s = a
 			}
 		}
-		n := vec{vecs[0][s], vecs[1][s], vecs[2][s]}
-		if n.dot(pts[i].sub(centre)) < 0 {
-			n = n.scale(-1)
+		n := geom.Vec3{vecs[0][s], vecs[1][s], vecs[2][s]}
+		if n.Dot(pts[i].Sub(centre)) < 0 {
+			n = n.Scale(-1)
 		}
 		out[i] = n
 	}
@@ -156,8 +116,8 @@ func normals(pts *[MeshPoints]vec) [MeshPoints]vec {
 }
 
 // skin is the linear RGB around crop pixel (x, y), a 5×5 mean.
-func skin(img *image.NRGBA, x, y float64) vec {
-	var s vec
+func skin(img *image.NRGBA, x, y float64) geom.Vec3 {
+	var s geom.Vec3
 	n := 0
 	for dy := -2; dy <= 2; dy++ {
 		for dx := -2; dx <= 2; dx++ {
@@ -167,11 +127,11 @@ func skin(img *image.NRGBA, x, y float64) vec {
 			}
 			o := img.PixOffset(px, py)
 			l := linear(Color{img.Pix[o], img.Pix[o+1], img.Pix[o+2]})
-			s = s.add(vec(l))
+			s = s.Add(geom.Vec3(l))
 			n++
 		}
 	}
-	return s.scale(1 / float64(max(n, 1)))
+	return s.Scale(1 / float64(max(n, 1)))
 }
 
 // expression is how far the eyes are shut (0 open, 1 lids touching) and how
@@ -182,11 +142,11 @@ type expression struct {
 }
 
 // posed returns the head's points with the expression applied.
-func (h *head) posed(e expression, dst *[MeshPoints]vec) {
+func (h *head) posed(e expression, dst *[MeshPoints]geom.Vec3) {
 	*dst = h.pts
 	for side, pairs := range [2][][2]int{rightLidPairs, leftLidPairs} {
 		for _, pr := range pairs {
-			dst[pr[0]] = dst[pr[0]].add(h.pts[pr[1]].sub(h.pts[pr[0]]).scale(e.shut[side]))
+			dst[pr[0]] = dst[pr[0]].Add(h.pts[pr[1]].Sub(h.pts[pr[0]]).Scale(e.shut[side]))
 		}
 	}
 	if e.mouth == 0 {
@@ -208,8 +168,8 @@ func (h *head) posed(e expression, dst *[MeshPoints]vec) {
 }
 
 // openness measures the eyes and mouth of posed points as the tracker does.
-func openness(p *[MeshPoints]vec) (eyes [2]float32, mouth float32) {
-	d := func(a, b int) float64 { return p[a].sub(p[b]).norm() }
+func openness(p *[MeshPoints]geom.Vec3) (eyes [2]float32, mouth float32) {
+	d := func(a, b int) float64 { return p[a].Sub(p[b]).Norm() }
 	for side, ear := range [2][3][2]int{rightEAR, leftEAR} {
 		eyes[side] = float32((d(ear[0][0], ear[0][1]) + d(ear[1][0], ear[1][1])) / (2 * d(ear[2][0], ear[2][1])))
 	}

@@ -1,6 +1,7 @@
 package liveness
 
 import (
+	"github.com/liveid/liveid/internal/geom"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -22,19 +23,19 @@ const (
 // directional lamp and the phone's screen, a small source just below the
 // camera whose irradiance falls with the cosine and the square of distance.
 type lighting struct {
-	ambient   vec // diffuse, linear RGB
-	lamp      vec // directional, linear RGB
-	lampDir   vec // unit, towards the lamp
+	ambient   geom.Vec3 // diffuse, linear RGB
+	lamp      geom.Vec3 // directional, linear RGB
+	lampDir   geom.Vec3 // unit, towards the lamp
 	screen    float64
-	screenPos vec // cm, camera coordinates
+	screenPos geom.Vec3 // cm, camera coordinates
 	gain      float64
 }
 
-func (l *lighting) irradiance(pos, n, emitted vec) vec {
-	e := l.ambient.add(l.lamp.scale(max(0, n.dot(l.lampDir))))
-	d := l.screenPos.sub(pos)
-	r := d.norm()
-	return e.add(emitted.scale(l.screen * max(0, n.dot(d)/r) / (r * r)))
+func (l *lighting) irradiance(pos, n, emitted geom.Vec3) geom.Vec3 {
+	e := l.ambient.Add(l.lamp.Scale(max(0, n.Dot(l.lampDir))))
+	d := l.screenPos.Sub(pos)
+	r := d.Norm()
+	return e.Add(emitted.Scale(l.screen * max(0, n.Dot(d)/r) / (r * r)))
 }
 
 // scene is one capture: what the screen shows (the plan of the session
@@ -51,20 +52,20 @@ type scene struct {
 // screens compare with indoor light.
 func newScene(plan *Plan, rng *rand.Rand) *scene {
 	sc := &scene{plan: plan, lag: time.Duration(40+rng.IntN(211)) * time.Millisecond, rng: rng}
-	tint := vec{1, 0.92 + 0.08*rng.Float64(), 0.75 + 0.25*rng.Float64()}
+	tint := geom.Vec3{1, 0.92 + 0.08*rng.Float64(), 0.75 + 0.25*rng.Float64()}
 	el, az := (15+55*rng.Float64())*math.Pi/180, (rng.Float64()*120-60)*math.Pi/180
 	sc.light = lighting{
-		ambient:   tint.scale(0.3 + 0.4*rng.Float64()),
-		lamp:      tint.scale(0.3 + 0.7*rng.Float64()),
-		lampDir:   vec{math.Sin(az) * math.Cos(el), -math.Sin(el), -math.Cos(az) * math.Cos(el)},
-		screenPos: vec{0, 7, 0},
+		ambient:   tint.Scale(0.3 + 0.4*rng.Float64()),
+		lamp:      tint.Scale(0.3 + 0.7*rng.Float64()),
+		lampDir:   geom.Vec3{math.Sin(az) * math.Cos(el), -math.Sin(el), -math.Cos(az) * math.Cos(el)},
+		screenPos: geom.Vec3{0, 7, 0},
 	}
 	// Calibrate the screen on a frontal nose 35 cm away.
-	nose, n := vec{0, 0, 35}, vec{0, 0, -1}
-	room := sc.light.irradiance(nose, n, vec{})
-	unit := vec{1, 1, 1}
+	nose, n := geom.Vec3{0, 0, 35}, geom.Vec3{0, 0, -1}
+	room := sc.light.irradiance(nose, n, geom.Vec3{})
+	unit := geom.Vec3{1, 1, 1}
 	sc.light.screen = 1
-	per := sc.light.irradiance(nose, n, unit).sub(room)
+	per := sc.light.irradiance(nose, n, unit).Sub(room)
 	share := 0.06 + 0.29*rng.Float64()
 	sc.light.screen = share / (1 - share) * (room[0] + room[1] + room[2]) / (per[0] + per[1] + per[2])
 	sc.light.gain = 0.5 / (room[0] + room[1] + room[2]) * 3 / (1 + share/(1-share))
@@ -73,13 +74,13 @@ func newScene(plan *Plan, rng *rand.Rand) *scene {
 
 // emitted is the screen light a frame taken at t saw: the colours shown
 // over its exposure, lag earlier.
-func (sc *scene) emitted(t time.Duration) vec {
-	return vec(emittedAt(sc.plan, t-sc.lag, exposure))
+func (sc *scene) emitted(t time.Duration) geom.Vec3 {
+	return geom.Vec3(emittedAt(sc.plan, t-sc.lag, exposure))
 }
 
 // sensor adds the camera's noise to a region mean: a patch of a few hundred
 // pixels averages most of the per-pixel noise away.
-func (sc *scene) sensor(c vec) RGB {
+func (sc *scene) sensor(c geom.Vec3) RGB {
 	var out RGB
 	for k := range 3 {
 		out[k] = float32(c[k]*(1+0.003*sc.rng.NormFloat64()) + 0.0005*sc.rng.NormFloat64())
@@ -87,7 +88,7 @@ func (sc *scene) sensor(c vec) RGB {
 	return out
 }
 
-func project(w vec) point { return point{camW/2 + camF*w[0]/w[2], camH/2 + camF*w[1]/w[2]} }
+func project(w geom.Vec3) point { return point{camW/2 + camF*w[0]/w[2], camH/2 + camF*w[1]/w[2]} }
 
 // landmarkNoise is the tracker's jitter, in pixels.
 const landmarkNoise = 0.5
@@ -116,17 +117,17 @@ func (sc *scene) finish(o *Observation) {
 // 3 cm below the face's centre, and the pivot's position in camera space.
 type pose struct {
 	yaw, pitch, roll float64
-	pivot            vec
+	pivot            geom.Vec3
 }
 
-var neck = vec{0, 3, 9}
+var neck = geom.Vec3{0, 3, 9}
 
 // renderHead is the tracker's view of a real head.
-func (sc *scene) renderHead(h *head, ps pose, ex expression, t time.Duration, scratch *[MeshPoints]vec) *Observation {
+func (sc *scene) renderHead(h *head, ps pose, ex expression, t time.Duration, scratch *[MeshPoints]geom.Vec3) *Observation {
 	h.posed(ex, scratch)
-	r := rotation(ps.yaw, ps.pitch, ps.roll)
-	world := func(p vec) vec { return r.apply(p.sub(neck)).add(ps.pivot) }
-	centre := world(vec{})
+	r := geom.Rotation(ps.yaw, ps.pitch, ps.roll)
+	world := func(p geom.Vec3) geom.Vec3 { return r.Apply(p.Sub(neck)).Add(ps.pivot) }
+	centre := world(geom.Vec3{})
 	o := &Observation{T: t, Landmarks: make([][3]float32, MeshPoints)}
 	for i, p := range scratch {
 		w := world(p)
@@ -137,12 +138,12 @@ func (sc *scene) renderHead(h *head, ps pose, ex expression, t time.Duration, sc
 	o.Yaw, o.Pitch, o.Roll = float32(ps.yaw), float32(ps.pitch), float32(ps.roll)
 	e := sc.emitted(t)
 	for reg := range NumRegions {
-		var c vec
+		var c geom.Vec3
 		for _, i := range RegionLandmarks[reg] {
-			irr := sc.light.irradiance(world(scratch[i]), r.apply(h.normals[i]), e)
-			c = c.add(vec{h.albedo[reg][0] * irr[0], h.albedo[reg][1] * irr[1], h.albedo[reg][2] * irr[2]})
+			irr := sc.light.irradiance(world(scratch[i]), r.Apply(h.normals[i]), e)
+			c = c.Add(geom.Vec3{h.albedo[reg][0] * irr[0], h.albedo[reg][1] * irr[1], h.albedo[reg][2] * irr[2]})
 		}
-		o.Regions[reg] = sc.sensor(c.scale(sc.light.gain / float64(len(RegionLandmarks[reg]))))
+		o.Regions[reg] = sc.sensor(c.Scale(sc.light.gain / float64(len(RegionLandmarks[reg]))))
 	}
 	sc.finish(o)
 	return o
@@ -151,14 +152,14 @@ func (sc *scene) renderHead(h *head, ps pose, ex expression, t time.Duration, sc
 // plane is a flat object (print or screen) in front of the camera: its
 // rotation and the position of its centre.
 type plane struct {
-	r      mat
-	centre vec
+	r      geom.Mat3
+	centre geom.Vec3
 }
 
-func (p plane) world(u, v float64) vec { return p.r.apply(vec{u, v, 0}).add(p.centre) }
+func (p plane) world(u, v float64) geom.Vec3 { return p.r.Apply(geom.Vec3{u, v, 0}).Add(p.centre) }
 
 // normal faces the camera.
-func (p plane) normal() vec { return p.r.apply(vec{0, 0, -1}) }
+func (p plane) normal() geom.Vec3 { return p.r.Apply(geom.Vec3{0, 0, -1}) }
 
 // renderFlat is the tracker's view of a face on a plane: uv are the
 // landmarks on the plane in cm, z the depth the tracker's model imagines
@@ -181,8 +182,8 @@ func (sc *scene) printRegions(o *Observation, pl plane, h *head, uv *[MeshPoints
 	for reg := range NumRegions {
 		i := RegionLandmarks[reg][0]
 		irr := sc.light.irradiance(pl.world(uv[i][0], uv[i][1]), n, e)
-		a := h.albedo[reg].scale(0.85) // ink on paper reflects a little less than skin
-		o.Regions[reg] = sc.sensor(vec{a[0] * irr[0], a[1] * irr[1], a[2] * irr[2]}.scale(sc.light.gain))
+		a := h.albedo[reg].Scale(0.85) // ink on paper reflects a little less than skin
+		o.Regions[reg] = sc.sensor(geom.Vec3{a[0] * irr[0], a[1] * irr[1], a[2] * irr[2]}.Scale(sc.light.gain))
 	}
 }
 

@@ -1,6 +1,7 @@
 package liveness
 
 import (
+	"github.com/liveid/liveid/internal/geom"
 	"math"
 	"slices"
 	"time"
@@ -263,7 +264,7 @@ func ambientBaseline(amb []reflSample) (mean [NumRegions]RGB, x0, noise [NumRegi
 // logarithm is noise.
 func bend(gain, vari, ref [NumRegions][3]float64, pos [NumRegions]point) (rms, chi2 float64) {
 	const params = 5 // three channel offsets, two gradient terms
-	ata, atb := newSquare(params), make([]float64, params)
+	ata, atb := geom.NewSquare(params), make([]float64, params)
 	type value struct {
 		row  [params]float64
 		y, w float64
@@ -286,7 +287,7 @@ func bend(gain, vari, ref [NumRegions][3]float64, pos [NumRegions]point) (rms, c
 			}
 		}
 	}
-	coef, _, ok := leastSquares(ata, atb)
+	coef, _, ok := geom.LeastSquares(ata, atb)
 	if !ok || len(vals) < minShapeGains {
 		return 0, 0
 	}
@@ -327,7 +328,7 @@ func fitReflection(p *Plan, x0, noise [NumRegions][3]float64, flash []reflSample
 		}
 	}
 	for r := range NumRegions {
-		ata, atb := newSquare(3), make([]float64, 3)
+		ata, atb := geom.NewSquare(3), make([]float64, 3)
 		row := func(i int) (a [3][3]float64, dx [3]float64) {
 			x := chroma(flash[i].regions[r])
 			for k := range 3 {
@@ -356,7 +357,7 @@ func fitReflection(p *Plan, x0, noise [NumRegions][3]float64, flash []reflSample
 		for u := range 3 {
 			ata[u][u] += 1e-9 // a channel the sequence never changes keeps gain 0 instead of going singular
 		}
-		g, inv, ok := leastSquares(ata, atb)
+		g, inv, ok := geom.LeastSquares(ata, atb)
 		if !ok {
 			out.sse = math.Inf(1)
 			return out
