@@ -119,13 +119,6 @@ func outside(m *Mesh, w, h int, margin float32) bool {
 	return false
 }
 
-// outline is the mesh's face silhouette, forehead round to chin and back.
-var outline = [...]int{
-	10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288,
-	397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150, 136,
-	172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
-}
-
 // score is the best-frame score in 0..1 of a found face (Result.Score):
 // the product of six factors, each clamped to 0..1, so that any one bad
 // aspect sinks the frame:

@@ -1,6 +1,7 @@
 package liveness
 
 import (
+	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/internal/geom"
 	"math"
 	"time"
@@ -58,8 +59,8 @@ func newFrame(o *Observation, b *baseline) frame {
 		mouth: o.MouthOpen,
 		yaw:   o.Yaw - b.yaw,
 		pitch: o.Pitch - b.pitch,
-		scale: meanSpan(o.Landmarks, outerPairs, true),
-		ratio: meanSpan(o.Landmarks, innerPairs, false) / meanSpan(o.Landmarks, outerPairs, false),
+		scale: meanSpan(o.Landmarks, face.MeshOutlinePairs, true),
+		ratio: meanSpan(o.Landmarks, face.MeshFrontPairs, false) / meanSpan(o.Landmarks, face.MeshOutlinePairs, false),
 	}
 }
 
@@ -238,7 +239,7 @@ func (d *nearFarDetector) perspective() float64 {
 }
 
 func rigid2D(dst []point, lm [][3]float32) []point {
-	for _, i := range rigidPoints {
+	for _, i := range face.MeshRigidPoints {
 		dst = append(dst, point{float64(lm[i][0]), float64(lm[i][1])})
 	}
 	return dst

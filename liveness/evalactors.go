@@ -1,6 +1,7 @@
 package liveness
 
 import (
+	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/internal/geom"
 	"math"
 	"math/rand/v2"
@@ -195,7 +196,7 @@ func newPhoto(sc *scene, h *head, rng *rand.Rand, moving bool) *photo {
 		ph.uv[i], ph.z[i] = point{q[0], q[1]}, q[2]
 	}
 	ph.eyes, ph.mouth = openness(&posed)
-	ph.mouthCm = posed[ptMouthInR].Sub(posed[ptMouthInL]).Norm() * size
+	ph.mouthCm = posed[face.MeshMouthInnerRight].Sub(posed[face.MeshMouthInnerLeft]).Norm() * size
 	return ph
 }
 

@@ -2,6 +2,7 @@ package liveness
 
 import (
 	"cmp"
+	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/internal/geom"
 	"image"
 	"math"
@@ -12,25 +13,9 @@ import (
 // landmarks in centimetres in the face's own frame, surface normals, skin
 // colour per region, and the eyelid and lip moves of blinks and speech.
 
-// FaceMesh points of the eyelids and lips (MediaPipe's canonical topology,
-// subject's right and left). Each upper-lid point closes onto the lower-lid
-// point below it.
-var (
-	rightLidPairs = [][2]int{{246, 7}, {161, 163}, {160, 144}, {159, 145}, {158, 153}, {157, 154}, {173, 155}}
-	leftLidPairs  = [][2]int{{466, 249}, {388, 390}, {387, 373}, {386, 374}, {385, 380}, {384, 381}, {398, 382}}
-	lowerLip      = []int{95, 88, 178, 87, 14, 317, 402, 318, 324, 146, 91, 181, 84, 17, 314, 405, 321, 375}
-	// eye aspect ratio as the tracker computes it: two lid gaps over the
-	// corner-to-corner width.
-	rightEAR = [3][2]int{{160, 144}, {158, 153}, {ptREyeOuter, ptREyeInner}}
-	leftEAR  = [3][2]int{{385, 380}, {387, 373}, {ptLEyeOuter, ptLEyeInner}}
-)
-
-const (
-	ptLipUpper, ptLipLower = 13, 14
-	ptMouthInR, ptMouthInL = 78, 308
-	ptForehead, ptChin     = 10, 152
-	faceWidthCm            = 14.0 // cheek outline to cheek outline (234–454)
-)
+// faceWidthCm is the cheek-outline span (face.MeshRightEdge to
+// face.MeshLeftEdge) of an adult face.
+const faceWidthCm = 14.0
 
 // head is a face as rigid 3-D geometry in centimetres: x to the image's
 // right, y down, z away from the camera, origin at the landmarks' centroid.
@@ -46,8 +31,8 @@ type head struct {
 // comes out frontal and upright.
 func newHead(lm *[MeshPoints][3]float64, crop *image.NRGBA) *head {
 	p := func(i int) geom.Vec3 { return geom.Vec3(lm[i]) }
-	x := p(ptLeftEdge).Sub(p(ptRightEdge)).Unit().Add(p(ptLEyeOuter).Sub(p(ptREyeOuter)).Unit())
-	y := p(ptChin).Sub(p(ptForehead)).Unit()
+	x := p(face.MeshLeftEdge).Sub(p(face.MeshRightEdge)).Unit().Add(p(face.MeshEyes[1].Outer).Sub(p(face.MeshEyes[0].Outer)).Unit())
+	y := p(face.MeshChin).Sub(p(face.MeshForehead)).Unit()
 	z := x.Cross(y).Unit()
 	x = y.Cross(z).Unit()
 	y = z.Cross(x)
@@ -56,13 +41,13 @@ func newHead(lm *[MeshPoints][3]float64, crop *image.NRGBA) *head {
 		c = c.Add(p(i))
 	}
 	c = c.Scale(1.0 / MeshPoints)
-	k := faceWidthCm / p(ptLeftEdge).Sub(p(ptRightEdge)).Norm()
+	k := faceWidthCm / p(face.MeshLeftEdge).Sub(p(face.MeshRightEdge)).Norm()
 	h := &head{}
 	for i := range lm {
 		d := p(i).Sub(c)
 		h.pts[i] = geom.Vec3{d.Dot(x), d.Dot(y), d.Dot(z)}.Scale(k)
 	}
-	h.chinY = h.pts[17][1] // below the lower lip's outer edge
+	h.chinY = h.pts[face.MeshLowerLipOuter][1]
 	h.normals = normals(&h.pts)
 	for r := range NumRegions {
 		for _, i := range RegionLandmarks[r] {
@@ -144,9 +129,9 @@ type expression struct {
 // posed returns the head's points with the expression applied.
 func (h *head) posed(e expression, dst *[MeshPoints]geom.Vec3) {
 	*dst = h.pts
-	for side, pairs := range [2][][2]int{rightLidPairs, leftLidPairs} {
-		for _, pr := range pairs {
-			dst[pr[0]] = dst[pr[0]].Add(h.pts[pr[1]].Sub(h.pts[pr[0]]).Scale(e.shut[side]))
+	for side, eye := range face.MeshEyes {
+		for k, up := range eye.Upper {
+			dst[up] = dst[up].Add(h.pts[eye.Lower[k]].Sub(h.pts[up]).Scale(e.shut[side]))
 		}
 	}
 	if e.mouth == 0 {
@@ -158,7 +143,7 @@ func (h *head) posed(e expression, dst *[MeshPoints]geom.Vec3) {
 	for i := range dst {
 		w := 0.0
 		switch {
-		case slices.Contains(lowerLip, i):
+		case slices.Contains(face.MeshLowerLip, i):
 			w = 1
 		case h.pts[i][1] > h.chinY:
 			w = max(0.2, 1-math.Abs(h.pts[i][0])/half)
@@ -170,8 +155,9 @@ func (h *head) posed(e expression, dst *[MeshPoints]geom.Vec3) {
 // openness measures the eyes and mouth of posed points as the tracker does.
 func openness(p *[MeshPoints]geom.Vec3) (eyes [2]float32, mouth float32) {
 	d := func(a, b int) float64 { return p[a].Sub(p[b]).Norm() }
-	for side, ear := range [2][3][2]int{rightEAR, leftEAR} {
-		eyes[side] = float32((d(ear[0][0], ear[0][1]) + d(ear[1][0], ear[1][1])) / (2 * d(ear[2][0], ear[2][1])))
+	a, b := face.EyeGaps[0], face.EyeGaps[1]
+	for side, e := range face.MeshEyes {
+		eyes[side] = float32((d(e.Upper[a], e.Lower[a]) + d(e.Upper[b], e.Lower[b])) / (2 * d(e.Outer, e.Inner)))
 	}
-	return eyes, float32(d(ptLipUpper, ptLipLower) / d(ptMouthInR, ptMouthInL))
+	return eyes, float32(d(face.MeshUpperLipInner, face.MeshLowerLipInner) / d(face.MeshMouthInnerRight, face.MeshMouthInnerLeft))
 }

@@ -1,6 +1,9 @@
 package liveness
 
-import "time"
+import (
+	"github.com/liveid/liveid/face"
+	"time"
+)
 
 // MeshPoints is the number of FaceMesh landmarks in an Observation.
 const MeshPoints = 468
@@ -27,16 +30,16 @@ var regionNames = [NumRegions]string{"forehead", "right_cheek", "left_cheek", "n
 
 func (r Region) String() string { return regionNames[r] }
 
-// RegionLandmarks are, per region, the FaceMesh points the patch spans: the
-// host averages the pixels of their convex hull (or of small discs around
-// them). The sets avoid eyes, brows, lips and the face outline, where
-// hair, blinks and the background would leak in.
+// RegionLandmarks are, per region, the FaceMesh points the patch spans
+// (the face package's skin patches, which keep off eyes, brows, lips and
+// the outline): the host averages the pixels of their convex hull (or of
+// small discs around them).
 var RegionLandmarks = [NumRegions][]int{
-	Forehead:   {151, 108, 337, 9, 69, 299},
-	RightCheek: {50, 101, 36, 205, 187, 123, 117, 118},
-	LeftCheek:  {280, 330, 266, 425, 411, 352, 346, 347},
-	Nose:       {1, 4, 5, 195, 197, 45, 275, 6},
-	Chin:       {199, 200, 175, 18, 83, 313, 201, 421},
+	Forehead:   face.MeshForeheadSkin,
+	RightCheek: face.MeshRightCheekSkin,
+	LeftCheek:  face.MeshLeftCheekSkin,
+	Nose:       face.MeshNoseSkin,
+	Chin:       face.MeshChinSkin,
 }
 
 // Observation is what liveness needs from one camera frame, filled by the
@@ -83,34 +86,4 @@ func (o *Observation) hasRegions() bool {
 		}
 	}
 	return false
-}
-
-// FaceMesh points the checks read (subject's right and left).
-const (
-	ptREyeOuter, ptREyeInner  = 33, 133
-	ptLEyeOuter, ptLEyeInner  = 263, 362
-	ptMouthRight, ptMouthLeft = 61, 291
-	ptNoseRight, ptNoseLeft   = 98, 327
-	ptRightEdge, ptLeftEdge   = 234, 454
-)
-
-// innerPairs span the front of the face (eye corners, mouth corners, nose
-// wings) and outerPairs its outline at the same heights; for a real head
-// the outline lies several centimetres behind, so their ratio changes with
-// distance, for a photo it does not.
-var (
-	innerPairs = [][2]int{{ptREyeOuter, ptLEyeOuter}, {ptREyeInner, ptLEyeInner}, {ptMouthRight, ptMouthLeft}, {ptNoseRight, ptNoseLeft}}
-	outerPairs = [][2]int{{ptRightEdge, ptLeftEdge}, {127, 356}, {93, 323}, {132, 361}, {58, 288}}
-)
-
-// rigidPoints move with the skull: the face outline, the nose, the brows,
-// forehead and cheeks, but no eyelid, lip or jaw point, so that a blink or
-// a word during a head turn does not look like 3-D structure.
-var rigidPoints = []int{
-	10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 127, 162, 21, 54, 103, 67, 109, 234, 93, 132, // outline above the jaw
-	1, 2, 4, 5, 6, 19, 94, 168, 195, 197, 98, 327, 48, 278, 64, 294, 45, 275, // nose
-	70, 63, 105, 66, 107, 300, 293, 334, 296, 336, // brows
-	151, 9, 108, 337, 69, 299, // forehead
-	50, 280, 101, 330, 36, 266, 205, 425, 187, 411, 123, 352, 117, 346, // cheeks
-	33, 133, 263, 362, // eye corners
 }

@@ -1,6 +1,7 @@
 package liveness
 
 import (
+	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/internal/geom"
 	"math"
 	"slices"
@@ -112,7 +113,7 @@ func regionPositions(o *Observation) [NumRegions]point {
 		c[0] += float64(p[0]) / MeshPoints
 		c[1] += float64(p[1]) / MeshPoints
 	}
-	w := meanSpan(o.Landmarks, outerPairs, false)
+	w := meanSpan(o.Landmarks, face.MeshOutlinePairs, false)
 	var out [NumRegions]point
 	for r, idx := range RegionLandmarks {
 		for _, i := range idx {

@@ -2,6 +2,7 @@ package liveness
 
 import (
 	"fmt"
+	"github.com/liveid/liveid/face"
 	"slices"
 	"time"
 )
@@ -365,12 +366,12 @@ type baseSample struct{ eye, mouth, yaw, pitch float32 }
 func (s *Session) addBaseline(o *Observation) {
 	b := &s.base
 	b.samples = append(b.samples, baseSample{(o.EyeOpen[0] + o.EyeOpen[1]) / 2, o.MouthOpen, o.Yaw, o.Pitch})
-	b.width += meanSpan(o.Landmarks, outerPairs, false)
+	b.width += meanSpan(o.Landmarks, face.MeshOutlinePairs, false)
 	if b.ref == nil {
 		b.ref = rigid2D(nil, o.Landmarks)
 		return
 	}
-	for i, p := range rigidPoints {
+	for i, p := range face.MeshRigidPoints {
 		b.ref[i][0] += float64(o.Landmarks[p][0])
 		b.ref[i][1] += float64(o.Landmarks[p][1])
 	}
