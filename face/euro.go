@@ -1,8 +1,9 @@
 package face
 
 import (
-	"github.com/liveid/liveid/internal/geom"
 	"math"
+
+	"github.com/liveid/liveid/internal/geom"
 )
 
 // euro is a One-Euro filter (Casiez, Roussel, Vogel, CHI 2012): a low-pass

@@ -2,10 +2,10 @@ package face
 
 import (
 	"fmt"
-	"github.com/liveid/liveid/internal/geom"
 	"testing"
 
 	"github.com/liveid/liveid/imgproc"
+	"github.com/liveid/liveid/internal/geom"
 )
 
 // Phone-frame tolerances, relative to the face's box width. The kernels

@@ -1,10 +1,11 @@
 package face
 
 import (
-	"github.com/liveid/liveid/internal/geom"
 	"math/bits"
 	"strconv"
 	"strings"
+
+	"github.com/liveid/liveid/internal/geom"
 )
 
 // Quality is a set of prompt codes, one bit each. The bit positions are

@@ -1,10 +1,10 @@
 package face
 
 import (
-	"github.com/liveid/liveid/internal/geom"
 	"math"
 
 	"github.com/liveid/liveid/imgproc"
+	"github.com/liveid/liveid/internal/geom"
 )
 
 // Signals are the per-frame measurements the quality codes and the

@@ -2,11 +2,11 @@ package face
 
 import (
 	"cmp"
-	"github.com/liveid/liveid/internal/geom"
 	"slices"
 	"time"
 
 	"github.com/liveid/liveid/imgproc"
+	"github.com/liveid/liveid/internal/geom"
 	"github.com/liveid/liveid/models"
 )
 

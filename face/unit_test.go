@@ -1,9 +1,10 @@
 package face
 
 import (
-	"github.com/liveid/liveid/internal/geom"
 	"math"
 	"testing"
+
+	"github.com/liveid/liveid/internal/geom"
 )
 
 func TestSuppressMergesOverlaps(t *testing.T) {

@@ -1,10 +1,11 @@
 package liveness
 
 import (
-	"github.com/liveid/liveid/face"
-	"github.com/liveid/liveid/internal/geom"
 	"math"
 	"time"
+
+	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/internal/geom"
 )
 
 // Detector thresholds. Eye and mouth levels are relative to the user's own

@@ -1,11 +1,12 @@
 package liveness
 
 import (
-	"github.com/liveid/liveid/face"
-	"github.com/liveid/liveid/internal/geom"
 	"math"
 	"math/rand/v2"
 	"time"
+
+	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/internal/geom"
 )
 
 // This file holds who stands in front of the simulated camera: a person,

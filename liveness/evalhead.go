@@ -2,11 +2,12 @@ package liveness
 
 import (
 	"cmp"
-	"github.com/liveid/liveid/face"
-	"github.com/liveid/liveid/internal/geom"
 	"image"
 	"math"
 	"slices"
+
+	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/internal/geom"
 )
 
 // This file turns one FaceMesh result into a 3-D head for the evaluation:

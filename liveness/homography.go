@@ -1,8 +1,9 @@
 package liveness
 
 import (
-	"github.com/liveid/liveid/internal/geom"
 	"math"
+
+	"github.com/liveid/liveid/internal/geom"
 )
 
 // point is a 2-D point in pixels.

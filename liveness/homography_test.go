@@ -1,10 +1,11 @@
 package liveness
 
 import (
-	"github.com/liveid/liveid/internal/geom"
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/liveid/liveid/internal/geom"
 )
 
 // A plane seen in perspective maps by a homography: the fit recovers it and

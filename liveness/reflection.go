@@ -1,11 +1,12 @@
 package liveness
 
 import (
-	"github.com/liveid/liveid/face"
-	"github.com/liveid/liveid/internal/geom"
 	"math"
 	"slices"
 	"time"
+
+	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/internal/geom"
 )
 
 // Reflection thresholds, set on the simulated sets of Evaluate with margin
