@@ -1,10 +1,12 @@
 package liveness
 
 import (
-	"github.com/liveid/liveid/internal/geom"
 	"math"
 	"math/rand/v2"
 	"time"
+
+	"github.com/liveid/liveid/imgproc"
+	"github.com/liveid/liveid/internal/geom"
 )
 
 // This file renders what a face tracker would report for a simulated
@@ -96,14 +98,15 @@ const landmarkNoise = 0.5
 // finish fills what follows from the landmarks: noise, box and frame.
 func (sc *scene) finish(o *Observation) {
 	o.Faces, o.TrackID, o.FrameW, o.FrameH = 1, 1, camW, camH
-	o.Box = [4]float32{math.MaxFloat32, math.MaxFloat32, -math.MaxFloat32, -math.MaxFloat32}
+	lo, hi := [2]float32{math.MaxFloat32, math.MaxFloat32}, [2]float32{-math.MaxFloat32, -math.MaxFloat32}
 	for i := range o.Landmarks {
 		p := &o.Landmarks[i]
 		p[0] += float32(landmarkNoise * sc.rng.NormFloat64())
 		p[1] += float32(landmarkNoise * sc.rng.NormFloat64())
-		o.Box[0], o.Box[1] = min(o.Box[0], p[0]), min(o.Box[1], p[1])
-		o.Box[2], o.Box[3] = max(o.Box[2], p[0]), max(o.Box[3], p[1])
+		lo = [2]float32{min(lo[0], p[0]), min(lo[1], p[1])}
+		hi = [2]float32{max(hi[0], p[0]), max(hi[1], p[1])}
 	}
+	o.Box = imgproc.Rect{X: lo[0], Y: lo[1], W: hi[0] - lo[0], H: hi[1] - lo[1]}
 	for k := range 2 {
 		o.EyeOpen[k] += float32(0.008 * sc.rng.NormFloat64())
 	}

@@ -1,8 +1,10 @@
 package liveness
 
 import (
-	"github.com/liveid/liveid/face"
 	"time"
+
+	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/imgproc"
 )
 
 // MeshPoints is the number of FaceMesh landmarks in an Observation.
@@ -50,7 +52,7 @@ type Observation struct {
 	T time.Duration
 	// TrackID is the tracker's id of the followed face; a change means the
 	// face was lost and another one (or the same, re-found) is followed.
-	TrackID int
+	TrackID uint64
 	// Faces is how many faces the frame holds; 0 when none was found, in
 	// which case the fields below are ignored.
 	Faces int
@@ -68,8 +70,9 @@ type Observation struct {
 	// MouthOpen is the inner-lip gap over the mouth width: about 0 closed,
 	// 0.3 and more wide open.
 	MouthOpen float32
-	// Box is the face's box (x0, y0, x1, y1) in a FrameW × FrameH frame.
-	Box            [4]float32
+	// Box is the face's box (the mesh's, face.Signals.Box) in the upright
+	// FrameW × FrameH frame.
+	Box            imgproc.Rect
 	FrameW, FrameH int
 	// Regions are the mean linear RGB (0..1) of each Region's patch, all
 	// zero when not measured. Measure them with exposure and white balance

@@ -2,9 +2,10 @@ package liveness
 
 import (
 	"fmt"
-	"github.com/liveid/liveid/face"
 	"slices"
 	"time"
+
+	"github.com/liveid/liveid/face"
 )
 
 // Stream checks.
@@ -47,7 +48,7 @@ type Session struct {
 
 	n       int // observations accepted
 	last    time.Duration
-	trackID int
+	trackID uint64
 	flags   map[Reason]bool
 	done    bool
 
@@ -178,7 +179,7 @@ func (s *Session) faceOK(o *Observation) bool {
 		return false
 	}
 	s.trackID = o.TrackID
-	small := float64(o.Box[2]-o.Box[0]) < minFaceFrac*float64(min(o.FrameW, o.FrameH))
+	small := float64(o.Box.W) < minFaceFrac*float64(min(o.FrameW, o.FrameH))
 	since(&s.smallSince, small, smallFaceGrace, PoorQuality)
 	return !s.done && !small
 }
@@ -186,9 +187,10 @@ func (s *Session) faceOK(o *Observation) bool {
 // inFrame: the face box lies within the frame, allowing 5% of the face's
 // size outside.
 func inFrame(o *Observation) bool {
-	m := 0.05 * (o.Box[2] - o.Box[0])
-	return o.FrameW > 0 && o.FrameH > 0 && o.Box[2] > o.Box[0] && o.Box[3] > o.Box[1] &&
-		o.Box[0] >= -m && o.Box[1] >= -m && o.Box[2] <= float32(o.FrameW)+m && o.Box[3] <= float32(o.FrameH)+m
+	b := o.Box
+	m := 0.05 * b.W
+	return o.FrameW > 0 && o.FrameH > 0 && b.W > 0 && b.H > 0 &&
+		b.X >= -m && b.Y >= -m && b.X+b.W <= float32(o.FrameW)+m && b.Y+b.H <= float32(o.FrameH)+m
 }
 
 // trackFrozen counts consecutive frames whose landmarks and region means are
