@@ -128,11 +128,11 @@ func TestFrozenStreamIsSynthesis(t *testing.T) {
 // The codes are stored by servers: their strings must never change.
 func TestReasonCodesAreStable(t *testing.T) {
 	want := map[Reason]string{
-		MissingEvidence: "MISSING_EVIDENCE", PoorQuality: "POOR_QUALITY", MultipleFaces: "MULTIPLE_FACES",
-		FaceLeftFrame: "FACE_LEFT_FRAME", EyesClosedThroughout: "EYES_CLOSED_THROUGHOUT", Timeout: "TIMEOUT",
-		ActionNotCompleted: "ACTION_NOT_COMPLETED", WrongOrder: "WRONG_ORDER", PlanarMotion: "PLANAR_MOTION",
-		DistanceCheckFailed: "DISTANCE_CHECK_FAILED", ReflectionFailed: "REFLECTION_FAILED", Recaptured: "RECAPTURED",
-		SynthesisSuspected: "SYNTHESIS_SUSPECTED",
+		MissingEvidence: "LIVENESS_MISSING_EVIDENCE", PoorQuality: "LIVENESS_POOR_QUALITY", MultipleFaces: "LIVENESS_MULTIPLE_FACES",
+		FaceLeftFrame: "LIVENESS_FACE_LEFT_FRAME", EyesClosedThroughout: "LIVENESS_EYES_CLOSED_THROUGHOUT", Timeout: "LIVENESS_TIMEOUT",
+		ActionNotCompleted: "LIVENESS_ACTION_NOT_COMPLETED", WrongOrder: "LIVENESS_WRONG_ORDER", PlanarMotion: "LIVENESS_PLANAR_MOTION",
+		DistanceCheckFailed: "LIVENESS_DISTANCE_CHECK_FAILED", ReflectionFailed: "LIVENESS_REFLECTION_FAILED", Recaptured: "LIVENESS_RECAPTURED",
+		SynthesisSuspected: "LIVENESS_SYNTHESIS_SUSPECTED",
 	}
 	if len(want) != len(reasonOrder) {
 		t.Fatalf("%d reasons listed, %d tested", len(reasonOrder), len(want))
