@@ -52,8 +52,8 @@ func (r ROI) toFrame(u, v float32, n int) Point {
 	return Point{r.Center.X + c*du - sn*dv, r.Center.Y + sn*du + c*dv}
 }
 
-// affine is the imgproc.Affine that samples the ROI into an n×n tensor.
-func (r ROI) affine(n int) imgproc.Affine {
+// Affine is the imgproc.Affine that samples the ROI into an n×n tensor.
+func (r ROI) Affine(n int) imgproc.Affine {
 	return imgproc.SquareAffine(r.Center.X, r.Center.Y, r.Size, r.Angle, n, n)
 }
 

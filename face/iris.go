@@ -50,7 +50,7 @@ func (ir *irisModel) refine(f *imgproc.Frame, m *Mesh) error {
 	for e, c := range corners {
 		a, b := m.Points[c[0]].xy(), m.Points[c[1]].xy()
 		ir.rois[e] = ROI{Center: mid(a, b), Size: irisScale * dist(a, b), Angle: angleOf(a, b)}
-		aff := ir.rois[e].affine(irisSize)
+		aff := ir.rois[e].Affine(irisSize)
 		if e == 1 {
 			aff = mirrorU(aff, irisSize)
 		}

@@ -82,7 +82,7 @@ func (l *Landmarker) Close() error {
 // Run samples roi from f and writes the landmarks, in upright-frame pixels,
 // to dst.
 func (l *Landmarker) Run(f *imgproc.Frame, roi ROI, dst *Mesh) error {
-	if err := imgproc.Warp(f, roi.affine(meshSize), meshSpec, l.in); err != nil {
+	if err := imgproc.Warp(f, roi.Affine(meshSize), meshSpec, l.in); err != nil {
 		return err
 	}
 	if err := l.sess.Run([][]float32{l.in}, l.outs); err != nil {
@@ -121,9 +121,19 @@ func ROIFromDetection(d Detection) ROI {
 	}
 }
 
-// ROIFromMesh is the ROI for the next frame: the mesh's extent measured
-// along its own eye line, so that roll does not inflate it.
+// ROIFromMesh is the ROI for the next frame: the mesh's Square enlarged to
+// FaceMesh's crop.
 func ROIFromMesh(m *Mesh) ROI {
+	r := m.Square()
+	r.Size *= roiScale
+	return r
+}
+
+// Square is the face's upright square: the mesh's extent measured along
+// its own eye line (so that roll does not inflate it), squared to its
+// longer side and turned by the eye line's angle. Cropped through
+// ROI.Angle it shows the face with the eyes level.
+func (m *Mesh) Square() ROI {
 	angle := angleOf(m.Points[MeshEyes[0].Outer].xy(), m.Points[MeshEyes[1].Outer].xy())
 	sin, cos := math.Sincos(float64(angle))
 	s, c := float32(sin), float32(cos)
@@ -136,7 +146,7 @@ func ROIFromMesh(m *Mesh) ROI {
 	cu, cv := (lo.X+hi.X)/2, (lo.Y+hi.Y)/2
 	return ROI{
 		Center: Point{c*cu - s*cv, s*cu + c*cv},
-		Size:   roiScale * max(hi.X-lo.X, hi.Y-lo.Y),
+		Size:   max(hi.X-lo.X, hi.Y-lo.Y),
 		Angle:  angle,
 	}
 }

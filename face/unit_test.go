@@ -63,7 +63,7 @@ func TestROIMapsCrop(t *testing.T) {
 		t.Errorf("right edge maps to %v, want (100, 70)", p)
 	}
 	// The imgproc affine agrees with toFrame at pixel centres.
-	m := r.affine(192)
+	m := r.Affine(192)
 	x, y := m.Apply(10, 20)
 	if p := r.toFrame(10.5, 20.5, 192); math.Abs(float64(p.X-0.5-x)) > 1e-3 || math.Abs(float64(p.Y-0.5-y)) > 1e-3 {
 		t.Errorf("affine (%.3f, %.3f) vs toFrame %v", x, y, p)

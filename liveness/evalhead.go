@@ -112,7 +112,7 @@ func skin(img *image.NRGBA, x, y float64) geom.Vec3 {
 				continue
 			}
 			o := img.PixOffset(px, py)
-			l := linear(Color{img.Pix[o], img.Pix[o+1], img.Pix[o+2]})
+			l := Color{img.Pix[o], img.Pix[o+1], img.Pix[o+2]}.Linear()
 			s = s.Add(geom.Vec3(l))
 			n++
 		}

@@ -77,7 +77,7 @@ func newScene(plan *Plan, rng *rand.Rand) *scene {
 // emitted is the screen light a frame taken at t saw: the colours shown
 // over its exposure, lag earlier.
 func (sc *scene) emitted(t time.Duration) geom.Vec3 {
-	return geom.Vec3(emittedAt(sc.plan, t-sc.lag, exposure))
+	return geom.Vec3(sc.plan.Emitted(t-sc.lag, exposure))
 }
 
 // sensor adds the camera's noise to a region mean: a patch of a few hundred

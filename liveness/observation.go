@@ -1,6 +1,7 @@
 package liveness
 
 import (
+	"errors"
 	"time"
 
 	"github.com/liveid/liveid/face"
@@ -32,10 +33,9 @@ var regionNames = [NumRegions]string{"forehead", "right_cheek", "left_cheek", "n
 
 func (r Region) String() string { return regionNames[r] }
 
-// RegionLandmarks are, per region, the FaceMesh points the patch spans
-// (the face package's skin patches, which keep off eyes, brows, lips and
-// the outline): the host averages the pixels of their convex hull (or of
-// small discs around them).
+// RegionLandmarks are, per region, the FaceMesh points the patch spans:
+// the face package's skin patches, which keep off eyes, brows, lips and
+// the outline. MeasureRegions averages small discs around them.
 var RegionLandmarks = [NumRegions][]int{
 	Forehead:   face.MeshForeheadSkin,
 	RightCheek: face.MeshRightCheekSkin,
@@ -74,11 +74,84 @@ type Observation struct {
 	// FrameW × FrameH frame.
 	Box            imgproc.Rect
 	FrameW, FrameH int
-	// Regions are the mean linear RGB (0..1) of each Region's patch, all
-	// zero when not measured. Measure them with exposure and white balance
-	// locked for the whole session: the reflection check reads small
-	// chroma changes that auto-exposure would chase.
+	// Regions are the mean linear RGB (0..1) of each Region's patch
+	// (MeasureRegions), all zero when not measured. Measure them with
+	// exposure and white balance locked for the whole session: the
+	// reflection check reads small chroma changes that auto-exposure would
+	// chase.
 	Regions [NumRegions]RGB
+}
+
+// Fill sets o from the tracker's result r for frame f, captured at t on
+// the session clock: the faces, track, the smoothed mesh's landmarks,
+// pose, eye and mouth openness and box from r, the upright frame's size,
+// and the region colours measured from f's pixels (MeasureRegions). When r
+// tracks no face, Faces is 0 and the face fields are cleared. o's
+// Landmarks slice is reused, so refilling one Observation every frame
+// allocates nothing.
+func (o *Observation) Fill(r *face.Result, f *imgproc.Frame, t time.Duration) error {
+	*o = Observation{T: t, Landmarks: o.Landmarks[:0]}
+	o.FrameW, o.FrameH = f.Upright()
+	if !r.Found {
+		return nil
+	}
+	s := &r.Signals
+	o.TrackID, o.Faces = r.TrackID, max(r.Faces, 1)
+	for _, p := range r.Mesh.Points {
+		o.Landmarks = append(o.Landmarks, [3]float32{p.X, p.Y, p.Z})
+	}
+	o.Yaw, o.Pitch, o.Roll = s.Yaw, s.Pitch, s.Roll
+	o.EyeOpen, o.MouthOpen = [2]float32{s.RightEye, s.LeftEye}, s.Mouth
+	o.Box = s.Box
+	return o.MeasureRegions(f)
+}
+
+// RegionDisc is the radius of the discs MeasureRegions averages, as a
+// fraction of the face box's width (at least minDiscRadius pixels). Two per
+// cent keeps each disc on the skin it is meant for: the region landmarks
+// lie several times as far from the nearest eye, brow, lip, nostril or
+// outline point, except on a cheek turned away and beside the lower lip,
+// where a disc's edge may touch them. It is also several times the mesh's
+// jitter, so a patch does not flicker with the landmarks, and a 200-pixel
+// face gets about 50 pixels a disc and several hundred a region, which
+// averages the sensor's per-pixel noise below the flashes' chroma change.
+const RegionDisc = 0.02
+
+// minDiscRadius keeps a few pixels in every disc of a small face.
+const minDiscRadius = 1.5
+
+// ErrNoLandmarks: MeasureRegions needs the MeshPoints landmarks and the box.
+var ErrNoLandmarks = errors.New("liveness: observation has no face mesh to measure regions on")
+
+// MeasureRegions sets o.Regions from frame f: for each Region the mean
+// linear RGB (imgproc.DiscMean) of the pixels within RegionDisc of the face
+// width of its RegionLandmarks, from o.Landmarks and o.Box (upright-frame
+// pixels). A region wholly outside the frame leaves every region zero (not
+// measured) for this frame.
+func (o *Observation) MeasureRegions(f *imgproc.Frame) error {
+	o.Regions = [NumRegions]RGB{}
+	if len(o.Landmarks) != MeshPoints || !(o.Box.W > 0) {
+		return ErrNoLandmarks
+	}
+	radius := max(RegionDisc*o.Box.W, minDiscRadius)
+	var buf [8][2]float32
+	var regions [NumRegions]RGB
+	for r, set := range RegionLandmarks {
+		centres := buf[:0]
+		for _, i := range set {
+			centres = append(centres, [2]float32{o.Landmarks[i][0], o.Landmarks[i][1]})
+		}
+		m, err := imgproc.DiscMean(f, centres, radius)
+		if errors.Is(err, imgproc.ErrEmpty) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		regions[r] = m
+	}
+	o.Regions = regions
+	return nil
 }
 
 // hasRegions reports whether the region means were measured.

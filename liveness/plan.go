@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/liveid/liveid/imgproc"
 )
 
 // Action is one gesture the user is asked to perform.
@@ -38,6 +40,12 @@ var AllActions = []Action{Blink, OpenMouth, Nod, Shake, NearFar}
 
 // Color is an sRGB screen colour.
 type Color struct{ R, G, B uint8 }
+
+// Linear is the colour in linear light, each channel on 0..1: what the
+// screen emits for it, up to its brightness.
+func (c Color) Linear() [3]float64 {
+	return [3]float64{imgproc.SRGBToLinear(c.R), imgproc.SRGBToLinear(c.G), imgproc.SRGBToLinear(c.B)}
+}
 
 // Neutral is the screen colour outside the flash sequence; the ambient
 // baseline of the reflection check is measured under it.

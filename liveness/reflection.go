@@ -321,10 +321,10 @@ type reflFit struct {
 // units.
 func fitReflection(p *Plan, x0, noise [NumRegions][3]float64, flash []reflSample, lag time.Duration) reflFit {
 	var out reflFit
-	neutral := linear(Neutral)
+	neutral := Neutral.Linear()
 	de := make([][3]float64, len(flash))
 	for i, f := range flash {
-		e := emittedAt(p, f.t-lag, assumedExposure)
+		e := p.Emitted(f.t-lag, assumedExposure)
 		for c := range 3 {
 			de[i][c] = e[c] - neutral[c]
 		}
@@ -380,13 +380,14 @@ func fitReflection(p *Plan, x0, noise [NumRegions][3]float64, flash []reflSample
 	return out
 }
 
-// emittedAt is the linear screen colour integrated by an exposure of the
-// given length ending at t.
-func emittedAt(p *Plan, t, exposure time.Duration) [3]float64 {
+// Emitted is the screen light a camera frame whose exposure of the given
+// length ended at t integrated: the mean linear colour (Color.Linear) the
+// plan shows over [t-exposure, t], sampled at four instants.
+func (p *Plan) Emitted(t, exposure time.Duration) [3]float64 {
 	var e [3]float64
 	const n = 4
 	for i := range n {
-		c := linear(p.ColorAt(t - exposure*time.Duration(i)/(n-1)))
+		c := p.ColorAt(t - exposure*time.Duration(i)/(n-1)).Linear()
 		for k := range 3 {
 			e[k] += c[k] / n
 		}
@@ -427,16 +428,4 @@ func chroma(c RGB) [3]float64 {
 		return [3]float64{}
 	}
 	return [3]float64{float64(c[0]) / s, float64(c[1]) / s, float64(c[2]) / s}
-}
-
-// linear converts an sRGB colour to linear light.
-func linear(c Color) [3]float64 {
-	f := func(v uint8) float64 {
-		x := float64(v) / 255
-		if x <= 0.04045 {
-			return x / 12.92
-		}
-		return math.Pow((x+0.055)/1.055, 2.4)
-	}
-	return [3]float64{f(c.R), f(c.G), f(c.B)}
 }
