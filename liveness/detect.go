@@ -18,28 +18,34 @@ const (
 	mouthOpenBy   = 0.22 // MouthOpen above baseline for "open"
 	mouthClosedBy = 0.10 // and back under this for "closed"
 	mouthMinHold  = 100 * time.Millisecond
-	nodDeg        = 12  // pitch away from baseline, either way
-	shakeDeg      = 15  // yaw away from baseline, both ways
-	returnFrac    = 0.4 // back within this fraction of the threshold ends a nod or shake
-	nearFactor    = 1.25
+	nodDeg        = 12   // pitch away from baseline, either way
+	shakeDeg      = 15   // yaw away from baseline, both ways
+	returnFrac    = 0.4  // back within this fraction of the threshold ends a nod or shake
 	farFactor     = 1.15 // shrink from the nearest point that ends near–far
 	frontalDeg    = 10   // near–far spans are compared only this close to the baseline pose
 	smoothTau     = 80 * time.Millisecond
 )
 
-// Verification thresholds, set on the simulated genuine and attack sets
-// (see Evaluate) with margin on both sides.
+// NearFactor is how much the face must grow from its smallest size for a
+// near–far action (ActionEvidence.ScaleRatio).
+const NearFactor = 1.25
+
+// Verification thresholds, set on the simulated genuine and attack sets of
+// the liveness/eval package with margin on both sides. ActionEvidence
+// reports the values they are compared with.
 const (
-	// minParallax is the smallest RMS residual, as a fraction of the face
+	// MinParallax is the smallest RMS residual, as a fraction of the face
 	// width, of the best plane-to-plane homography between the frontal
-	// baseline and the extreme of a nod or shake. A tilted photo leaves only
-	// landmark noise (~0.3%); a real head turned 15° leaves several percent.
-	minParallax = 0.012
-	// minPerspective is the smallest change of ln(inner span / outer span)
-	// per unit of ln(scale change) when the face comes nearer. A head's
+	// baseline and the extreme of a nod or shake (ActionEvidence.Parallax).
+	// A tilted photo leaves only the landmarks' noise, a fraction of a per
+	// cent; a real head turned 15° leaves several per cent.
+	MinParallax = 0.012
+	// MinPerspective is the smallest change of ln(inner span / outer span)
+	// per unit of ln(scale change) when the face comes nearer
+	// (ActionEvidence.Perspective). A head's
 	// outline lies ~6 cm behind its eyes, which at 30–50 cm gives 0.1–0.2; a
 	// photo gives 0.
-	minPerspective = 0.05
+	MinPerspective = 0.05
 )
 
 // frame is the per-frame input of the detectors.
@@ -179,7 +185,7 @@ func (d *turnDetector) step(f *frame) bool {
 	return d.fired
 }
 
-// nearFarDetector: the face must grow by nearFactor from its smallest size,
+// nearFarDetector: the face must grow by NearFactor from its smallest size,
 // then shrink by farFactor from its largest. Size and span ratio are
 // smoothed with a time constant, which makes them independent of the frame
 // rate. It keeps the span ratio at the far and the near extremes.
@@ -221,7 +227,7 @@ func (d *nearFarDetector) step(f *frame) bool {
 		if frontal && (d.far[0] == 0 || d.s < d.far[0]) {
 			d.far = [2]float64{d.s, d.r}
 		}
-		if d.far[0] > 0 && d.s >= nearFactor*d.far[0] && frontal {
+		if d.far[0] > 0 && d.s >= NearFactor*d.far[0] && frontal {
 			d.gotNear, d.near = true, [2]float64{d.s, d.r}
 		}
 	default:

@@ -33,7 +33,7 @@
 // hysteresis. A nod or shake must be 3-D: the landmark motion between the
 // frontal baseline and the most turned frame must not fit one plane-to-plane
 // homography (a tilted photo does). Near–far must change the face's size
-// by nearFactor with the perspective change of a head, whose outline lies
+// by NearFactor with the perspective change of a head, whose outline lies
 // behind its eyes: the inner-to-outer span ratio grows as it comes nearer.
 // Another deliberate action than the prompted one, a lost or replaced track,
 // a second face or a frozen stream fails the session.

@@ -18,11 +18,13 @@ func TestHomographySeparatesPlanesFromRelief(t *testing.T) {
 		flat[i] = geom.Vec3{x, y, 0}
 		relief[i] = geom.Vec3{x, y, -4 * math.Exp(-(x*x+y*y)/20)} // a bump like a nose
 	}
+	// A 720×960 camera with a 700-px focal length, the shape 40 cm away.
 	view := func(pts []geom.Vec3, yaw float64) []point {
 		r := geom.Rotation(yaw, 5, 2)
 		out := make([]point, len(pts))
 		for i, p := range pts {
-			out[i] = project(r.Apply(p).Add(geom.Vec3{1, -2, 40}))
+			w := r.Apply(p).Add(geom.Vec3{1, -2, 40})
+			out[i] = point{360 + 700*w[0]/w[2], 480 + 700*w[1]/w[2]}
 		}
 		return out
 	}

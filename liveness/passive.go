@@ -116,13 +116,14 @@ func (p *Passive) Close() error {
 	return errors.Join(p.spoof.Close(), p.live.Close())
 }
 
-// Passive thresholds on the mean over a session's crops. The models are
-// weak (see Passive), so they only veto clear cases; when the reflection
-// fit is merely adequate they must be more convinced. On the sample
-// photos' faces they give real 0.53–0.75 and live 0.85–0.99.
+// Passive thresholds on the mean over a session's crops (PassiveEvidence):
+// Real and Live must reach MinReal and MinLive, or the Strict ones when
+// the reflection fit is merely adequate. The models are weak (see
+// Passive), so the thresholds only veto clear cases; the genuine faces of
+// the liveness evaluation score well above the strict ones.
 const (
-	minReal, minRealStrict = 0.1, 0.3
-	minLive, minLiveStrict = 0.1, 0.3
+	MinReal, MinRealStrict = 0.1, 0.3
+	MinLive, MinLiveStrict = 0.1, 0.3
 )
 
 // PassiveEvidence summarises the passive scores of a session.
@@ -143,9 +144,9 @@ func (s *Session) passiveEvidence() PassiveEvidence {
 		pe.Live += p.Live / float32(pe.Crops)
 	}
 	pe.Strict = s.reflection == nil || s.reflection.Fit < strongFit
-	realMin, liveMin := float32(minReal), float32(minLive)
+	realMin, liveMin := float32(MinReal), float32(MinLive)
 	if pe.Strict {
-		realMin, liveMin = minRealStrict, minLiveStrict
+		realMin, liveMin = MinRealStrict, MinLiveStrict
 	}
 	if !(pe.Real >= realMin) { // NaN fails too
 		s.flags[SynthesisSuspected] = true

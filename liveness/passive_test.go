@@ -1,6 +1,7 @@
 package liveness
 
 import (
+	"errors"
 	"image/color"
 	"os"
 	"testing"
@@ -9,9 +10,9 @@ import (
 	"github.com/liveid/liveid/models/build"
 )
 
-// openPassive opens the cache's passive models, skipping the test when
-// `make setup` has not filled the cache.
-func openPassive(t *testing.T) *Passive {
+// modelDir starts the runtime and returns the cache's model directory,
+// skipping the test when `make setup` has not filled the cache.
+func modelDir(t *testing.T) string {
 	t.Helper()
 	home := build.Home()
 	dir := build.ModelDir(home)
@@ -23,12 +24,25 @@ func openPassive(t *testing.T) *Passive {
 	if _, err := build.InitRuntime(home); err != nil {
 		t.Fatal(err)
 	}
-	p, err := OpenPassive(dir, models.Options{Threads: 1})
+	return dir
+}
+
+// openPassive opens the cache's passive models.
+func openPassive(t *testing.T) *Passive {
+	t.Helper()
+	p, err := OpenPassive(modelDir(t), models.Options{Threads: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.Close() })
 	return p
+}
+
+func TestOpenPassiveNeedsBothModels(t *testing.T) {
+	modelDir(t)
+	if _, err := OpenPassive(t.TempDir(), models.Options{}); !errors.Is(err, models.ErrModelMissing) {
+		t.Errorf("missing models: %v", err)
+	}
 }
 
 // Scoring a face every frame allocates nothing once warm.

@@ -33,7 +33,9 @@ func (a Action) String() string {
 	return fmt.Sprintf("Action(%d)", uint8(a))
 }
 
-func (a Action) geometric() bool { return a == Nod || a == Shake || a == NearFar }
+// Geometric reports whether the action is checked for 3-D consistency
+// (nod, shake, near–far).
+func (a Action) Geometric() bool { return a == Nod || a == Shake || a == NearFar }
 
 // AllActions is the default action pool.
 var AllActions = []Action{Blink, OpenMouth, Nod, Shake, NearFar}
@@ -205,7 +207,7 @@ func NewPlan(seed []byte, cfg Config) (*Plan, error) {
 func drawActions(r *drbg, pool []Action, count int) []Action {
 	var geo, rest []Action
 	for _, a := range pool {
-		if a.geometric() {
+		if a.Geometric() {
 			geo = append(geo, a)
 		} else {
 			rest = append(rest, a)

@@ -45,6 +45,7 @@ const (
 	SynthesisSuspected Reason = "LIVENESS_SYNTHESIS_SUSPECTED"
 )
 
-var reasonOrder = []Reason{MissingEvidence, PoorQuality, MultipleFaces, FaceLeftFrame, EyesClosedThroughout,
+// AllReasons lists every reason in the order Result.Reasons gives them.
+var AllReasons = []Reason{MissingEvidence, PoorQuality, MultipleFaces, FaceLeftFrame, EyesClosedThroughout,
 	Timeout, ActionNotCompleted, WrongOrder, PlanarMotion, DistanceCheckFailed, ReflectionFailed, Recaptured,
 	SynthesisSuspected}

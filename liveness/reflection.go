@@ -9,8 +9,8 @@ import (
 	"github.com/liveid/liveid/internal/geom"
 )
 
-// Reflection thresholds, set on the simulated sets of Evaluate with margin
-// on both sides where the sets allowed it.
+// Reflection thresholds, set on the simulated sets of the liveness/eval
+// package with margin on both sides where the sets allowed it.
 const (
 	ambientWindow   = 600 * time.Millisecond // neutral-screen frames before the flash
 	minAmbient      = 3

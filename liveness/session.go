@@ -273,7 +273,7 @@ func (s *Session) verify(a Action, f *frame) {
 	case *turnDetector:
 		r, fit := planarResidual(s.base.ref, d.peakPts)
 		ev.Parallax = max(ev.Parallax, r/s.base.width)
-		if ok = fit && r/s.base.width >= minParallax; !ok {
+		if ok = fit && r/s.base.width >= MinParallax; !ok {
 			ev.Failed = PlanarMotion
 		}
 	case *nearFarDetector:
@@ -281,7 +281,7 @@ func (s *Session) verify(a Action, f *frame) {
 		if ev.Perspective == 0 || p > ev.Perspective {
 			ev.Perspective, ev.ScaleRatio = p, d.near[0]/d.far[0]
 		}
-		if ok = p >= minPerspective; !ok {
+		if ok = p >= MinPerspective; !ok {
 			ev.Failed = DistanceCheckFailed
 		}
 	}
@@ -327,7 +327,7 @@ func (s *Session) Finish() Result {
 	}
 	pe := s.passiveEvidence()
 	res := Result{Actions: s.actions, Reflection: s.reflection, Passive: pe, Frames: s.n}
-	for _, r := range reasonOrder {
+	for _, r := range AllReasons {
 		if s.flags[r] {
 			res.Reasons = append(res.Reasons, r)
 		}

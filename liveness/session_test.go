@@ -134,8 +134,8 @@ func TestReasonCodesAreStable(t *testing.T) {
 		DistanceCheckFailed: "LIVENESS_DISTANCE_CHECK_FAILED", ReflectionFailed: "LIVENESS_REFLECTION_FAILED", Recaptured: "LIVENESS_RECAPTURED",
 		SynthesisSuspected: "LIVENESS_SYNTHESIS_SUSPECTED",
 	}
-	if len(want) != len(reasonOrder) {
-		t.Fatalf("%d reasons listed, %d tested", len(reasonOrder), len(want))
+	if len(want) != len(AllReasons) {
+		t.Fatalf("%d reasons listed, %d tested", len(AllReasons), len(want))
 	}
 	for r, s := range want {
 		if string(r) != s {

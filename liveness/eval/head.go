@@ -1,4 +1,4 @@
-package liveness
+package eval
 
 import (
 	"cmp"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/internal/geom"
+	"github.com/liveid/liveid/liveness"
 )
 
 // This file turns one FaceMesh result into a 3-D head for the evaluation:
@@ -21,16 +22,16 @@ const faceWidthCm = 14.0
 // head is a face as rigid 3-D geometry in centimetres: x to the image's
 // right, y down, z away from the camera, origin at the landmarks' centroid.
 type head struct {
-	pts     [MeshPoints]geom.Vec3
-	normals [MeshPoints]geom.Vec3
-	albedo  [NumRegions]geom.Vec3 // linear RGB of the skin in each region, from the photo
-	chinY   float64               // jaw points below this move with an opening mouth
+	pts     [liveness.MeshPoints]geom.Vec3
+	normals [liveness.MeshPoints]geom.Vec3
+	albedo  [liveness.NumRegions]geom.Vec3 // linear RGB of the skin in each region, from the photo
+	chinY   float64                        // jaw points below this move with an opening mouth
 }
 
 // newHead expresses FaceMesh's output lm (192-px crop units, z on the same
 // scale) in the face's own frame: whatever the pose in the photo, the head
 // comes out frontal and upright.
-func newHead(lm *[MeshPoints][3]float64, crop *image.NRGBA) *head {
+func newHead(lm *[liveness.MeshPoints][3]float64, crop *image.NRGBA) *head {
 	p := func(i int) geom.Vec3 { return geom.Vec3(lm[i]) }
 	x := p(face.MeshLeftEdge).Sub(p(face.MeshRightEdge)).Unit().Add(p(face.MeshEyes[1].Outer).Sub(p(face.MeshEyes[0].Outer)).Unit())
 	y := p(face.MeshChin).Sub(p(face.MeshForehead)).Unit()
@@ -41,7 +42,7 @@ func newHead(lm *[MeshPoints][3]float64, crop *image.NRGBA) *head {
 	for i := range lm {
 		c = c.Add(p(i))
 	}
-	c = c.Scale(1.0 / MeshPoints)
+	c = c.Scale(1.0 / liveness.MeshPoints)
 	k := faceWidthCm / p(face.MeshLeftEdge).Sub(p(face.MeshRightEdge)).Norm()
 	h := &head{}
 	for i := range lm {
@@ -50,9 +51,9 @@ func newHead(lm *[MeshPoints][3]float64, crop *image.NRGBA) *head {
 	}
 	h.chinY = h.pts[face.MeshLowerLipOuter][1]
 	h.normals = normals(&h.pts)
-	for r := range NumRegions {
-		for _, i := range RegionLandmarks[r] {
-			h.albedo[r] = h.albedo[r].Add(skin(crop, lm[i][0], lm[i][1]).Scale(1 / float64(len(RegionLandmarks[r]))))
+	for r := range liveness.NumRegions {
+		for _, i := range liveness.RegionLandmarks[r] {
+			h.albedo[r] = h.albedo[r].Add(skin(crop, lm[i][0], lm[i][1]).Scale(1 / float64(len(liveness.RegionLandmarks[r]))))
 		}
 	}
 	return h
@@ -60,11 +61,11 @@ func newHead(lm *[MeshPoints][3]float64, crop *image.NRGBA) *head {
 
 // normals estimates each point's surface normal as the least-variance axis
 // of its nearest neighbours, turned outward from a centre behind the face.
-func normals(pts *[MeshPoints]geom.Vec3) [MeshPoints]geom.Vec3 {
+func normals(pts *[liveness.MeshPoints]geom.Vec3) [liveness.MeshPoints]geom.Vec3 {
 	const k = 10
-	var out [MeshPoints]geom.Vec3
+	var out [liveness.MeshPoints]geom.Vec3
 	centre := geom.Vec3{0, 0, 8}
-	idx := make([]int, MeshPoints)
+	idx := make([]int, liveness.MeshPoints)
 	for i := range pts {
 		for j := range idx {
 			idx[j] = j
@@ -112,7 +113,7 @@ func skin(img *image.NRGBA, x, y float64) geom.Vec3 {
 				continue
 			}
 			o := img.PixOffset(px, py)
-			l := Color{img.Pix[o], img.Pix[o+1], img.Pix[o+2]}.Linear()
+			l := liveness.Color{R: img.Pix[o], G: img.Pix[o+1], B: img.Pix[o+2]}.Linear()
 			s = s.Add(geom.Vec3(l))
 			n++
 		}
@@ -128,7 +129,7 @@ type expression struct {
 }
 
 // posed returns the head's points with the expression applied.
-func (h *head) posed(e expression, dst *[MeshPoints]geom.Vec3) {
+func (h *head) posed(e expression, dst *[liveness.MeshPoints]geom.Vec3) {
 	*dst = h.pts
 	for side, eye := range face.MeshEyes {
 		for k, up := range eye.Upper {
@@ -154,7 +155,7 @@ func (h *head) posed(e expression, dst *[MeshPoints]geom.Vec3) {
 }
 
 // openness measures the eyes and mouth of posed points as the tracker does.
-func openness(p *[MeshPoints]geom.Vec3) (eyes [2]float32, mouth float32) {
+func openness(p *[liveness.MeshPoints]geom.Vec3) (eyes [2]float32, mouth float32) {
 	d := func(a, b int) float64 { return p[a].Sub(p[b]).Norm() }
 	a, b := face.EyeGaps[0], face.EyeGaps[1]
 	for side, e := range face.MeshEyes {

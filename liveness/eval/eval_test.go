@@ -1,6 +1,7 @@
-package liveness
+package eval
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -13,11 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/liveid/liveid/liveness"
 	"github.com/liveid/liveid/models/build"
 )
 
 // maxBPCER is the genuine rejection rate the simulated set must stay under.
-// Evaluate's default set (seed 1) gives 2%: colour-flash sessions in bright
+// Run's default set (seed 1) gives 2%: colour-flash sessions in bright
 // rooms with dark skin, where the reflection is too weak to prove relief.
 const maxBPCER = 0.05
 
@@ -52,7 +54,7 @@ func cachedSubjects(t *testing.T) []subject {
 // kind must be rejected every time, and genuine users pass at maxBPCER.
 func TestEvaluate(t *testing.T) {
 	cachedSubjects(t)
-	rep, err := Evaluate(context.Background(), EvalOptions{Home: build.Home(), Seed: 1})
+	rep, err := Run(context.Background(), Options{Home: build.Home(), Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,10 +88,10 @@ func TestDecisionsAreDeterministic(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	rec := &recorder{actor: newPerson(newScene(plan, rng), subs[0].head, rng)}
 	first := runSession(plan, rec, subs[0].passive, newClock(rng))
-	again := NewSession(plan)
+	again := liveness.NewSession(plan)
 	again.AddPassive(subs[0].passive)
 	for _, o := range rec.frames {
-		if again.Observe(o).Phase == PhaseDone {
+		if again.Observe(o).Phase == liveness.PhaseDone {
 			break
 		}
 	}
@@ -119,3 +121,5 @@ func TestGenuineActionsSurviveFrameJitter(t *testing.T) {
 		t.Errorf("only %d of %d genuine sessions at 12 fps with ±45%% jitter completed their actions", done, n)
 	}
 }
+
+func seedOf(b byte) []byte { return bytes.Repeat([]byte{b}, 32) }

@@ -1,4 +1,4 @@
-package liveness
+package eval
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/disintegration/imaging"
+	"github.com/liveid/liveid/liveness"
 	"github.com/liveid/liveid/models"
 	"github.com/liveid/liveid/models/build"
 )
@@ -28,7 +29,7 @@ const meshSize = 192 // FaceMesh input side
 type subject struct {
 	name    string
 	head    *head
-	passive PassiveScore
+	passive liveness.PassiveScore
 }
 
 // loadSubjects runs FaceMesh and the passive models on every sample face.
@@ -46,7 +47,7 @@ func loadSubjects(home string) ([]subject, error) {
 	if err != nil {
 		return nil, err
 	}
-	pas, err := OpenPassive(dir, models.Options{Threads: 1})
+	pas, err := liveness.OpenPassive(dir, models.Options{Threads: 1})
 	if err != nil {
 		return nil, err
 	}
@@ -66,10 +67,10 @@ func loadSubjects(home string) ([]subject, error) {
 	return out, nil
 }
 
-func loadSubject(path string, sf sampleFace, mesh *models.Session, meshOut int, pas *Passive) (subject, error) {
+func loadSubject(path string, sf sampleFace, mesh *models.Session, meshOut int, pas *liveness.Passive) (subject, error) {
 	img, err := imaging.Open(path)
 	if err != nil {
-		return subject{}, fmt.Errorf("liveness: sample photo: %w", err)
+		return subject{}, fmt.Errorf("eval: sample photo: %w", err)
 	}
 	box := image.Rect(sf.cx-sf.side/2, sf.cy-sf.side/2, sf.cx+sf.side/2, sf.cy+sf.side/2)
 	crop := imaging.Resize(imaging.Crop(img, box), meshSize, meshSize, imaging.Linear)
@@ -77,7 +78,7 @@ func loadSubject(path string, sf sampleFace, mesh *models.Session, meshOut int, 
 	if err := mesh.Run([][]float32{tensor(crop)}, outs); err != nil {
 		return subject{}, err
 	}
-	var lm [MeshPoints][3]float64
+	var lm [liveness.MeshPoints][3]float64
 	for i := range lm {
 		for k := range 3 {
 			lm[i][k] = float64(outs[meshOut][3*i+k])
@@ -90,8 +91,8 @@ func loadSubject(path string, sf sampleFace, mesh *models.Session, meshOut int, 
 	c := image.Pt(box.Min.X+int(scale*(fb[0]+fb[2])/2), box.Min.Y+int(scale*(fb[1]+fb[3])/2))
 	half := int(scale * max(fb[2]-fb[0], fb[3]-fb[1]) / 2)
 	face := imaging.Crop(img, image.Rect(c.X-half, c.Y-half, c.X+half, c.Y+half))
-	s.passive, err = pas.Score(tensor(imaging.Resize(face, AntiSpoofSize, AntiSpoofSize, imaging.Linear)),
-		tensor(imaging.Resize(face, LivenessSize, LivenessSize, imaging.Linear)))
+	s.passive, err = pas.Score(tensor(imaging.Resize(face, liveness.AntiSpoofSize, liveness.AntiSpoofSize, imaging.Linear)),
+		tensor(imaging.Resize(face, liveness.LivenessSize, liveness.LivenessSize, imaging.Linear)))
 	return s, err
 }
 
@@ -108,7 +109,7 @@ func tensor(img *image.NRGBA) []float32 {
 	return out
 }
 
-func meshBox(lm *[MeshPoints][3]float64) [4]float64 {
+func meshBox(lm *[liveness.MeshPoints][3]float64) [4]float64 {
 	b := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 	for _, p := range lm {
 		b[0], b[1] = min(b[0], p[0]), min(b[1], p[1])

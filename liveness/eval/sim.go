@@ -1,4 +1,4 @@
-package liveness
+package eval
 
 import (
 	"math"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/internal/geom"
+	"github.com/liveid/liveid/liveness"
 )
 
 // This file renders what a face tracker would report for a simulated
@@ -43,7 +44,7 @@ func (l *lighting) irradiance(pos, n, emitted geom.Vec3) geom.Vec3 {
 // scene is one capture: what the screen shows (the plan of the session
 // being run), its latency to the camera, the light and the sensor noise.
 type scene struct {
-	plan  *Plan
+	plan  *liveness.Plan
 	lag   time.Duration
 	light lighting
 	rng   *rand.Rand
@@ -52,7 +53,7 @@ type scene struct {
 // newScene draws a room: light colour and direction, and how much of the
 // light on a frontal nose the white screen provides (6–35%), the way phone
 // screens compare with indoor light.
-func newScene(plan *Plan, rng *rand.Rand) *scene {
+func newScene(plan *liveness.Plan, rng *rand.Rand) *scene {
 	sc := &scene{plan: plan, lag: time.Duration(40+rng.IntN(211)) * time.Millisecond, rng: rng}
 	tint := geom.Vec3{1, 0.92 + 0.08*rng.Float64(), 0.75 + 0.25*rng.Float64()}
 	el, az := (15+55*rng.Float64())*math.Pi/180, (rng.Float64()*120-60)*math.Pi/180
@@ -82,21 +83,25 @@ func (sc *scene) emitted(t time.Duration) geom.Vec3 {
 
 // sensor adds the camera's noise to a region mean: a patch of a few hundred
 // pixels averages most of the per-pixel noise away.
-func (sc *scene) sensor(c geom.Vec3) RGB {
-	var out RGB
+func (sc *scene) sensor(c geom.Vec3) liveness.RGB {
+	var out liveness.RGB
 	for k := range 3 {
 		out[k] = float32(c[k]*(1+0.003*sc.rng.NormFloat64()) + 0.0005*sc.rng.NormFloat64())
 	}
 	return out
 }
 
+// point is a 2-D point: image pixels, or centimetres on a plane.
+type point [2]float64
+
+// project is the camera's image of a point in camera space (cm).
 func project(w geom.Vec3) point { return point{camW/2 + camF*w[0]/w[2], camH/2 + camF*w[1]/w[2]} }
 
 // landmarkNoise is the tracker's jitter, in pixels.
 const landmarkNoise = 0.5
 
 // finish fills what follows from the landmarks: noise, box and frame.
-func (sc *scene) finish(o *Observation) {
+func (sc *scene) finish(o *liveness.Observation) {
 	o.Faces, o.TrackID, o.FrameW, o.FrameH = 1, 1, camW, camH
 	lo, hi := [2]float32{math.MaxFloat32, math.MaxFloat32}, [2]float32{-math.MaxFloat32, -math.MaxFloat32}
 	for i := range o.Landmarks {
@@ -126,12 +131,12 @@ type pose struct {
 var neck = geom.Vec3{0, 3, 9}
 
 // renderHead is the tracker's view of a real head.
-func (sc *scene) renderHead(h *head, ps pose, ex expression, t time.Duration, scratch *[MeshPoints]geom.Vec3) *Observation {
+func (sc *scene) renderHead(h *head, ps pose, ex expression, t time.Duration, scratch *[liveness.MeshPoints]geom.Vec3) *liveness.Observation {
 	h.posed(ex, scratch)
 	r := geom.Rotation(ps.yaw, ps.pitch, ps.roll)
 	world := func(p geom.Vec3) geom.Vec3 { return r.Apply(p.Sub(neck)).Add(ps.pivot) }
 	centre := world(geom.Vec3{})
-	o := &Observation{T: t, Landmarks: make([][3]float32, MeshPoints)}
+	o := &liveness.Observation{T: t, Landmarks: make([][3]float32, liveness.MeshPoints)}
 	for i, p := range scratch {
 		w := world(p)
 		q := project(w)
@@ -140,13 +145,13 @@ func (sc *scene) renderHead(h *head, ps pose, ex expression, t time.Duration, sc
 	o.EyeOpen, o.MouthOpen = openness(scratch)
 	o.Yaw, o.Pitch, o.Roll = float32(ps.yaw), float32(ps.pitch), float32(ps.roll)
 	e := sc.emitted(t)
-	for reg := range NumRegions {
+	for reg := range liveness.NumRegions {
 		var c geom.Vec3
-		for _, i := range RegionLandmarks[reg] {
+		for _, i := range liveness.RegionLandmarks[reg] {
 			irr := sc.light.irradiance(world(scratch[i]), r.Apply(h.normals[i]), e)
 			c = c.Add(geom.Vec3{h.albedo[reg][0] * irr[0], h.albedo[reg][1] * irr[1], h.albedo[reg][2] * irr[2]})
 		}
-		o.Regions[reg] = sc.sensor(c.Scale(sc.light.gain / float64(len(RegionLandmarks[reg]))))
+		o.Regions[reg] = sc.sensor(c.Scale(sc.light.gain / float64(len(liveness.RegionLandmarks[reg]))))
 	}
 	sc.finish(o)
 	return o
@@ -167,8 +172,8 @@ func (p plane) normal() geom.Vec3 { return p.r.Apply(geom.Vec3{0, 0, -1}) }
 // renderFlat is the tracker's view of a face on a plane: uv are the
 // landmarks on the plane in cm, z the depth the tracker's model imagines
 // for them (in cm, scaled with the apparent size).
-func (sc *scene) renderFlat(pl plane, uv *[MeshPoints]point, z *[MeshPoints]float64, t time.Duration) *Observation {
-	o := &Observation{T: t, Landmarks: make([][3]float32, MeshPoints)}
+func (sc *scene) renderFlat(pl plane, uv *[liveness.MeshPoints]point, z *[liveness.MeshPoints]float64, t time.Duration) *liveness.Observation {
+	o := &liveness.Observation{T: t, Landmarks: make([][3]float32, liveness.MeshPoints)}
 	px := camF / pl.centre[2]
 	for i := range uv {
 		q := project(pl.world(uv[i][0], uv[i][1]))
@@ -179,11 +184,11 @@ func (sc *scene) renderFlat(pl plane, uv *[MeshPoints]point, z *[MeshPoints]floa
 
 // printRegions is a print's regions: the photo's colours under the room and
 // screen light, all with the paper's one normal.
-func (sc *scene) printRegions(o *Observation, pl plane, h *head, uv *[MeshPoints]point, t time.Duration) {
+func (sc *scene) printRegions(o *liveness.Observation, pl plane, h *head, uv *[liveness.MeshPoints]point, t time.Duration) {
 	e := sc.emitted(t)
 	n := pl.normal()
-	for reg := range NumRegions {
-		i := RegionLandmarks[reg][0]
+	for reg := range liveness.NumRegions {
+		i := liveness.RegionLandmarks[reg][0]
 		irr := sc.light.irradiance(pl.world(uv[i][0], uv[i][1]), n, e)
 		a := h.albedo[reg].Scale(0.85) // ink on paper reflects a little less than skin
 		o.Regions[reg] = sc.sensor(geom.Vec3{a[0] * irr[0], a[1] * irr[1], a[2] * irr[2]}.Scale(sc.light.gain))
