@@ -7,20 +7,21 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/liveness"
+	"github.com/liveid/liveid/models"
 	"github.com/liveid/liveid/models/build"
 )
 
 // maxBPCER is the genuine rejection rate the simulated set must stay under.
-// Run's default set (seed 1) gives 2%: colour-flash sessions in bright
-// rooms with dark skin, where the reflection is too weak to prove relief.
+// The sessions Run rejects are mostly colour-flash sessions in bright rooms
+// with dark skin, where the reflection is too weak to prove relief.
 const maxBPCER = 0.05
 
 var (
@@ -29,7 +30,7 @@ var (
 	subjectsErr  error
 )
 
-// cachedSubjects loads the FaceMesh heads once, skipping the test when the
+// cachedSubjects loads the subjects once, skipping the test when the
 // model cache is missing.
 func cachedSubjects(t *testing.T) []subject {
 	t.Helper()
@@ -38,7 +39,9 @@ func cachedSubjects(t *testing.T) []subject {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{filepath.Join(home, "models", "facemesh.onnx"), photo} {
+	dir := build.ModelDir(home)
+	for _, p := range []string{models.Path(dir, face.DetectorModel), models.Path(dir, face.MeshModel), models.Path(dir, face.IrisModel),
+		models.Path(dir, liveness.AntiSpoofModel), models.Path(dir, liveness.LivenessModel), photo} {
 		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 			t.Skipf("model cache not found (%s): run make setup", p)
 		}

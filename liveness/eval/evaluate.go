@@ -66,19 +66,20 @@ type Report struct {
 	Options  Options
 	Subjects []string                // the faces the heads come from
 	Passive  []liveness.PassiveScore // their passive scores
-	Rows     []Row               // one per Kind, in Kind order
+	Rows     []Row                   // one per Kind, in Kind order
 	Elapsed  time.Duration
 }
 
 // Run measures the liveness decision on simulated sessions. Genuine
-// sessions are built from real FaceMesh output on face-api's demo photos:
-// each head is re-projected through a phone camera while it turns, nods,
-// comes closer, blinks and opens its mouth by moving its own eyelid and lip
-// points, with room light and the screen's flashes shaded over its surface
-// normals (Lambertian). The attacks are the same heads as prints, moved
-// prints, replays and injected frames. These are simulations: they test the
-// logic against the physics modelled here, not against real cameras,
-// materials or trackers.
+// sessions are built from the face tracker's meshes of face-api's demo
+// photos: each head is re-projected through a phone camera while it turns,
+// nods, comes closer, blinks and opens its mouth by moving its own eyelid
+// and lip points, with room light and the screen's flashes shaded over its
+// surface normals (Lambertian). The attacks are the same heads as prints,
+// moved prints, replays and injected frames. These are simulations: they
+// test the logic against the physics modelled here, not against real
+// cameras or materials, and the tracker only through the photos' meshes and
+// passive scores.
 func Run(ctx context.Context, opt Options) (*Report, error) {
 	start := time.Now()
 	opt.Genuine = cmp.Or(opt.Genuine, 200)
@@ -214,7 +215,7 @@ func mustPlan(seed []byte) *liveness.Plan {
 // Write prints the report as a table.
 func (r *Report) Write(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "liveness evaluation: SIMULATED sessions (synthetic motion, light and attacks over real FaceMesh heads); not a PAD certification\n")
+	fmt.Fprintf(&b, "liveness evaluation: SIMULATED sessions (synthetic motion, light and attacks over the tracker's meshes of real faces); not a PAD certification\n")
 	fmt.Fprintf(&b, "heads: %d from face-api demo photos; seed %d; %v\n\n", len(r.Subjects), r.Options.Seed, r.Elapsed.Round(time.Millisecond))
 	fmt.Fprintf(&b, "%-28s %8s %8s %8s  %-14s %s\n", "presentation", "sessions", "accepted", "rejected", "error rate", "reasons given (sessions)")
 	for _, row := range r.Rows {

@@ -2,11 +2,11 @@ package eval
 
 import (
 	"cmp"
-	"image"
 	"math"
 	"slices"
 
 	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/internal/geom"
 	"github.com/liveid/liveid/liveness"
 )
@@ -28,11 +28,13 @@ type head struct {
 	chinY   float64                        // jaw points below this move with an opening mouth
 }
 
-// newHead expresses FaceMesh's output lm (192-px crop units, z on the same
-// scale) in the face's own frame: whatever the pose in the photo, the head
-// comes out frontal and upright.
-func newHead(lm *[liveness.MeshPoints][3]float64, crop *image.NRGBA) *head {
-	p := func(i int) geom.Vec3 { return geom.Vec3(lm[i]) }
+// newHead expresses a tracker's mesh of a photo, lm (frame pixels, z on
+// the same scale), in the face's own frame, scaled to faceWidthCm:
+// whatever the pose in the photo, the head comes out frontal and upright.
+// The skin colour of each region is the photo's, measured as the phone
+// measures regions (liveness.Observation.MeasureRegions).
+func newHead(lm [][3]float32, photo *imgproc.Frame) (*head, error) {
+	p := func(i int) geom.Vec3 { return geom.Vec3{float64(lm[i][0]), float64(lm[i][1]), float64(lm[i][2])} }
 	x := p(face.MeshLeftEdge).Sub(p(face.MeshRightEdge)).Unit().Add(p(face.MeshEyes[1].Outer).Sub(p(face.MeshEyes[0].Outer)).Unit())
 	y := p(face.MeshChin).Sub(p(face.MeshForehead)).Unit()
 	z := x.Cross(y).Unit()
@@ -51,12 +53,24 @@ func newHead(lm *[liveness.MeshPoints][3]float64, crop *image.NRGBA) *head {
 	}
 	h.chinY = h.pts[face.MeshLowerLipOuter][1]
 	h.normals = normals(&h.pts)
-	for r := range liveness.NumRegions {
-		for _, i := range liveness.RegionLandmarks[r] {
-			h.albedo[r] = h.albedo[r].Add(skin(crop, lm[i][0], lm[i][1]).Scale(1 / float64(len(liveness.RegionLandmarks[r]))))
-		}
+	o := liveness.Observation{Landmarks: lm, Box: box(lm)}
+	if err := o.MeasureRegions(photo); err != nil {
+		return nil, err
 	}
-	return h
+	for r, c := range o.Regions {
+		h.albedo[r] = geom.Vec3{float64(c[0]), float64(c[1]), float64(c[2])}
+	}
+	return h, nil
+}
+
+// box is the landmarks' bounding box.
+func box(lm [][3]float32) imgproc.Rect {
+	lo, hi := [2]float32{math.MaxFloat32, math.MaxFloat32}, [2]float32{-math.MaxFloat32, -math.MaxFloat32}
+	for _, p := range lm {
+		lo = [2]float32{min(lo[0], p[0]), min(lo[1], p[1])}
+		hi = [2]float32{max(hi[0], p[0]), max(hi[1], p[1])}
+	}
+	return imgproc.Rect{X: lo[0], Y: lo[1], W: hi[0] - lo[0], H: hi[1] - lo[1]}
 }
 
 // normals estimates each point's surface normal as the least-variance axis
@@ -100,25 +114,6 @@ func normals(pts *[liveness.MeshPoints]geom.Vec3) [liveness.MeshPoints]geom.Vec3
 		out[i] = n
 	}
 	return out
-}
-
-// skin is the linear RGB around crop pixel (x, y), a 5×5 mean.
-func skin(img *image.NRGBA, x, y float64) geom.Vec3 {
-	var s geom.Vec3
-	n := 0
-	for dy := -2; dy <= 2; dy++ {
-		for dx := -2; dx <= 2; dx++ {
-			px, py := int(x)+dx, int(y)+dy
-			if !(image.Point{px, py}).In(img.Bounds()) {
-				continue
-			}
-			o := img.PixOffset(px, py)
-			l := liveness.Color{R: img.Pix[o], G: img.Pix[o+1], B: img.Pix[o+2]}.Linear()
-			s = s.Add(geom.Vec3(l))
-			n++
-		}
-	}
-	return s.Scale(1 / float64(max(n, 1)))
 }
 
 // expression is how far the eyes are shut (0 open, 1 lids touching) and how

@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/internal/geom"
 	"github.com/liveid/liveid/liveness"
 )
@@ -103,15 +102,12 @@ const landmarkNoise = 0.5
 // finish fills what follows from the landmarks: noise, box and frame.
 func (sc *scene) finish(o *liveness.Observation) {
 	o.Faces, o.TrackID, o.FrameW, o.FrameH = 1, 1, camW, camH
-	lo, hi := [2]float32{math.MaxFloat32, math.MaxFloat32}, [2]float32{-math.MaxFloat32, -math.MaxFloat32}
 	for i := range o.Landmarks {
 		p := &o.Landmarks[i]
 		p[0] += float32(landmarkNoise * sc.rng.NormFloat64())
 		p[1] += float32(landmarkNoise * sc.rng.NormFloat64())
-		lo = [2]float32{min(lo[0], p[0]), min(lo[1], p[1])}
-		hi = [2]float32{max(hi[0], p[0]), max(hi[1], p[1])}
 	}
-	o.Box = imgproc.Rect{X: lo[0], Y: lo[1], W: hi[0] - lo[0], H: hi[1] - lo[1]}
+	o.Box = box(o.Landmarks)
 	for k := range 2 {
 		o.EyeOpen[k] += float32(0.008 * sc.rng.NormFloat64())
 	}

@@ -6,60 +6,72 @@ import (
 	"math"
 
 	"github.com/disintegration/imaging"
+	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/liveness"
 	"github.com/liveid/liveid/models"
 	"github.com/liveid/liveid/models/build"
 )
 
-// sampleFace is a face in one of face-api's demo photos: a square box
-// (centre and side, photo pixels) chosen by eye, about 1.5 face widths, as
-// the tracker would hand FaceMesh.
-type sampleFace struct{ photo, cx, cy, side int }
+// sampleFace is a face in one of face-api's demo photos, picked by eye: a
+// point near its centre, in photo pixels. The subject is the face the
+// tracker finds there.
+type sampleFace struct{ photo, cx, cy int }
 
 var sampleFaces = []sampleFace{
-	{1, 1570, 330, 320}, {1, 510, 490, 320}, {3, 680, 460, 320}, {3, 1160, 340, 320},
-	{3, 1590, 410, 320}, {5, 860, 260, 300}, {5, 450, 1000, 320}, {6, 360, 640, 320},
-	{6, 740, 490, 320}, {6, 1280, 440, 320}, {6, 1580, 420, 320},
+	{1, 1570, 330}, {1, 510, 490}, {3, 680, 460}, {3, 1160, 340},
+	{3, 1590, 410}, {5, 860, 260}, {5, 450, 1000}, {6, 360, 640},
+	{6, 740, 490}, {6, 1280, 440}, {6, 1580, 420},
 }
 
-const meshSize = 192 // FaceMesh input side
-
-// subject is a real face turned into simulation material: its FaceMesh
-// landmarks as a 3-D head, its skin colours and its passive scores.
+// subject is a real face turned into simulation material: the tracker's
+// mesh of it as a 3-D head, its skin colours and its passive scores.
 type subject struct {
 	name    string
 	head    *head
 	passive liveness.PassiveScore
 }
 
-// loadSubjects runs FaceMesh and the passive models on every sample face.
+// loadSubjects runs the tracker and the passive models on the sample
+// photos and makes a subject of every sample face.
 func loadSubjects(home string) ([]subject, error) {
 	if _, err := build.InitRuntime(home); err != nil {
 		return nil, err
 	}
 	dir := build.ModelDir(home)
-	mesh, err := models.Open(dir, "facemesh", models.Options{Threads: 1}, nil)
+	tr, err := face.NewTracker(dir, models.Options{}, face.DefaultConfig())
 	if err != nil {
 		return nil, err
 	}
-	defer mesh.Close()
-	meshOut, err := mesh.Output("output_mesh")
-	if err != nil {
-		return nil, err
-	}
-	pas, err := liveness.OpenPassive(dir, models.Options{Threads: 1})
+	defer tr.Close()
+	pas, err := liveness.OpenPassive(dir, models.Options{})
 	if err != nil {
 		return nil, err
 	}
 	defer pas.Close()
 	var out []subject
+	photos := map[int]*samplePhoto{}
 	for _, sf := range sampleFaces {
-		path, err := build.SamplePhoto(home, sf.photo)
+		ph, ok := photos[sf.photo]
+		if !ok {
+			if ph, err = loadPhoto(home, sf.photo, tr); err != nil {
+				return nil, err
+			}
+			photos[sf.photo] = ph
+		}
+		r, err := ph.take(sf)
 		if err != nil {
 			return nil, err
 		}
-		s, err := loadSubject(path, sf, mesh, meshOut, pas)
-		if err != nil {
+		s := subject{name: fmt.Sprintf("sample%d@%d,%d", sf.photo, sf.cx, sf.cy)}
+		var o liveness.Observation
+		if err := o.Fill(r, ph.frame, 0); err != nil {
+			return nil, err
+		}
+		if s.head, err = newHead(o.Landmarks, ph.frame); err != nil {
+			return nil, err
+		}
+		if s.passive, err = pas.ScoreFace(ph.frame, &r.Mesh); err != nil {
 			return nil, err
 		}
 		out = append(out, s)
@@ -67,53 +79,56 @@ func loadSubjects(home string) ([]subject, error) {
 	return out, nil
 }
 
-func loadSubject(path string, sf sampleFace, mesh *models.Session, meshOut int, pas *liveness.Passive) (subject, error) {
+// samplePhoto is one demo photo with the faces the tracker found in it.
+type samplePhoto struct {
+	frame *imgproc.Frame
+	faces []face.Result
+	taken []bool
+}
+
+func loadPhoto(home string, i int, tr *face.Tracker) (*samplePhoto, error) {
+	img, err := openSample(home, i)
+	if err != nil {
+		return nil, err
+	}
+	ph := &samplePhoto{frame: imgproc.FromImage(img)}
+	if ph.faces, err = tr.Faces(ph.frame, nil); err != nil {
+		return nil, err
+	}
+	ph.taken = make([]bool, len(ph.faces))
+	return ph, nil
+}
+
+func openSample(home string, i int) (image.Image, error) {
+	path, err := build.SamplePhoto(home, i)
+	if err != nil {
+		return nil, err
+	}
 	img, err := imaging.Open(path)
 	if err != nil {
-		return subject{}, fmt.Errorf("eval: sample photo: %w", err)
+		return nil, fmt.Errorf("eval: sample photo: %w", err)
 	}
-	box := image.Rect(sf.cx-sf.side/2, sf.cy-sf.side/2, sf.cx+sf.side/2, sf.cy+sf.side/2)
-	crop := imaging.Resize(imaging.Crop(img, box), meshSize, meshSize, imaging.Linear)
-	outs := mesh.NewOutputs()
-	if err := mesh.Run([][]float32{tensor(crop)}, outs); err != nil {
-		return subject{}, err
-	}
-	var lm [liveness.MeshPoints][3]float64
-	for i := range lm {
-		for k := range 3 {
-			lm[i][k] = float64(outs[meshOut][3*i+k])
-		}
-	}
-	s := subject{name: fmt.Sprintf("sample%d@%d,%d", sf.photo, sf.cx, sf.cy), head: newHead(&lm, crop)}
-	// The passive crop is the mesh's box, squared, back in photo pixels.
-	scale := float64(sf.side) / meshSize
-	fb := meshBox(&lm)
-	c := image.Pt(box.Min.X+int(scale*(fb[0]+fb[2])/2), box.Min.Y+int(scale*(fb[1]+fb[3])/2))
-	half := int(scale * max(fb[2]-fb[0], fb[3]-fb[1]) / 2)
-	face := imaging.Crop(img, image.Rect(c.X-half, c.Y-half, c.X+half, c.Y+half))
-	s.passive, err = pas.Score(tensor(imaging.Resize(face, liveness.AntiSpoofSize, liveness.AntiSpoofSize, imaging.Linear)),
-		tensor(imaging.Resize(face, liveness.LivenessSize, liveness.LivenessSize, imaging.Linear)))
-	return s, err
+	return img, nil
 }
 
-// tensor is an image as NHWC RGB on 0..1.
-func tensor(img *image.NRGBA) []float32 {
-	b := img.Bounds()
-	out := make([]float32, 0, b.Dx()*b.Dy()*3)
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			o := img.PixOffset(x, y)
-			out = append(out, float32(img.Pix[o])/255, float32(img.Pix[o+1])/255, float32(img.Pix[o+2])/255)
+// take is the found face whose mesh box centre is nearest the sample
+// face's point; it must lie within the face's width and not be another
+// sample face's already.
+func (ph *samplePhoto) take(sf sampleFace) (*face.Result, error) {
+	best, bestD := -1, math.Inf(1)
+	for k := range ph.faces {
+		r := &ph.faces[k]
+		if !r.Found {
+			continue
+		}
+		b := r.Signals.Box
+		if d := math.Hypot(float64(b.X+b.W/2)-float64(sf.cx), float64(b.Y+b.H/2)-float64(sf.cy)); d < bestD {
+			best, bestD = k, d
 		}
 	}
-	return out
-}
-
-func meshBox(lm *[liveness.MeshPoints][3]float64) [4]float64 {
-	b := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
-	for _, p := range lm {
-		b[0], b[1] = min(b[0], p[0]), min(b[1], p[1])
-		b[2], b[3] = max(b[2], p[0]), max(b[3], p[1])
+	if best < 0 || bestD > float64(ph.faces[best].Signals.Box.W) || ph.taken[best] {
+		return nil, fmt.Errorf("eval: the tracker finds no face of its own at (%d, %d) in sample photo %d", sf.cx, sf.cy, sf.photo)
 	}
-	return b
+	ph.taken[best] = true
+	return &ph.faces[best], nil
 }
