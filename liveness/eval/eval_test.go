@@ -24,11 +24,15 @@ import (
 // with dark skin, where the reflection is too weak to prove relief.
 const maxBPCER = 0.05
 
-var (
-	subjectsOnce sync.Once
-	subjectsVal  []subject
-	subjectsErr  error
-)
+// loaded is what the tests share, loaded once: one tracker, the sample
+// photos with the faces it found in them, and the subjects made of them.
+var loaded struct {
+	once     sync.Once
+	tracker  *face.Tracker
+	photos   map[int]*samplePhoto
+	subjects []subject
+	err      error
+}
 
 // cachedSubjects loads the subjects once, skipping the test when the
 // model cache is missing.
@@ -46,18 +50,45 @@ func cachedSubjects(t *testing.T) []subject {
 			t.Skipf("model cache not found (%s): run make setup", p)
 		}
 	}
-	subjectsOnce.Do(func() { subjectsVal, subjectsErr = loadSubjects(home) })
-	if subjectsErr != nil {
-		t.Fatal(subjectsErr)
+	loaded.once.Do(func() { loaded.err = load(home) })
+	if loaded.err != nil {
+		t.Fatal(loaded.err)
 	}
-	return subjectsVal
+	return loaded.subjects
+}
+
+// load is loadSubjects keeping the tracker and the photos.
+func load(home string) error {
+	if _, err := build.InitRuntime(home); err != nil {
+		return err
+	}
+	dir := build.ModelDir(home)
+	tr, err := face.NewTracker(dir, models.Options{}, face.DefaultConfig())
+	if err != nil {
+		return err
+	}
+	pas, err := liveness.OpenPassive(dir, models.Options{})
+	if err != nil {
+		return err
+	}
+	defer pas.Close()
+	loaded.tracker = tr
+	if loaded.photos, err = loadPhotos(home, tr); err != nil {
+		return err
+	}
+	loaded.subjects, err = makeSubjects(loaded.photos, pas)
+	return err
 }
 
 // TestEvaluate is the acceptance run of the simulated attacks: every attack
 // kind must be rejected every time, and genuine users pass at maxBPCER.
+// With -short it runs the first 50 genuine sessions and 10 of each attack.
 func TestEvaluate(t *testing.T) {
-	cachedSubjects(t)
-	rep, err := Run(context.Background(), Options{Home: build.Home(), Seed: 1})
+	opt := Options{Seed: 1}
+	if testing.Short() {
+		opt.Genuine, opt.Attacks = 50, 10
+	}
+	rep, err := evaluate(context.Background(), opt, cachedSubjects(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,12 +82,24 @@ type Report struct {
 // passive scores.
 func Run(ctx context.Context, opt Options) (*Report, error) {
 	start := time.Now()
-	opt.Genuine = cmp.Or(opt.Genuine, 200)
-	opt.Attacks = cmp.Or(opt.Attacks, 40)
 	subjects, err := loadSubjects(opt.Home)
 	if err != nil {
 		return nil, err
 	}
+	rep, err := evaluate(ctx, opt, subjects)
+	if err != nil {
+		return nil, err
+	}
+	rep.Elapsed = time.Since(start)
+	return rep, nil
+}
+
+// evaluate runs the sessions of opt on the subjects; Elapsed is the
+// sessions' time.
+func evaluate(ctx context.Context, opt Options, subjects []subject) (*Report, error) {
+	start := time.Now()
+	opt.Genuine = cmp.Or(opt.Genuine, 200)
+	opt.Attacks = cmp.Or(opt.Attacks, 40)
 	rep := &Report{Options: opt}
 	for _, s := range subjects {
 		rep.Subjects = append(rep.Subjects, s.name)

@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"cmp"
 	"math"
 	"slices"
 
@@ -79,20 +78,15 @@ func normals(pts *[liveness.MeshPoints]geom.Vec3) [liveness.MeshPoints]geom.Vec3
 	const k = 10
 	var out [liveness.MeshPoints]geom.Vec3
 	centre := geom.Vec3{0, 0, 8}
-	idx := make([]int, liveness.MeshPoints)
+	var idx [k]int
 	for i := range pts {
-		for j := range idx {
-			idx[j] = j
-		}
-		slices.SortFunc(idx, func(a, b int) int {
-			return cmp.Compare(pts[a].Sub(pts[i]).Norm(), pts[b].Sub(pts[i]).Norm())
-		})
+		nearest(pts, pts[i], idx[:])
 		var m geom.Vec3
-		for _, j := range idx[:k] {
+		for _, j := range idx {
 			m = m.Add(pts[j].Scale(1.0 / k))
 		}
 		cov := geom.NewSquare(3)
-		for _, j := range idx[:k] {
+		for _, j := range idx {
 			d := pts[j].Sub(m)
 			for a := range 3 {
 				for b := range 3 {
@@ -114,6 +108,27 @@ func normals(pts *[liveness.MeshPoints]geom.Vec3) [liveness.MeshPoints]geom.Vec3
 		out[i] = n
 	}
 	return out
+}
+
+// nearest fills idx with the indices of the len(idx) points nearest p,
+// nearest first (p itself among them if it is one of pts).
+func nearest(pts *[liveness.MeshPoints]geom.Vec3, p geom.Vec3, idx []int) {
+	k := len(idx)
+	d := make([]float64, 0, k)
+	for j := range pts {
+		dj := pts[j].Sub(p).Norm()
+		if len(d) == k && dj >= d[k-1] {
+			continue
+		}
+		if len(d) < k {
+			d = append(d, 0)
+		}
+		pos := len(d) - 1
+		for ; pos > 0 && d[pos-1] > dj; pos-- {
+			d[pos], idx[pos] = d[pos-1], idx[pos-1]
+		}
+		d[pos], idx[pos] = dj, j
+	}
 }
 
 // expression is how far the eyes are shut (0 open, 1 lids touching) and how

@@ -49,20 +49,68 @@ func loadSubjects(home string) ([]subject, error) {
 		return nil, err
 	}
 	defer pas.Close()
-	var out []subject
+	photos, err := loadPhotos(home, tr)
+	if err != nil {
+		return nil, err
+	}
+	return makeSubjects(photos, pas)
+}
+
+// samplePhoto is one demo photo with the faces the tracker found in it.
+type samplePhoto struct {
+	frame *imgproc.Frame
+	faces []face.Result
+}
+
+// loadPhotos runs the tracker (Tracker.Faces) on every photo a sample face
+// is in.
+func loadPhotos(home string, tr *face.Tracker) (map[int]*samplePhoto, error) {
 	photos := map[int]*samplePhoto{}
 	for _, sf := range sampleFaces {
-		ph, ok := photos[sf.photo]
-		if !ok {
-			if ph, err = loadPhoto(home, sf.photo, tr); err != nil {
-				return nil, err
-			}
-			photos[sf.photo] = ph
+		if photos[sf.photo] != nil {
+			continue
 		}
-		r, err := ph.take(sf)
+		img, err := openSample(home, sf.photo)
 		if err != nil {
 			return nil, err
 		}
+		ph := &samplePhoto{frame: imgproc.FromImage(img)}
+		if ph.faces, err = tr.Faces(ph.frame, nil); err != nil {
+			return nil, err
+		}
+		photos[sf.photo] = ph
+	}
+	return photos, nil
+}
+
+func openSample(home string, i int) (image.Image, error) {
+	path, err := build.SamplePhoto(home, i)
+	if err != nil {
+		return nil, err
+	}
+	img, err := imaging.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("eval: sample photo: %w", err)
+	}
+	return img, nil
+}
+
+// makeSubjects makes a subject of each sample face: the tracked face
+// nearest its point, as a head, with its passive scores. No two sample
+// faces may pick the same face.
+func makeSubjects(photos map[int]*samplePhoto, pas *liveness.Passive) ([]subject, error) {
+	var out []subject
+	used := map[*face.Result]bool{}
+	for _, sf := range sampleFaces {
+		ph := photos[sf.photo]
+		r, err := ph.nearest(sf)
+		if err != nil {
+			return nil, err
+		}
+		if used[r] {
+			return nil, fmt.Errorf("eval: sample faces at (%d, %d) and another in photo %d are the same face", sf.cx, sf.cy, sf.photo)
+		}
+		used[r] = true
 		s := subject{name: fmt.Sprintf("sample%d@%d,%d", sf.photo, sf.cx, sf.cy)}
 		var o liveness.Observation
 		if err := o.Fill(r, ph.frame, 0); err != nil {
@@ -79,42 +127,9 @@ func loadSubjects(home string) ([]subject, error) {
 	return out, nil
 }
 
-// samplePhoto is one demo photo with the faces the tracker found in it.
-type samplePhoto struct {
-	frame *imgproc.Frame
-	faces []face.Result
-	taken []bool
-}
-
-func loadPhoto(home string, i int, tr *face.Tracker) (*samplePhoto, error) {
-	img, err := openSample(home, i)
-	if err != nil {
-		return nil, err
-	}
-	ph := &samplePhoto{frame: imgproc.FromImage(img)}
-	if ph.faces, err = tr.Faces(ph.frame, nil); err != nil {
-		return nil, err
-	}
-	ph.taken = make([]bool, len(ph.faces))
-	return ph, nil
-}
-
-func openSample(home string, i int) (image.Image, error) {
-	path, err := build.SamplePhoto(home, i)
-	if err != nil {
-		return nil, err
-	}
-	img, err := imaging.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("eval: sample photo: %w", err)
-	}
-	return img, nil
-}
-
-// take is the found face whose mesh box centre is nearest the sample
-// face's point; it must lie within the face's width and not be another
-// sample face's already.
-func (ph *samplePhoto) take(sf sampleFace) (*face.Result, error) {
+// nearest is the found face whose mesh box centre is nearest the sample
+// face's point; it must lie within the face's width of it.
+func (ph *samplePhoto) nearest(sf sampleFace) (*face.Result, error) {
 	best, bestD := -1, math.Inf(1)
 	for k := range ph.faces {
 		r := &ph.faces[k]
@@ -126,9 +141,8 @@ func (ph *samplePhoto) take(sf sampleFace) (*face.Result, error) {
 			best, bestD = k, d
 		}
 	}
-	if best < 0 || bestD > float64(ph.faces[best].Signals.Box.W) || ph.taken[best] {
-		return nil, fmt.Errorf("eval: the tracker finds no face of its own at (%d, %d) in sample photo %d", sf.cx, sf.cy, sf.photo)
+	if best < 0 || bestD > float64(ph.faces[best].Signals.Box.W) {
+		return nil, fmt.Errorf("eval: the tracker finds no face at (%d, %d) in sample photo %d", sf.cx, sf.cy, sf.photo)
 	}
-	ph.taken[best] = true
 	return &ph.faces[best], nil
 }
