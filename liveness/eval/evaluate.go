@@ -79,7 +79,9 @@ type Report struct {
 // moved prints, replays and injected frames. These are simulations: they
 // test the logic against the physics modelled here, not against real
 // cameras or materials, and the tracker only through the photos' meshes and
-// passive scores.
+// passive scores; TestPhoneFramesMatchTheSimulation checks the seam from
+// the tracker to Observations on real frames against what the simulation
+// assumes.
 func Run(ctx context.Context, opt Options) (*Report, error) {
 	start := time.Now()
 	subjects, err := loadSubjects(opt.Home)
