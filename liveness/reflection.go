@@ -9,16 +9,25 @@ import (
 	"github.com/liveid/liveid/internal/geom"
 )
 
+// AssumedExposure is the exposure over which the reflection fit takes each
+// frame to have integrated the screen (Plan.Emitted). Hosts do not report
+// exposures; indoors a front camera exposes from about 10 ms up to a frame
+// time (33 ms at 30 fps), and a mismatch only blurs the colour edges a
+// little against flashes of Config.MinColorTime and more, which the fit's model
+// error allows for. The liveness/eval simulation renders its frames with a
+// different exposure on purpose, so that it does not test the fit on its
+// own assumption.
+const AssumedExposure = 20 * time.Millisecond
+
 // Reflection thresholds, set on the simulated sets of the liveness/eval
 // package with margin on both sides where the sets allowed it.
 const (
-	ambientWindow   = 600 * time.Millisecond // neutral-screen frames before the flash
-	minAmbient      = 3
-	minFlash        = 8
-	lagStep         = 10 * time.Millisecond
-	assumedExposure = 20 * time.Millisecond
-	edgeGuard       = 15 * time.Millisecond // evidence frames keep this far from colour changes
-	minNoise        = 3e-4                  // floor of the chromaticity noise
+	ambientWindow = 600 * time.Millisecond // neutral-screen frames before the flash
+	minAmbient    = 3
+	minFlash      = 8
+	lagStep       = 10 * time.Millisecond
+	edgeGuard     = 15 * time.Millisecond // evidence frames keep this far from colour changes
+	minNoise      = 3e-4                  // floor of the chromaticity noise
 	// minFit is the least share (R²) of the chroma change the emitted
 	// sequence must explain.
 	minFit = 0.7
@@ -324,7 +333,7 @@ func fitReflection(p *Plan, x0, noise [NumRegions][3]float64, flash []reflSample
 	neutral := Neutral.Linear()
 	de := make([][3]float64, len(flash))
 	for i, f := range flash {
-		e := p.Emitted(f.t-lag, assumedExposure)
+		e := p.Emitted(f.t-lag, AssumedExposure)
 		for c := range 3 {
 			de[i][c] = e[c] - neutral[c]
 		}

@@ -13,13 +13,21 @@ const (
 	maxFrameGap    = 500 * time.Millisecond // longer camera stalls make timing checks meaningless
 	faceLostGrace  = 400 * time.Millisecond // no face (or face off the frame) for longer: FaceLeftFrame
 	multiFaceGrace = 300 * time.Millisecond // a second face for longer: MultipleFaces
-	minFaceFrac    = 0.15                   // face width under this fraction of the frame's short side is too small
-	smallFaceGrace = time.Second
+	smallFaceGrace = time.Second            // a face too small (minFaceWidth) for longer: PoorQuality
 	minBaseFrames  = 5
 	eyeOpenMin     = 0.15 // eye aspect ratio under which eyes count as closed
 	frozenFrac     = 0.5  // share of identical consecutive frames that means a frozen (injected) stream
 	minFrozenPairs = 10
 )
+
+// minFaceWidth is the smallest face, as its box width over the frame's
+// shorter side, that the checks accept: the tracker's own limit
+// (face.Config.MinFaceWidth, the same measure), under which it prompts
+// TooFar: a smaller face has too few pixels for the passive models and
+// the region colours. The tracker prompts at once; the session fails only when the
+// face stays that small for smallFaceGrace, which gives the user time to
+// come closer.
+var minFaceWidth = face.DefaultConfig().MinFaceWidth
 
 // Phase is the part of the session the user is in.
 type Phase int
@@ -179,7 +187,7 @@ func (s *Session) faceOK(o *Observation) bool {
 		return false
 	}
 	s.trackID = o.TrackID
-	small := float64(o.Box.W) < minFaceFrac*float64(min(o.FrameW, o.FrameH))
+	small := o.Box.W < minFaceWidth*float32(min(o.FrameW, o.FrameH))
 	since(&s.smallSince, small, smallFaceGrace, PoorQuality)
 	return !s.done && !small
 }

@@ -14,7 +14,9 @@ import (
 // and in front of them a real head or a flat photo or screen.
 
 // The camera: portrait 720×960 with a focal length of 700 px (about 54°
-// across), like a phone's front camera.
+// across), like a phone's front camera. Its exposure is deliberately not
+// liveness.AssumedExposure: a real camera does not expose for the fit's
+// assumption either.
 const (
 	camW, camH = 720, 960
 	camF       = 700.0
