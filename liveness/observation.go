@@ -9,7 +9,7 @@ import (
 )
 
 // MeshPoints is the number of FaceMesh landmarks in an Observation.
-const MeshPoints = 468
+const MeshPoints = face.MeshPoints
 
 // RGB is a linear-light colour, each channel on 0..1.
 type RGB [3]float32
