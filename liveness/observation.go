@@ -44,8 +44,8 @@ var RegionLandmarks = [NumRegions][]int{
 	Chin:       face.MeshChinSkin,
 }
 
-// Observation is what liveness needs from one camera frame, filled by the
-// face tracker. Coordinates are upright-frame pixels.
+// Observation is what liveness needs from one camera frame, filled from
+// the face tracker's result by Fill. Coordinates are upright-frame pixels.
 type Observation struct {
 	// T is the capture time on the session clock: the clock Plan.ColorAt is
 	// asked on, zero when the session starts. It must not decrease.
@@ -53,7 +53,7 @@ type Observation struct {
 	// TrackID is the tracker's id of the followed face; a change means the
 	// face was lost and another one (or the same, re-found) is followed.
 	TrackID uint64
-	// Faces is how many faces the frame holds; 0 when none was found, in
+	// Faces is how many faces the frame holds; 0 when none is tracked, in
 	// which case the fields below are ignored.
 	Faces int
 	// Landmarks are the followed face's FaceMesh points (MeshPoints of them):
@@ -86,7 +86,7 @@ type Observation struct {
 // the session clock: the faces, track, the smoothed mesh's landmarks,
 // pose, eye and mouth openness and box from r, the upright frame's size,
 // and the region colours measured from f's pixels (MeasureRegions). When r
-// tracks no face, Faces is 0 and the face fields are cleared. o's
+// has no face (Found false), Faces is 0 and the face fields are cleared. o's
 // Landmarks slice is reused, so refilling one Observation every frame
 // allocates nothing.
 func (o *Observation) Fill(r *face.Result, f *imgproc.Frame, t time.Duration) error {
@@ -109,7 +109,7 @@ func (o *Observation) Fill(r *face.Result, f *imgproc.Frame, t time.Duration) er
 // RegionDisc is the radius of the discs MeasureRegions averages, as a
 // fraction of the face box's width (at least minDiscRadius pixels). Two per
 // cent keeps each disc on the skin it is meant for: the region landmarks
-// lie several times as far from the nearest eye, brow, lip, nostril or
+// lie two or more times as far from the nearest eye, brow, lip, nostril or
 // outline point, except on a cheek turned away and beside the lower lip,
 // where a disc's edge may touch them. It is also several times the mesh's
 // jitter, so a patch does not flicker with the landmarks, and a 200-pixel
