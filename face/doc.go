@@ -11,6 +11,10 @@
 // and reports pose, eye and mouth openness, quality codes (Quality) and a
 // best-frame score.
 //
+// Every FaceMesh landmark index liveid reads, here and in the packages
+// built on this one, is named once in the mesh topology (MeshEyes, the
+// Mesh* points and sets); Mesh.Square is the face's upright square.
+//
 // Coordinates are upright-frame pixels (the frame after its Rotation and
 // Mirror are applied) in imgproc.Rect's convention: pixel (i, j) covers
 // [i, i+1) × [j, j+1). "Right" and "left" in names are the subject's: the

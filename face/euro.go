@@ -1,6 +1,10 @@
 package face
 
-import "math"
+import (
+	"math"
+
+	"github.com/liveid/liveid/internal/geom"
+)
 
 // euro is a One-Euro filter (Casiez, Roussel, Vogel, CHI 2012): a low-pass
 // whose cut-off rises with the signal's speed, so a still face is steady and
@@ -17,7 +21,7 @@ func (e *euro) step(x, dt, scale float32, c *Config) float32 {
 		return x
 	}
 	e.dx += smoothing(dt, c.EuroDCutoff) * ((x-e.x)/dt - e.dx)
-	cutoff := c.EuroMinCutoff + c.EuroBeta*abs(e.dx)/scale
+	cutoff := c.EuroMinCutoff + c.EuroBeta*geom.Abs32(e.dx)/scale
 	e.x += smoothing(dt, cutoff) * (x - e.x)
 	return e.x
 }

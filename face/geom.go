@@ -52,8 +52,8 @@ func (r ROI) toFrame(u, v float32, n int) Point {
 	return Point{r.Center.X + c*du - sn*dv, r.Center.Y + sn*du + c*dv}
 }
 
-// affine is the imgproc.Affine that samples the ROI into an n×n tensor.
-func (r ROI) affine(n int) imgproc.Affine {
+// Affine is the imgproc.Affine that samples the ROI into an n×n tensor.
+func (r ROI) Affine(n int) imgproc.Affine {
 	return imgproc.SquareAffine(r.Center.X, r.Center.Y, r.Size, r.Angle, n, n)
 }
 
@@ -66,7 +66,5 @@ func (r ROI) square() imgproc.Rect {
 func angleOf(a, b Point) float32 {
 	return float32(math.Atan2(float64(b.Y-a.Y), float64(b.X-a.X)))
 }
-
-func clamp01(v float32) float32 { return max(0, min(1, v)) }
 
 func deg(rad float64) float32 { return float32(rad * 180 / math.Pi) }

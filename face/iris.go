@@ -17,13 +17,6 @@ const (
 	irisPoints  = 76
 )
 
-// irisLids maps the iris model's first 16 contour points (lower lid from
-// outer to inner corner, then upper lid) onto the mesh's lid points.
-var irisLids = [2][16]int{
-	{33, 7, 163, 144, 145, 153, 154, 155, 133, 246, 161, 160, 159, 158, 157, 173},
-	{263, 249, 390, 373, 374, 380, 381, 382, 362, 466, 388, 387, 386, 385, 384, 398},
-}
-
 var irisSpec = imgproc.TensorSpec{
 	Width: irisSize, Height: irisSize,
 	Std: [3]float32{255, 255, 255},
@@ -52,12 +45,12 @@ func newIris(dir string, o models.Options) (*irisModel, error) {
 // refine replaces the mesh's eyelid points with the iris model's and fills
 // the iris centres and edges.
 func (ir *irisModel) refine(f *imgproc.Frame, m *Mesh) error {
-	corners := [2][2]int{{mREyeOuter, mREyeInner}, {mLEyeInner, mLEyeOuter}}
+	corners := [2][2]int{{MeshEyes[0].Outer, MeshEyes[0].Inner}, {MeshEyes[1].Inner, MeshEyes[1].Outer}}
 	n := irisSpec.Len()
 	for e, c := range corners {
 		a, b := m.Points[c[0]].xy(), m.Points[c[1]].xy()
 		ir.rois[e] = ROI{Center: mid(a, b), Size: irisScale * dist(a, b), Angle: angleOf(a, b)}
-		aff := ir.rois[e].affine(irisSize)
+		aff := ir.rois[e].Affine(irisSize)
 		if e == 1 {
 			aff = mirrorU(aff, irisSize)
 		}

@@ -10,26 +10,6 @@ import (
 // MeshPoints is the number of FaceMesh landmarks.
 const MeshPoints = 468
 
-// Mesh indices used by this package (MediaPipe's canonical face topology).
-const (
-	mForehead   = 10  // top of the face outline
-	mChin       = 152 // bottom of the face outline
-	mRightCheek = 234 // outline beside the right eye (image left)
-	mLeftCheek  = 454
-	// Eye corners, outer and inner, and the upper/lower lid pairs that
-	// stand over each other, used for the eye aspect ratio.
-	mREyeOuter, mREyeInner = 33, 133
-	mLEyeOuter, mLEyeInner = 263, 362
-	// Inner lip midpoints and mouth corners.
-	mLipUpper, mLipLower    = 13, 14
-	mMouthRight, mMouthLeft = 78, 308
-)
-
-var (
-	rightLids = [2][2]int{{160, 144}, {158, 153}}
-	leftLids  = [2][2]int{{385, 380}, {387, 373}}
-)
-
 // Mesh is FaceMesh's output mapped to the upright frame.
 type Mesh struct {
 	Points [MeshPoints]Point3
@@ -102,7 +82,7 @@ func (l *Landmarker) Close() error {
 // Run samples roi from f and writes the landmarks, in upright-frame pixels,
 // to dst.
 func (l *Landmarker) Run(f *imgproc.Frame, roi ROI, dst *Mesh) error {
-	if err := imgproc.Warp(f, roi.affine(meshSize), meshSpec, l.in); err != nil {
+	if err := imgproc.Warp(f, roi.Affine(meshSize), meshSpec, l.in); err != nil {
 		return err
 	}
 	if err := l.sess.Run([][]float32{l.in}, l.outs); err != nil {
@@ -141,10 +121,20 @@ func ROIFromDetection(d Detection) ROI {
 	}
 }
 
-// ROIFromMesh is the ROI for the next frame: the mesh's extent measured
-// along its own eye line, so that roll does not inflate it.
+// ROIFromMesh is the ROI for the next frame: the mesh's Square enlarged to
+// FaceMesh's crop.
 func ROIFromMesh(m *Mesh) ROI {
-	angle := angleOf(m.Points[mREyeOuter].xy(), m.Points[mLEyeOuter].xy())
+	r := m.Square()
+	r.Size *= roiScale
+	return r
+}
+
+// Square is the face's upright square: the mesh's extent measured along
+// its own eye line (so that roll does not inflate it), squared to its
+// longer side and turned by the eye line's angle. Cropped through
+// ROI.Angle it shows the face with the eyes level.
+func (m *Mesh) Square() ROI {
+	angle := angleOf(m.Points[MeshEyes[0].Outer].xy(), m.Points[MeshEyes[1].Outer].xy())
 	sin, cos := math.Sincos(float64(angle))
 	s, c := float32(sin), float32(cos)
 	lo, hi := Point{math.MaxFloat32, math.MaxFloat32}, Point{-math.MaxFloat32, -math.MaxFloat32}
@@ -156,7 +146,7 @@ func ROIFromMesh(m *Mesh) ROI {
 	cu, cv := (lo.X+hi.X)/2, (lo.Y+hi.Y)/2
 	return ROI{
 		Center: Point{c*cu - s*cv, s*cu + c*cv},
-		Size:   roiScale * max(hi.X-lo.X, hi.Y-lo.Y),
+		Size:   max(hi.X-lo.X, hi.Y-lo.Y),
 		Angle:  angle,
 	}
 }
@@ -171,27 +161,18 @@ func (m *Mesh) Box() imgproc.Rect {
 	return imgproc.Rect{X: lo.X, Y: lo.Y, W: hi.X - lo.X, H: hi.Y - lo.Y}
 }
 
-// Mesh indices of the five alignment points: the nose tip and the outer
-// mouth corners (the eye centres come from the eye corners or irises).
-const (
-	mNoseTip                          = 1
-	mMouthOuterRight, mMouthOuterLeft = 61, 291
-)
-
 // FivePoints are the landmarks face alignment uses, in the order of the
 // usual 5-point templates (ArcFace's, dlib's): right eye centre, left eye
 // centre, nose tip, right and left mouth corner, in upright-frame pixels.
 // The eye centres are the iris centres when the Landmarker refined the
 // eyes, else the midpoints of the eye corners.
 func (m *Mesh) FivePoints() [5]Point {
-	eyes := [2]Point{
-		mid(m.Points[mREyeOuter].xy(), m.Points[mREyeInner].xy()),
-		mid(m.Points[mLEyeOuter].xy(), m.Points[mLEyeInner].xy()),
-	}
-	for i := range eyes {
+	var eyes [2]Point
+	for i, e := range MeshEyes {
+		eyes[i] = mid(m.Points[e.Outer].xy(), m.Points[e.Inner].xy())
 		if c := m.Iris[i][0]; c != (Point3{}) {
 			eyes[i] = c.xy()
 		}
 	}
-	return [5]Point{eyes[0], eyes[1], m.Points[mNoseTip].xy(), m.Points[mMouthOuterRight].xy(), m.Points[mMouthOuterLeft].xy()}
+	return [5]Point{eyes[0], eyes[1], m.Points[MeshNoseTip].xy(), m.Points[MeshMouthRight].xy(), m.Points[MeshMouthLeft].xy()}
 }

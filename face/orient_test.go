@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/liveid/liveid/imgproc"
+	"github.com/liveid/liveid/internal/geom"
 )
 
 // Phone-frame tolerances, relative to the face's box width. The kernels
@@ -81,8 +82,8 @@ func match(b Result, got []Result) Result {
 // boxError is the largest distance between corresponding box edges or
 // keypoints.
 func boxError(a, b Detection) float32 {
-	e := max(abs(a.Box.X-b.Box.X), abs(a.Box.Y-b.Box.Y),
-		abs(a.Box.X+a.Box.W-b.Box.X-b.Box.W), abs(a.Box.Y+a.Box.H-b.Box.Y-b.Box.H))
+	e := max(geom.Abs32(a.Box.X-b.Box.X), geom.Abs32(a.Box.Y-b.Box.Y),
+		geom.Abs32(a.Box.X+a.Box.W-b.Box.X-b.Box.W), geom.Abs32(a.Box.Y+a.Box.H-b.Box.Y-b.Box.H))
 	for k := range a.Keypoints {
 		e = max(e, dist(a.Keypoints[k], b.Keypoints[k]))
 	}

@@ -1,10 +1,11 @@
 package face
 
 import (
-	"math"
 	"math/bits"
 	"strconv"
 	"strings"
+
+	"github.com/liveid/liveid/internal/geom"
 )
 
 // Quality is a set of prompt codes, one bit each. The bit positions are
@@ -96,7 +97,7 @@ func (c *Config) assess(s *Signals, m *Mesh, w, h, faces int) Quality {
 	if s.Focus() < c.MinSharpness {
 		q |= Blurred
 	}
-	if abs(s.Yaw) > c.MaxYaw || abs(s.Pitch) > c.MaxPitch || abs(s.Roll) > c.MaxRoll {
+	if geom.Abs32(s.Yaw) > c.MaxYaw || geom.Abs32(s.Pitch) > c.MaxPitch || geom.Abs32(s.Roll) > c.MaxRoll {
 		q |= PoseTooLarge
 	}
 	if s.Confidence < c.OccludedBelow {
@@ -124,15 +125,6 @@ func outside(m *Mesh, w, h int, margin float32) bool {
 	return false
 }
 
-// outline is the mesh's face silhouette, forehead round to chin and back.
-var outline = [...]int{
-	10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288,
-	397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150, 136,
-	172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
-}
-
-func abs(v float32) float32 { return float32(math.Abs(float64(v))) }
-
 // lightMargin is how far inside the luma limits a face must be for full
 // marks on light: 40 levels, about a quarter of the 50–210 span on each
 // side, so that a face just inside a limit (whose exposure may still drift
@@ -145,11 +137,11 @@ func (c *Config) score(s *Signals, q Quality, w, h int) float32 {
 	if q&(NoFace|MultipleFaces|PartlyOutOfFrame|Occluded) != 0 {
 		return 0
 	}
-	p := 1 - max(abs(s.Yaw)/c.MaxYaw, abs(s.Pitch)/c.MaxPitch, abs(s.Roll)/c.MaxRoll)
+	p := 1 - max(geom.Abs32(s.Yaw)/c.MaxYaw, geom.Abs32(s.Pitch)/c.MaxPitch, geom.Abs32(s.Roll)/c.MaxRoll)
 	sharp := (s.Focus() - c.MinSharpness) / c.MinSharpness
 	eyes := (min(s.RightEye, s.LeftEye) - c.ClosedEye) / c.ClosedEye
 	light := min(s.Luma.Mean-c.MinLuma, c.MaxLuma-s.Luma.Mean) / lightMargin * (1 - s.Luma.Bright)
 	ctr := center(s.Box)
 	off := dist(ctr, Point{float32(w) / 2, float32(h) / 2}) / (float32(min(w, h)) / 2)
-	return clamp01(s.Confidence) * clamp01(p) * clamp01(sharp) * clamp01(eyes) * clamp01(light) * clamp01(1-off)
+	return geom.Clamp01(s.Confidence) * geom.Clamp01(p) * geom.Clamp01(sharp) * geom.Clamp01(eyes) * geom.Clamp01(light) * geom.Clamp01(1-off)
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/liveid/liveid/imgproc"
+	"github.com/liveid/liveid/internal/geom"
 )
 
 // Signals are the per-frame measurements the quality codes and the
@@ -34,23 +35,7 @@ type Signals struct {
 	Speed float32
 }
 
-type vec3 [3]float64
-
-func (a vec3) sub(b vec3) vec3 { return vec3{a[0] - b[0], a[1] - b[1], a[2] - b[2]} }
-func (a vec3) add(b vec3) vec3 { return vec3{a[0] + b[0], a[1] + b[1], a[2] + b[2]} }
-func (a vec3) cross(b vec3) vec3 {
-	return vec3{a[1]*b[2] - a[2]*b[1], a[2]*b[0] - a[0]*b[2], a[0]*b[1] - a[1]*b[0]}
-}
-func (a vec3) norm() float64 { return math.Sqrt(a[0]*a[0] + a[1]*a[1] + a[2]*a[2]) }
-func (a vec3) unit() vec3 {
-	n := a.norm()
-	if n == 0 {
-		return a
-	}
-	return vec3{a[0] / n, a[1] / n, a[2] / n}
-}
-
-func v3(p Point3) vec3 { return vec3{float64(p.X), float64(p.Y), float64(p.Z)} }
+func v3(p Point3) geom.Vec3 { return geom.Vec3{float64(p.X), float64(p.Y), float64(p.Z)} }
 
 // pose builds the face's axes from the mesh, x from cheek to cheek and
 // across the outer eye corners, y from forehead to chin, and reads the
@@ -58,35 +43,38 @@ func v3(p Point3) vec3 { return vec3{float64(p.X), float64(p.Y), float64(p.Z)} }
 // z is on the x/y pixel scale, which is what makes the angles metric.
 func pose(m *Mesh) (yaw, pitch, roll float32) {
 	p := &m.Points
-	x := v3(p[mLeftCheek]).sub(v3(p[mRightCheek])).unit().
-		add(v3(p[mLEyeOuter]).sub(v3(p[mREyeOuter])).unit())
-	y := v3(p[mChin]).sub(v3(p[mForehead])).unit()
-	z := x.cross(y).unit() // into the screen for a frontal face
-	x = y.cross(z).unit()  // square the axes up
-	fwd := vec3{-z[0], -z[1], -z[2]}
+	x := v3(p[MeshLeftEdge]).Sub(v3(p[MeshRightEdge])).Unit().
+		Add(v3(p[MeshEyes[1].Outer]).Sub(v3(p[MeshEyes[0].Outer])).Unit())
+	y := v3(p[MeshChin]).Sub(v3(p[MeshForehead])).Unit()
+	z := x.Cross(y).Unit() // into the screen for a frontal face
+	x = y.Cross(z).Unit()  // square the axes up
+	fwd := geom.Vec3{-z[0], -z[1], -z[2]}
 	yaw = deg(math.Atan2(fwd[0], -fwd[2]))
 	pitch = deg(math.Atan2(-fwd[1], math.Hypot(fwd[0], fwd[2])))
 	roll = deg(math.Atan2(x[1], x[0]))
 	return yaw, pitch, roll
 }
 
-func dist3(a, b Point3) float32 { return float32(v3(a).sub(v3(b)).norm()) }
+func dist3(a, b Point3) float32 { return float32(v3(a).Sub(v3(b)).Norm()) }
 
-func eyeRatio(m *Mesh, outer, inner int, lids [2][2]int) float32 {
-	w := dist3(m.Points[outer], m.Points[inner])
+// eyeRatio is the eye aspect ratio: the mean of the EyeGaps lid gaps over
+// the corner-to-corner width.
+func eyeRatio(m *Mesh, e *EyeTopology) float32 {
+	w := dist3(m.Points[e.Outer], m.Points[e.Inner])
 	if w == 0 {
 		return 0
 	}
-	gap := dist3(m.Points[lids[0][0]], m.Points[lids[0][1]]) + dist3(m.Points[lids[1][0]], m.Points[lids[1][1]])
+	a, b := EyeGaps[0], EyeGaps[1]
+	gap := dist3(m.Points[e.Upper[a]], m.Points[e.Lower[a]]) + dist3(m.Points[e.Upper[b]], m.Points[e.Lower[b]])
 	return gap / (2 * w)
 }
 
 func mouthRatio(m *Mesh) float32 {
-	w := dist3(m.Points[mMouthRight], m.Points[mMouthLeft])
+	w := dist3(m.Points[MeshMouthInnerRight], m.Points[MeshMouthInnerLeft])
 	if w == 0 {
 		return 0
 	}
-	return dist3(m.Points[mLipUpper], m.Points[mLipLower]) / w
+	return dist3(m.Points[MeshUpperLipInner], m.Points[MeshLowerLipInner]) / w
 }
 
 // innerFace is the central face region (brows to mouth, cheek to cheek at
@@ -99,8 +87,8 @@ func innerFace(m *Mesh) imgproc.Rect {
 // measure fills the geometric signals and the image measurements of s.
 func measure(f *imgproc.Frame, m *Mesh, s *Signals) error {
 	s.Yaw, s.Pitch, s.Roll = pose(m)
-	s.RightEye = eyeRatio(m, mREyeOuter, mREyeInner, rightLids)
-	s.LeftEye = eyeRatio(m, mLEyeOuter, mLEyeInner, leftLids)
+	s.RightEye = eyeRatio(m, &MeshEyes[0])
+	s.LeftEye = eyeRatio(m, &MeshEyes[1])
 	s.Mouth = mouthRatio(m)
 	s.Box = m.Box()
 	w, h := f.Upright()

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/liveid/liveid/imgproc"
+	"github.com/liveid/liveid/internal/geom"
 	"github.com/liveid/liveid/models"
 )
 
@@ -206,7 +207,7 @@ func (t *Tracker) finish(f *imgproc.Frame, r *Result, box imgproc.Rect) error {
 	r.Signals.Speed = 0
 	if !r.NewTrack {
 		move := dist(center(box), center(t.prevBox)) / scale
-		grow := abs(box.W-t.prevBox.W) / scale
+		grow := geom.Abs32(box.W-t.prevBox.W) / scale
 		r.Signals.Speed = max(move, grow) / dt
 	}
 	t.prevBox, t.prevTS = box, f.Timestamp

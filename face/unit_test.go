@@ -3,6 +3,8 @@ package face
 import (
 	"math"
 	"testing"
+
+	"github.com/liveid/liveid/internal/geom"
 )
 
 func TestSuppressMergesOverlaps(t *testing.T) {
@@ -33,7 +35,7 @@ func TestEuroSteadiesAndFollows(t *testing.T) {
 	for i := range 60 {
 		x := e.step(100+float32(i%2*2-1), dt, 200, &c)
 		if i > 30 {
-			spread = max(spread, abs(x-100))
+			spread = max(spread, geom.Abs32(x-100))
 		}
 	}
 	if spread > 0.3 {
@@ -45,7 +47,7 @@ func TestEuroSteadiesAndFollows(t *testing.T) {
 	for i := range 12 {
 		x = e.step(100+100*min(float32(i)/10, 1), dt, 200, &c)
 	}
-	if abs(x-200) > 5 {
+	if geom.Abs32(x-200) > 5 {
 		t.Errorf("after the move the filter is at %.1f, want 200 ± 5", x)
 	}
 }
@@ -61,7 +63,7 @@ func TestROIMapsCrop(t *testing.T) {
 		t.Errorf("right edge maps to %v, want (100, 70)", p)
 	}
 	// The imgproc affine agrees with toFrame at pixel centres.
-	m := r.affine(192)
+	m := r.Affine(192)
 	x, y := m.Apply(10, 20)
 	if p := r.toFrame(10.5, 20.5, 192); math.Abs(float64(p.X-0.5-x)) > 1e-3 || math.Abs(float64(p.Y-0.5-y)) > 1e-3 {
 		t.Errorf("affine (%.3f, %.3f) vs toFrame %v", x, y, p)

@@ -17,11 +17,13 @@ func TestNoAllocs(t *testing.T) {
 	dst := make([]float32, s.Len())
 	r := Rect{100, 150, 300, 280}
 	m := SquareAffine(240, 300, 200, 0.3, 112, 112)
+	centres := [][2]float32{{200, 250}, {230, 260}, {215, 300}, {639, 10}}
 	calls := map[string]func(){
 		"CropResize": func() { must(t, CropResize(f, r, s, dst)) },
 		"Warp":       func() { must(t, Warp(f, m, s, dst)) },
 		"LumaStats":  func() { _, err := LumaStats(f, r); must(t, err) },
 		"Sharpness":  func() { _, err := Sharpness(f, r); must(t, err) },
+		"DiscMean":   func() { _, err := DiscMean(f, centres, 6); must(t, err) },
 	}
 	for name, call := range calls {
 		if n := testing.AllocsPerRun(20, call); n != 0 {

@@ -88,3 +88,19 @@ func BenchmarkCropResizeVGAHWC(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDiscMean measures one liveness region: eight discs of radius 6
+// on a 720p NV21 frame.
+func BenchmarkDiscMean(b *testing.B) {
+	f, err := ToNV21(synthImage(1280, 720, 1), 270, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	centres := [][2]float32{{300, 500}, {320, 510}, {340, 505}, {310, 530}, {330, 540}, {350, 520}, {305, 560}, {345, 555}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DiscMean(f, centres, 6); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -2,8 +2,9 @@
 // camera frames (NV21, NV12, I420, RGBA, BGRA, RGB, GRAY), turns a region of
 // one into a normalised float32 tensor in a single pass (colour conversion,
 // rotation and mirroring to the upright view, crop, bilinear resize,
-// normalisation) with CropResize and Warp, and measures exposure and focus
-// with LumaStats and Sharpness.
+// normalisation) with CropResize and Warp, measures exposure and focus
+// with LumaStats and Sharpness, and the linear-light colour of small skin
+// patches with DiscMean.
 //
 // It needs no cgo, so that gomobile builds it for phones: Go, plus NEON (arm64)
 // and AVX2 (amd64, when the CPU has it) assembly for the NV21/NV12 row

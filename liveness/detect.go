@@ -3,6 +3,9 @@ package liveness
 import (
 	"math"
 	"time"
+
+	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/internal/geom"
 )
 
 // Detector thresholds. Eye and mouth levels are relative to the user's own
@@ -15,28 +18,34 @@ const (
 	mouthOpenBy   = 0.22 // MouthOpen above baseline for "open"
 	mouthClosedBy = 0.10 // and back under this for "closed"
 	mouthMinHold  = 100 * time.Millisecond
-	nodDeg        = 12  // pitch away from baseline, either way
-	shakeDeg      = 15  // yaw away from baseline, both ways
-	returnFrac    = 0.4 // back within this fraction of the threshold ends a nod or shake
-	nearFactor    = 1.25
+	nodDeg        = 12   // pitch away from baseline, either way
+	shakeDeg      = 15   // yaw away from baseline, both ways
+	returnFrac    = 0.4  // back within this fraction of the threshold ends a nod or shake
 	farFactor     = 1.15 // shrink from the nearest point that ends near–far
 	frontalDeg    = 10   // near–far spans are compared only this close to the baseline pose
 	smoothTau     = 80 * time.Millisecond
 )
 
-// Verification thresholds, set on the simulated genuine and attack sets
-// (see Evaluate) with margin on both sides.
+// NearFactor is how much the face must grow from its smallest size for a
+// near–far action (ActionEvidence.ScaleRatio).
+const NearFactor = 1.25
+
+// Verification thresholds, set on the simulated genuine and attack sets of
+// the liveness/eval package with margin on both sides. ActionEvidence
+// reports the values they are compared with.
 const (
-	// minParallax is the smallest RMS residual, as a fraction of the face
+	// MinParallax is the smallest RMS residual, as a fraction of the face
 	// width, of the best plane-to-plane homography between the frontal
-	// baseline and the extreme of a nod or shake. A tilted photo leaves only
-	// landmark noise (~0.3%); a real head turned 15° leaves several percent.
-	minParallax = 0.012
-	// minPerspective is the smallest change of ln(inner span / outer span)
-	// per unit of ln(scale change) when the face comes nearer. A head's
+	// baseline and the extreme of a nod or shake (ActionEvidence.Parallax).
+	// A tilted photo leaves only the landmarks' noise, a fraction of a per
+	// cent; a real head turned 15° leaves several per cent.
+	MinParallax = 0.012
+	// MinPerspective is the smallest change of ln(inner span / outer span)
+	// per unit of ln(scale change) when the face comes nearer
+	// (ActionEvidence.Perspective). A head's
 	// outline lies ~6 cm behind its eyes, which at 30–50 cm gives 0.1–0.2; a
 	// photo gives 0.
-	minPerspective = 0.05
+	MinPerspective = 0.05
 )
 
 // frame is the per-frame input of the detectors.
@@ -57,8 +66,8 @@ func newFrame(o *Observation, b *baseline) frame {
 		mouth: o.MouthOpen,
 		yaw:   o.Yaw - b.yaw,
 		pitch: o.Pitch - b.pitch,
-		scale: meanSpan(o.Landmarks, outerPairs, true),
-		ratio: meanSpan(o.Landmarks, innerPairs, false) / meanSpan(o.Landmarks, outerPairs, false),
+		scale: meanSpan(o.Landmarks, face.MeshOutlinePairs, true),
+		ratio: meanSpan(o.Landmarks, face.MeshFrontPairs, false) / meanSpan(o.Landmarks, face.MeshOutlinePairs, false),
 	}
 }
 
@@ -161,22 +170,22 @@ func (d *turnDetector) step(f *frame) bool {
 		a = f.yaw
 	}
 	if !d.armed {
-		d.armed = abs32(a) <= returnFrac*d.deg
+		d.armed = geom.Abs32(a) <= returnFrac*d.deg
 		return false
 	}
-	if abs32(a) >= d.deg {
+	if geom.Abs32(a) >= d.deg {
 		d.reached[boolIndex(a < 0)] = true
 	}
-	if abs32(a) > d.peak {
-		d.peak = abs32(a)
+	if geom.Abs32(a) > d.peak {
+		d.peak = geom.Abs32(a)
 		d.peakPts = rigid2D(d.peakPts[:0], f.o.Landmarks)
 	}
 	done := d.reached[0] && d.reached[1] || !d.bothSides && (d.reached[0] || d.reached[1])
-	d.fired = done && abs32(a) <= returnFrac*d.deg
+	d.fired = done && geom.Abs32(a) <= returnFrac*d.deg
 	return d.fired
 }
 
-// nearFarDetector: the face must grow by nearFactor from its smallest size,
+// nearFarDetector: the face must grow by NearFactor from its smallest size,
 // then shrink by farFactor from its largest. Size and span ratio are
 // smoothed with a time constant, which makes them independent of the frame
 // rate. It keeps the span ratio at the far and the near extremes.
@@ -212,13 +221,13 @@ func (d *nearFarDetector) step(f *frame) bool {
 		d.r += a * (f.ratio - d.r)
 		d.last = f.t
 	}
-	frontal := abs32(f.yaw) < frontalDeg && abs32(f.pitch) < frontalDeg
+	frontal := geom.Abs32(f.yaw) < frontalDeg && geom.Abs32(f.pitch) < frontalDeg
 	switch {
 	case !d.gotNear:
 		if frontal && (d.far[0] == 0 || d.s < d.far[0]) {
 			d.far = [2]float64{d.s, d.r}
 		}
-		if d.far[0] > 0 && d.s >= nearFactor*d.far[0] && frontal {
+		if d.far[0] > 0 && d.s >= NearFactor*d.far[0] && frontal {
 			d.gotNear, d.near = true, [2]float64{d.s, d.r}
 		}
 	default:
@@ -237,13 +246,11 @@ func (d *nearFarDetector) perspective() float64 {
 }
 
 func rigid2D(dst []point, lm [][3]float32) []point {
-	for _, i := range rigidPoints {
+	for _, i := range face.MeshRigidPoints {
 		dst = append(dst, point{float64(lm[i][0]), float64(lm[i][1])})
 	}
 	return dst
 }
-
-func abs32(v float32) float32 { return float32(math.Abs(float64(v))) }
 
 func boolIndex(b bool) int {
 	if b {

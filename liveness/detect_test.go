@@ -80,7 +80,7 @@ func TestDetectorsIgnoreFrameRateJitter(t *testing.T) {
 				f.scale = 200 * (1 + 0.45*p)
 				f.ratio = 0.5 * (1 + 0.06*p)
 			})
-			if len(near) != 1 || nf.perspective() < minPerspective {
+			if len(near) != 1 || nf.perspective() < MinPerspective {
 				t.Errorf("%d fps trial %d: near–far fired %d times, perspective %.3f", fps, trial, len(near), nf.perspective())
 			}
 		}

@@ -1,7 +1,7 @@
 // Package liveness decides whether a live person is in front of the camera
 // now: random action challenges, colour-flash reflection and passive
 // anti-spoofing, failing closed on photos, replays, injected streams and
-// missing data.
+// missing data. It runs on the phone, fed by the face package's Tracker.
 //
 // # Flow
 //
@@ -13,12 +13,14 @@
 // at start):
 //
 //	s := liveness.NewSession(plan)
-//	for each camera frame {
+//	for each camera frame f {
 //		show s.ColorAt(displayTime) full screen
-//		p := s.Observe(&obs)           // obs filled by the face tracker
+//		tracker.Process(f, &r)          // face.Tracker
+//		obs.Fill(&r, f, captureTime)    // one Observation, refilled every frame
+//		p := s.Observe(&obs)
 //		prompt p (baseline, flash, action …) until p.Phase == PhaseDone
 //	}
-//	s.AddPassive(passive.Score(crop128, crop32)) // one or more face crops
+//	s.AddPassive(passive.ScoreFace(f, &r.Mesh)) // one or more good frames
 //	res := s.Finish()                  // res.Pass, res.Reasons, evidence
 //
 // The baseline phase (Config.Baseline, neutral white screen, still face)
@@ -26,30 +28,50 @@
 // the ambient colour of the face; the flash follows; then each action is
 // prompted when the previous one completes and has Config.ActionTimeout.
 //
+// # From the tracker
+//
+// Observation.Fill takes a face.Result as it is: the track id, face count,
+// smoothed mesh, pose, eye and mouth ratios and box, in upright-frame
+// pixels. It measures the region colours itself (MeasureRegions): the mean
+// linear RGB of small discs (RegionDisc of the face width) around each
+// Region's landmarks, read from the raw camera frame by imgproc.DiscMean
+// whatever its format, rotation and mirroring. Passive.ScoreFace crops the
+// mesh's upright square (face.Mesh.Square) into both anti-spoofing models.
+// Fill, MeasureRegions and ScoreFace allocate nothing once warm. Every
+// landmark index read here comes from the face package's topology.
+//
 // # Checks
 //
-// Every check must pass; any missing input fails (MissingEvidence), never
-// passes. Actions are small timestamp-driven state machines with
+// Every check must pass; any missing input fails (LIVENESS_MISSING_EVIDENCE),
+// never passes. Actions are small timestamp-driven state machines with
 // hysteresis. A nod or shake must be 3-D: the landmark motion between the
 // frontal baseline and the most turned frame must not fit one plane-to-plane
 // homography (a tilted photo does). Near–far must change the face's size
-// by nearFactor with the perspective change of a head, whose outline lies
-// behind its eyes: the inner-to-outer span ratio grows as it comes nearer.
-// Another deliberate action than the prompted one, a lost or replaced track,
-// a second face or a frozen stream fails the session.
+// by NearFactor with the perspective change of a head, whose outline lies
+// behind its eyes: the front-to-outline span ratio grows as it comes
+// nearer. Another deliberate action than the prompted one, a lost or
+// replaced track, a second face, a face smaller than the tracker's
+// face.Config.MinFaceWidth for a second, or a frozen stream fails the
+// session.
 //
 // The reflection check fits the regions' chromaticity change to the
-// emitted colours at every lag up to MaxLag: the sequence must explain the
-// change down to the noise, and the gains must vary over the face as relief
-// does (nose, cheeks, chin facing the screen differently) rather than as a
-// flat print's smooth gradient or a replay screen's uniform glass
-// reflection.
+// emitted colours (Plan.Emitted over AssumedExposure) at every lag up to
+// MaxLag: the sequence must explain the change down to the noise, and the
+// gains must vary over the face as relief does (nose, cheeks, chin facing
+// the screen differently) rather than as a flat print's smooth gradient or
+// a replay screen's uniform glass reflection.
+//
+// Result.Reasons are stable LIVENESS_ codes (Reason), in AllReasons order;
+// ActionEvidence, ReflectionEvidence and PassiveEvidence carry the values
+// the thresholds were compared with.
 //
 // # Limits
 //
-// All thresholds were set on simulations (Evaluate): FaceMesh heads from
-// real photos moved in synthetic ways, Lambertian shading, simple models of
-// prints, tablets and virtual cameras. Nothing here has been measured on
-// real cameras, real attacks or the real tracker. See Passive for what the
-// two anti-spoofing models can and cannot see.
+// All thresholds were set on simulations (package liveness/eval): the face
+// tracker's meshes of real photos moved in synthetic ways, Lambertian
+// shading, simple models of prints, tablets and virtual cameras. The real
+// tracker enters only through those meshes, the photos' passive scores and
+// a test that runs phone frames of a photo through Tracker and Fill;
+// nothing here has been measured on real cameras or real attacks. See
+// Passive for what the two anti-spoofing models can and cannot see.
 package liveness

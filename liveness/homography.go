@@ -1,6 +1,10 @@
 package liveness
 
-import "math"
+import (
+	"math"
+
+	"github.com/liveid/liveid/internal/geom"
+)
 
 // point is a 2-D point in pixels.
 type point [2]float64
@@ -69,7 +73,7 @@ func fitHomography(src, dst []point) (h homography, ok bool) {
 	if math.IsInf(ns.s, 0) || math.IsInf(nd.s, 0) || math.IsNaN(ns.s) || math.IsNaN(nd.s) {
 		return h, false
 	}
-	ata := newSquare(9)
+	ata := geom.NewSquare(9)
 	for i := range src {
 		s, d := ns.apply(src[i]), nd.apply(dst[i])
 		x, y, u, v := s[0], s[1], d[0], d[1]
@@ -84,7 +88,7 @@ func fitHomography(src, dst []point) (h homography, ok bool) {
 			}
 		}
 	}
-	vals, vecs := symEigen(ata)
+	vals, vecs := geom.SymEigen(ata)
 	k := 0
 	for i := range vals {
 		if vals[i] < vals[k] {

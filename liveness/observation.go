@@ -1,9 +1,15 @@
 package liveness
 
-import "time"
+import (
+	"errors"
+	"time"
+
+	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/imgproc"
+)
 
 // MeshPoints is the number of FaceMesh landmarks in an Observation.
-const MeshPoints = 468
+const MeshPoints = face.MeshPoints
 
 // RGB is a linear-light colour, each channel on 0..1.
 type RGB [3]float32
@@ -27,28 +33,27 @@ var regionNames = [NumRegions]string{"forehead", "right_cheek", "left_cheek", "n
 
 func (r Region) String() string { return regionNames[r] }
 
-// RegionLandmarks are, per region, the FaceMesh points the patch spans: the
-// host averages the pixels of their convex hull (or of small discs around
-// them). The sets avoid eyes, brows, lips and the face outline, where
-// hair, blinks and the background would leak in.
+// RegionLandmarks are, per region, the FaceMesh points the patch spans:
+// the face package's skin patches, which keep off eyes, brows, lips and
+// the outline. MeasureRegions averages small discs around them.
 var RegionLandmarks = [NumRegions][]int{
-	Forehead:   {151, 108, 337, 9, 69, 299},
-	RightCheek: {50, 101, 36, 205, 187, 123, 117, 118},
-	LeftCheek:  {280, 330, 266, 425, 411, 352, 346, 347},
-	Nose:       {1, 4, 5, 195, 197, 45, 275, 6},
-	Chin:       {199, 200, 175, 18, 83, 313, 201, 421},
+	Forehead:   face.MeshForeheadSkin,
+	RightCheek: face.MeshRightCheekSkin,
+	LeftCheek:  face.MeshLeftCheekSkin,
+	Nose:       face.MeshNoseSkin,
+	Chin:       face.MeshChinSkin,
 }
 
-// Observation is what liveness needs from one camera frame, filled by the
-// face tracker. Coordinates are upright-frame pixels.
+// Observation is what liveness needs from one camera frame, filled from
+// the face tracker's result by Fill. Coordinates are upright-frame pixels.
 type Observation struct {
 	// T is the capture time on the session clock: the clock Plan.ColorAt is
 	// asked on, zero when the session starts. It must not decrease.
 	T time.Duration
 	// TrackID is the tracker's id of the followed face; a change means the
 	// face was lost and another one (or the same, re-found) is followed.
-	TrackID int
-	// Faces is how many faces the frame holds; 0 when none was found, in
+	TrackID uint64
+	// Faces is how many faces the frame holds; 0 when none is tracked, in
 	// which case the fields below are ignored.
 	Faces int
 	// Landmarks are the followed face's FaceMesh points (MeshPoints of them):
@@ -65,14 +70,88 @@ type Observation struct {
 	// MouthOpen is the inner-lip gap over the mouth width: about 0 closed,
 	// 0.3 and more wide open.
 	MouthOpen float32
-	// Box is the face's box (x0, y0, x1, y1) in a FrameW × FrameH frame.
-	Box            [4]float32
+	// Box is the face's box (the mesh's, face.Signals.Box) in the upright
+	// FrameW × FrameH frame.
+	Box            imgproc.Rect
 	FrameW, FrameH int
-	// Regions are the mean linear RGB (0..1) of each Region's patch, all
-	// zero when not measured. Measure them with exposure and white balance
-	// locked for the whole session: the reflection check reads small
-	// chroma changes that auto-exposure would chase.
+	// Regions are the mean linear RGB (0..1) of each Region's patch
+	// (MeasureRegions), all zero when not measured. Measure them with
+	// exposure and white balance locked for the whole session: the
+	// reflection check reads small chroma changes that auto-exposure would
+	// chase.
 	Regions [NumRegions]RGB
+}
+
+// Fill sets o from the tracker's result r for frame f, captured at t on
+// the session clock: the faces, track, the smoothed mesh's landmarks,
+// pose, eye and mouth openness and box from r, the upright frame's size,
+// and the region colours measured from f's pixels (MeasureRegions). When r
+// has no face (Found false), Faces is 0 and the face fields are cleared. o's
+// Landmarks slice is reused, so refilling one Observation every frame
+// allocates nothing.
+func (o *Observation) Fill(r *face.Result, f *imgproc.Frame, t time.Duration) error {
+	*o = Observation{T: t, Landmarks: o.Landmarks[:0]}
+	o.FrameW, o.FrameH = f.Upright()
+	if !r.Found {
+		return nil
+	}
+	s := &r.Signals
+	o.TrackID, o.Faces = r.TrackID, max(r.Faces, 1)
+	for _, p := range r.Mesh.Points {
+		o.Landmarks = append(o.Landmarks, [3]float32{p.X, p.Y, p.Z})
+	}
+	o.Yaw, o.Pitch, o.Roll = s.Yaw, s.Pitch, s.Roll
+	o.EyeOpen, o.MouthOpen = [2]float32{s.RightEye, s.LeftEye}, s.Mouth
+	o.Box = s.Box
+	return o.MeasureRegions(f)
+}
+
+// RegionDisc is the radius of the discs MeasureRegions averages, as a
+// fraction of the face box's width (at least minDiscRadius pixels). Two per
+// cent keeps each disc on the skin it is meant for: the region landmarks
+// lie two or more times as far from the nearest eye, brow, lip, nostril or
+// outline point, except on a cheek turned away and beside the lower lip,
+// where a disc's edge may touch them. It is also several times the mesh's
+// jitter, so a patch does not flicker with the landmarks, and a 200-pixel
+// face gets about 50 pixels a disc and several hundred a region, which
+// averages the sensor's per-pixel noise below the flashes' chroma change.
+const RegionDisc = 0.02
+
+// minDiscRadius keeps a few pixels in every disc of a small face.
+const minDiscRadius = 1.5
+
+// ErrNoLandmarks: MeasureRegions needs the MeshPoints landmarks and the box.
+var ErrNoLandmarks = errors.New("liveness: observation has no face mesh to measure regions on")
+
+// MeasureRegions sets o.Regions from frame f: for each Region the mean
+// linear RGB (imgproc.DiscMean) of the pixels within RegionDisc of the face
+// width of its RegionLandmarks, from o.Landmarks and o.Box (upright-frame
+// pixels). A region wholly outside the frame leaves every region zero (not
+// measured) for this frame.
+func (o *Observation) MeasureRegions(f *imgproc.Frame) error {
+	o.Regions = [NumRegions]RGB{}
+	if len(o.Landmarks) != MeshPoints || !(o.Box.W > 0) {
+		return ErrNoLandmarks
+	}
+	radius := max(RegionDisc*o.Box.W, minDiscRadius)
+	var buf [8][2]float32
+	var regions [NumRegions]RGB
+	for r, set := range RegionLandmarks {
+		centres := buf[:0]
+		for _, i := range set {
+			centres = append(centres, [2]float32{o.Landmarks[i][0], o.Landmarks[i][1]})
+		}
+		m, err := imgproc.DiscMean(f, centres, radius)
+		if errors.Is(err, imgproc.ErrEmpty) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		regions[r] = m
+	}
+	o.Regions = regions
+	return nil
 }
 
 // hasRegions reports whether the region means were measured.
@@ -83,34 +162,4 @@ func (o *Observation) hasRegions() bool {
 		}
 	}
 	return false
-}
-
-// FaceMesh points the checks read (subject's right and left).
-const (
-	ptREyeOuter, ptREyeInner  = 33, 133
-	ptLEyeOuter, ptLEyeInner  = 263, 362
-	ptMouthRight, ptMouthLeft = 61, 291
-	ptNoseRight, ptNoseLeft   = 98, 327
-	ptRightEdge, ptLeftEdge   = 234, 454
-)
-
-// innerPairs span the front of the face (eye corners, mouth corners, nose
-// wings) and outerPairs its outline at the same heights; for a real head
-// the outline lies several centimetres behind, so their ratio changes with
-// distance, for a photo it does not.
-var (
-	innerPairs = [][2]int{{ptREyeOuter, ptLEyeOuter}, {ptREyeInner, ptLEyeInner}, {ptMouthRight, ptMouthLeft}, {ptNoseRight, ptNoseLeft}}
-	outerPairs = [][2]int{{ptRightEdge, ptLeftEdge}, {127, 356}, {93, 323}, {132, 361}, {58, 288}}
-)
-
-// rigidPoints move with the skull: the face outline, the nose, the brows,
-// forehead and cheeks, but no eyelid, lip or jaw point, so that a blink or
-// a word during a head turn does not look like 3-D structure.
-var rigidPoints = []int{
-	10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 127, 162, 21, 54, 103, 67, 109, 234, 93, 132, // outline above the jaw
-	1, 2, 4, 5, 6, 19, 94, 168, 195, 197, 98, 327, 48, 278, 64, 294, 45, 275, // nose
-	70, 63, 105, 66, 107, 300, 293, 334, 296, 336, // brows
-	151, 9, 108, 337, 69, 299, // forehead
-	50, 280, 101, 330, 36, 266, 205, 425, 187, 411, 123, 352, 117, 346, // cheeks
-	33, 133, 263, 362, // eye corners
 }

@@ -4,14 +4,22 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/models"
 )
 
-// Passive crop sizes: NHWC float32 RGB on 0..1, the face box cropped square
-// and upright (eyes level).
+// Passive crop sizes: NHWC float32 RGB on 0..1, the face's upright square
+// (face.Mesh.Square: the eyes level) resized to AntiSpoofSize² for the
+// antispoof model and LivenessSize² for the liveness model.
 const (
 	AntiSpoofSize = 128
 	LivenessSize  = 32
+)
+
+var (
+	antiSpoofSpec = imgproc.TensorSpec{Width: AntiSpoofSize, Height: AntiSpoofSize, Std: [3]float32{255, 255, 255}}
+	livenessSpec  = imgproc.TensorSpec{Width: LivenessSize, Height: LivenessSize, Std: [3]float32{255, 255, 255}}
 )
 
 // Passive runs the two single-frame anti-spoofing models Human ships.
@@ -24,9 +32,14 @@ const (
 // and colour cast are what it can pick up. Neither sees depth or time. They
 // are a veto for gross cases, with lenient thresholds, and the decision
 // rests on the challenge, 3-D and reflection checks.
+//
+// A Passive keeps its input and output buffers, so that it allocates
+// nothing per face, and is not safe for concurrent use.
 type Passive struct {
-	spoof, live       *models.Session
-	spoofOut, liveOut int // indices of the score outputs
+	spoof, live         *models.Session
+	spoofOut, liveOut   int // indices of the score outputs
+	spoofOuts, liveOuts [][]float32
+	face128, face32     []float32
 }
 
 // PassiveScore is the models' output for one face crop.
@@ -54,6 +67,8 @@ func OpenPassive(dir string, o models.Options) (*Passive, error) {
 		p.spoof.Close()
 		return nil, err
 	}
+	p.spoofOuts, p.liveOuts = p.spoof.NewOutputs(), p.live.NewOutputs()
+	p.face128, p.face32 = make([]float32, antiSpoofSpec.Len()), make([]float32, livenessSpec.Len())
 	return p, nil
 }
 
@@ -71,17 +86,29 @@ func openScorer(dir string, o models.Options, name, output string) (*models.Sess
 	return s, i, nil
 }
 
-// Score runs both models on one face: face128 is AntiSpoofSize² × 3 values,
-// face32 LivenessSize² × 3.
+// ScoreFace runs both models on the face of mesh m in frame f: its upright
+// square cropped and resized into each model's input by imgproc.Warp.
+func (p *Passive) ScoreFace(f *imgproc.Frame, m *face.Mesh) (PassiveScore, error) {
+	sq := m.Square()
+	if err := imgproc.Warp(f, sq.Affine(AntiSpoofSize), antiSpoofSpec, p.face128); err != nil {
+		return PassiveScore{}, err
+	}
+	if err := imgproc.Warp(f, sq.Affine(LivenessSize), livenessSpec, p.face32); err != nil {
+		return PassiveScore{}, err
+	}
+	return p.Score(p.face128, p.face32)
+}
+
+// Score runs both models on one face already cropped: face128 is
+// AntiSpoofSize² × 3 values, face32 LivenessSize² × 3 (see AntiSpoofSize).
 func (p *Passive) Score(face128, face32 []float32) (PassiveScore, error) {
-	so, lo := p.spoof.NewOutputs(), p.live.NewOutputs()
-	if err := p.spoof.Run([][]float32{face128}, so); err != nil {
+	if err := p.spoof.Run([][]float32{face128}, p.spoofOuts); err != nil {
 		return PassiveScore{}, err
 	}
-	if err := p.live.Run([][]float32{face32}, lo); err != nil {
+	if err := p.live.Run([][]float32{face32}, p.liveOuts); err != nil {
 		return PassiveScore{}, err
 	}
-	return PassiveScore{Real: so[p.spoofOut][0], Live: lo[p.liveOut][0]}, nil
+	return PassiveScore{Real: p.spoofOuts[p.spoofOut][0], Live: p.liveOuts[p.liveOut][0]}, nil
 }
 
 // Close releases the models.
@@ -89,13 +116,14 @@ func (p *Passive) Close() error {
 	return errors.Join(p.spoof.Close(), p.live.Close())
 }
 
-// Passive thresholds on the mean over a session's crops. The models are
-// weak (see Passive), so they only veto clear cases; when the reflection
-// fit is merely adequate they must be more convinced. On the sample
-// photos' faces they give real 0.53–0.75 and live 0.85–0.99.
+// Passive thresholds on the mean over a session's crops (PassiveEvidence):
+// Real and Live must reach MinReal and MinLive, or the Strict ones when
+// the reflection fit is merely adequate. The models are weak (see
+// Passive), so the thresholds only veto clear cases; the genuine faces of
+// the liveness evaluation score well above the strict ones.
 const (
-	minReal, minRealStrict = 0.1, 0.3
-	minLive, minLiveStrict = 0.1, 0.3
+	MinReal, MinRealStrict = 0.1, 0.3
+	MinLive, MinLiveStrict = 0.1, 0.3
 )
 
 // PassiveEvidence summarises the passive scores of a session.
@@ -116,9 +144,9 @@ func (s *Session) passiveEvidence() PassiveEvidence {
 		pe.Live += p.Live / float32(pe.Crops)
 	}
 	pe.Strict = s.reflection == nil || s.reflection.Fit < strongFit
-	realMin, liveMin := float32(minReal), float32(minLive)
+	realMin, liveMin := float32(MinReal), float32(MinLive)
 	if pe.Strict {
-		realMin, liveMin = minRealStrict, minLiveStrict
+		realMin, liveMin = MinRealStrict, MinLiveStrict
 	}
 	if !(pe.Real >= realMin) { // NaN fails too
 		s.flags[SynthesisSuspected] = true

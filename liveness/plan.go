@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/liveid/liveid/imgproc"
 )
 
 // Action is one gesture the user is asked to perform.
@@ -42,13 +44,21 @@ func ParseAction(name string) (Action, bool) {
 	return 0, false
 }
 
-func (a Action) geometric() bool { return a == Nod || a == Shake || a == NearFar }
+// Geometric reports whether the action is checked for 3-D consistency
+// (nod, shake, near–far).
+func (a Action) Geometric() bool { return a == Nod || a == Shake || a == NearFar }
 
 // AllActions is the default action pool.
 var AllActions = []Action{Blink, OpenMouth, Nod, Shake, NearFar}
 
 // Color is an sRGB screen colour.
 type Color struct{ R, G, B uint8 }
+
+// Linear is the colour in linear light, each channel on 0..1: what the
+// screen emits for it, up to its brightness.
+func (c Color) Linear() [3]float64 {
+	return [3]float64{imgproc.SRGBToLinear(c.R), imgproc.SRGBToLinear(c.G), imgproc.SRGBToLinear(c.B)}
+}
 
 // Neutral is the screen colour outside the flash sequence; the ambient
 // baseline of the reflection check is measured under it.
@@ -208,7 +218,7 @@ func NewPlan(seed []byte, cfg Config) (*Plan, error) {
 func drawActions(r *drbg, pool []Action, count int) []Action {
 	var geo, rest []Action
 	for _, a := range pool {
-		if a.geometric() {
+		if a.Geometric() {
 			geo = append(geo, a)
 		} else {
 			rest = append(rest, a)

@@ -64,7 +64,7 @@ func TestPlanShape(t *testing.T) {
 		}
 		geo := false
 		for j, a := range p.Actions {
-			geo = geo || a.geometric()
+			geo = geo || a.Geometric()
 			for _, b := range p.Actions[:j] {
 				if a == b {
 					t.Fatalf("plan %d repeats %v", i, a)

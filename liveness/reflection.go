@@ -4,18 +4,30 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/internal/geom"
 )
 
-// Reflection thresholds, set on the simulated sets of Evaluate with margin
-// on both sides where the sets allowed it.
+// AssumedExposure is the exposure over which the reflection fit takes each
+// frame to have integrated the screen (Plan.Emitted). Hosts do not report
+// exposures; indoors a front camera exposes from about 10 ms up to a frame
+// time (33 ms at 30 fps), and a mismatch only blurs the colour edges a
+// little against flashes of Config.MinColorTime and more, which the fit's model
+// error allows for. The liveness/eval simulation renders its frames with a
+// different exposure on purpose, so that it does not test the fit on its
+// own assumption.
+const AssumedExposure = 20 * time.Millisecond
+
+// Reflection thresholds, set on the simulated sets of the liveness/eval
+// package with margin on both sides where the sets allowed it.
 const (
-	ambientWindow   = 600 * time.Millisecond // neutral-screen frames before the flash
-	minAmbient      = 3
-	minFlash        = 8
-	lagStep         = 10 * time.Millisecond
-	assumedExposure = 20 * time.Millisecond
-	edgeGuard       = 15 * time.Millisecond // evidence frames keep this far from colour changes
-	minNoise        = 3e-4                  // floor of the chromaticity noise
+	ambientWindow = 600 * time.Millisecond // neutral-screen frames before the flash
+	minAmbient    = 3
+	minFlash      = 8
+	lagStep       = 10 * time.Millisecond
+	edgeGuard     = 15 * time.Millisecond // evidence frames keep this far from colour changes
+	minNoise      = 3e-4                  // floor of the chromaticity noise
 	// minFit is the least share (R²) of the chroma change the emitted
 	// sequence must explain.
 	minFit = 0.7
@@ -111,7 +123,7 @@ func regionPositions(o *Observation) [NumRegions]point {
 		c[0] += float64(p[0]) / MeshPoints
 		c[1] += float64(p[1]) / MeshPoints
 	}
-	w := meanSpan(o.Landmarks, outerPairs, false)
+	w := meanSpan(o.Landmarks, face.MeshOutlinePairs, false)
 	var out [NumRegions]point
 	for r, idx := range RegionLandmarks {
 		for _, i := range idx {
@@ -263,7 +275,7 @@ func ambientBaseline(amb []reflSample) (mean [NumRegions]RGB, x0, noise [NumRegi
 // logarithm is noise.
 func bend(gain, vari, ref [NumRegions][3]float64, pos [NumRegions]point) (rms, chi2 float64) {
 	const params = 5 // three channel offsets, two gradient terms
-	ata, atb := newSquare(params), make([]float64, params)
+	ata, atb := geom.NewSquare(params), make([]float64, params)
 	type value struct {
 		row  [params]float64
 		y, w float64
@@ -286,7 +298,7 @@ func bend(gain, vari, ref [NumRegions][3]float64, pos [NumRegions]point) (rms, c
 			}
 		}
 	}
-	coef, _, ok := leastSquares(ata, atb)
+	coef, _, ok := geom.LeastSquares(ata, atb)
 	if !ok || len(vals) < minShapeGains {
 		return 0, 0
 	}
@@ -318,16 +330,16 @@ type reflFit struct {
 // units.
 func fitReflection(p *Plan, x0, noise [NumRegions][3]float64, flash []reflSample, lag time.Duration) reflFit {
 	var out reflFit
-	neutral := linear(Neutral)
+	neutral := Neutral.Linear()
 	de := make([][3]float64, len(flash))
 	for i, f := range flash {
-		e := emittedAt(p, f.t-lag, assumedExposure)
+		e := p.Emitted(f.t-lag, AssumedExposure)
 		for c := range 3 {
 			de[i][c] = e[c] - neutral[c]
 		}
 	}
 	for r := range NumRegions {
-		ata, atb := newSquare(3), make([]float64, 3)
+		ata, atb := geom.NewSquare(3), make([]float64, 3)
 		row := func(i int) (a [3][3]float64, dx [3]float64) {
 			x := chroma(flash[i].regions[r])
 			for k := range 3 {
@@ -356,7 +368,7 @@ func fitReflection(p *Plan, x0, noise [NumRegions][3]float64, flash []reflSample
 		for u := range 3 {
 			ata[u][u] += 1e-9 // a channel the sequence never changes keeps gain 0 instead of going singular
 		}
-		g, inv, ok := leastSquares(ata, atb)
+		g, inv, ok := geom.LeastSquares(ata, atb)
 		if !ok {
 			out.sse = math.Inf(1)
 			return out
@@ -377,13 +389,14 @@ func fitReflection(p *Plan, x0, noise [NumRegions][3]float64, flash []reflSample
 	return out
 }
 
-// emittedAt is the linear screen colour integrated by an exposure of the
-// given length ending at t.
-func emittedAt(p *Plan, t, exposure time.Duration) [3]float64 {
+// Emitted is the screen light a camera frame whose exposure of the given
+// length ended at t integrated: the mean linear colour (Color.Linear) the
+// plan shows over [t-exposure, t], sampled at four instants.
+func (p *Plan) Emitted(t, exposure time.Duration) [3]float64 {
 	var e [3]float64
 	const n = 4
 	for i := range n {
-		c := linear(p.ColorAt(t - exposure*time.Duration(i)/(n-1)))
+		c := p.ColorAt(t - exposure*time.Duration(i)/(n-1)).Linear()
 		for k := range 3 {
 			e[k] += c[k] / n
 		}
@@ -424,16 +437,4 @@ func chroma(c RGB) [3]float64 {
 		return [3]float64{}
 	}
 	return [3]float64{float64(c[0]) / s, float64(c[1]) / s, float64(c[2]) / s}
-}
-
-// linear converts an sRGB colour to linear light.
-func linear(c Color) [3]float64 {
-	f := func(v uint8) float64 {
-		x := float64(v) / 255
-		if x <= 0.04045 {
-			return x / 12.92
-		}
-		return math.Pow((x+0.055)/1.055, 2.4)
-	}
-	return [3]float64{f(c.R), f(c.G), f(c.B)}
 }

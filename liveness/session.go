@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/liveid/liveid/face"
 )
 
 // Stream checks.
@@ -11,13 +13,21 @@ const (
 	maxFrameGap    = 500 * time.Millisecond // longer camera stalls make timing checks meaningless
 	faceLostGrace  = 400 * time.Millisecond // no face (or face off the frame) for longer: FaceLeftFrame
 	multiFaceGrace = 300 * time.Millisecond // a second face for longer: MultipleFaces
-	minFaceFrac    = 0.15                   // face width under this fraction of the frame's short side is too small
-	smallFaceGrace = time.Second
+	smallFaceGrace = time.Second            // a face too small (minFaceWidth) for longer: PoorQuality
 	minBaseFrames  = 5
 	eyeOpenMin     = 0.15 // eye aspect ratio under which eyes count as closed
 	frozenFrac     = 0.5  // share of identical consecutive frames that means a frozen (injected) stream
 	minFrozenPairs = 10
 )
+
+// minFaceWidth is the smallest face, as its box width over the frame's
+// shorter side, that the checks accept: the tracker's own limit
+// (face.Config.MinFaceWidth, the same measure), under which it prompts
+// TooFar: a smaller face has too few pixels for the passive models and
+// the region colours. The tracker prompts at once; the session fails only when the
+// face stays that small for smallFaceGrace, which gives the user time to
+// come closer.
+var minFaceWidth = face.DefaultConfig().MinFaceWidth
 
 // Phase is the part of the session the user is in.
 type Phase int
@@ -46,7 +56,7 @@ type Session struct {
 
 	n       int // observations accepted
 	last    time.Duration
-	trackID int
+	trackID uint64
 	flags   map[Reason]bool
 	done    bool
 
@@ -177,7 +187,7 @@ func (s *Session) faceOK(o *Observation) bool {
 		return false
 	}
 	s.trackID = o.TrackID
-	small := float64(o.Box[2]-o.Box[0]) < minFaceFrac*float64(min(o.FrameW, o.FrameH))
+	small := o.Box.W < minFaceWidth*float32(min(o.FrameW, o.FrameH))
 	since(&s.smallSince, small, smallFaceGrace, PoorQuality)
 	return !s.done && !small
 }
@@ -185,9 +195,10 @@ func (s *Session) faceOK(o *Observation) bool {
 // inFrame: the face box lies within the frame, allowing 5% of the face's
 // size outside.
 func inFrame(o *Observation) bool {
-	m := 0.05 * (o.Box[2] - o.Box[0])
-	return o.FrameW > 0 && o.FrameH > 0 && o.Box[2] > o.Box[0] && o.Box[3] > o.Box[1] &&
-		o.Box[0] >= -m && o.Box[1] >= -m && o.Box[2] <= float32(o.FrameW)+m && o.Box[3] <= float32(o.FrameH)+m
+	b := o.Box
+	m := 0.05 * b.W
+	return o.FrameW > 0 && o.FrameH > 0 && b.W > 0 && b.H > 0 &&
+		b.X >= -m && b.Y >= -m && b.X+b.W <= float32(o.FrameW)+m && b.Y+b.H <= float32(o.FrameH)+m
 }
 
 // trackFrozen counts consecutive frames whose landmarks and region means are
@@ -270,7 +281,7 @@ func (s *Session) verify(a Action, f *frame) {
 	case *turnDetector:
 		r, fit := planarResidual(s.base.ref, d.peakPts)
 		ev.Parallax = max(ev.Parallax, r/s.base.width)
-		if ok = fit && r/s.base.width >= minParallax; !ok {
+		if ok = fit && r/s.base.width >= MinParallax; !ok {
 			ev.Failed = PlanarMotion
 		}
 	case *nearFarDetector:
@@ -278,7 +289,7 @@ func (s *Session) verify(a Action, f *frame) {
 		if ev.Perspective == 0 || p > ev.Perspective {
 			ev.Perspective, ev.ScaleRatio = p, d.near[0]/d.far[0]
 		}
-		if ok = p >= minPerspective; !ok {
+		if ok = p >= MinPerspective; !ok {
 			ev.Failed = DistanceCheckFailed
 		}
 	}
@@ -324,7 +335,7 @@ func (s *Session) Finish() Result {
 	}
 	pe := s.passiveEvidence()
 	res := Result{Actions: s.actions, Reflection: s.reflection, Passive: pe, Frames: s.n}
-	for _, r := range reasonOrder {
+	for _, r := range AllReasons {
 		if s.flags[r] {
 			res.Reasons = append(res.Reasons, r)
 		}
@@ -365,12 +376,12 @@ type baseSample struct{ eye, mouth, yaw, pitch float32 }
 func (s *Session) addBaseline(o *Observation) {
 	b := &s.base
 	b.samples = append(b.samples, baseSample{(o.EyeOpen[0] + o.EyeOpen[1]) / 2, o.MouthOpen, o.Yaw, o.Pitch})
-	b.width += meanSpan(o.Landmarks, outerPairs, false)
+	b.width += meanSpan(o.Landmarks, face.MeshOutlinePairs, false)
 	if b.ref == nil {
 		b.ref = rigid2D(nil, o.Landmarks)
 		return
 	}
-	for i, p := range rigidPoints {
+	for i, p := range face.MeshRigidPoints {
 		b.ref[i][0] += float64(o.Landmarks[p][0])
 		b.ref[i][1] += float64(o.Landmarks[p][1])
 	}

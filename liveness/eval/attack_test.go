@@ -1,23 +1,22 @@
-package liveness
+package eval
 
 import (
-	"errors"
 	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/liveness"
 )
 
 // misled is a person who performs another action than the one prompted.
 type misled struct {
 	actor
-	instead Action
+	instead liveness.Action
 }
 
-func (m misled) frame(t time.Duration, p Prompt) (*Observation, bool) {
-	if p.Phase == PhaseAction {
+func (m misled) frame(t time.Duration, p liveness.Prompt) (*liveness.Observation, bool) {
+	if p.Phase == liveness.PhaseAction {
 		p.Action = m.instead
 	}
 	return m.actor.frame(t, p)
@@ -29,7 +28,7 @@ type swapped struct {
 	at time.Duration
 }
 
-func (s swapped) frame(t time.Duration, p Prompt) (*Observation, bool) {
+func (s swapped) frame(t time.Duration, p liveness.Prompt) (*liveness.Observation, bool) {
 	o, ok := s.actor.frame(t, p)
 	if ok && t >= s.at {
 		o.TrackID = 2
@@ -37,7 +36,7 @@ func (s swapped) frame(t time.Duration, p Prompt) (*Observation, bool) {
 	return o, ok
 }
 
-func aPerson(t *testing.T, seed uint64) (*Plan, actor, PassiveScore, *clock) {
+func aPerson(t *testing.T, seed uint64) (*liveness.Plan, actor, liveness.PassiveScore, *clock) {
 	subs := cachedSubjects(t)
 	rng := rand.New(rand.NewPCG(seed, 0))
 	plan := mustPlan(sessionSeed(seed, Genuine, 0, "person"))
@@ -48,11 +47,11 @@ func aPerson(t *testing.T, seed uint64) (*Plan, actor, PassiveScore, *clock) {
 func TestWrongActionFailsAsWrongOrder(t *testing.T) {
 	for seed := range uint64(5) {
 		plan, a, ps, clk := aPerson(t, seed)
-		instead := Nod
-		if plan.Actions[0] == Nod {
-			instead = Shake
+		instead := liveness.Nod
+		if plan.Actions[0] == liveness.Nod {
+			instead = liveness.Shake
 		}
-		if r := runSession(plan, misled{a, instead}, ps, clk); r.Pass || !slices.Contains(r.Reasons, WrongOrder) {
+		if r := runSession(plan, misled{a, instead}, ps, clk); r.Pass || !slices.Contains(r.Reasons, liveness.WrongOrder) {
 			t.Errorf("seed %d: performing %v for %v: %v", seed, instead, plan.Actions[0], r)
 		}
 	}
@@ -60,7 +59,7 @@ func TestWrongActionFailsAsWrongOrder(t *testing.T) {
 
 func TestReplacedTrackFails(t *testing.T) {
 	plan, a, ps, clk := aPerson(t, 3)
-	if r := runSession(plan, swapped{a, plan.ActionsStart + time.Second}, ps, clk); r.Pass || !slices.Contains(r.Reasons, FaceLeftFrame) {
+	if r := runSession(plan, swapped{a, plan.ActionsStart + time.Second}, ps, clk); r.Pass || !slices.Contains(r.Reasons, liveness.FaceLeftFrame) {
 		t.Errorf("track replaced mid-challenge: %v", r)
 	}
 }
@@ -74,11 +73,11 @@ func TestTiltedPhotoFailsOnlyOnGeometry(t *testing.T) {
 		r := simulate(3, subs, MovedPhoto, i)
 		for _, a := range r.Actions {
 			switch {
-			case a.Failed == PlanarMotion && a.Parallax < minParallax:
+			case a.Failed == liveness.PlanarMotion && a.Parallax < liveness.MinParallax:
 				planar++
-			case a.Failed == DistanceCheckFailed && (a.ScaleRatio < nearFactor || a.Perspective >= minPerspective):
+			case a.Failed == liveness.DistanceCheckFailed && (a.ScaleRatio < liveness.NearFactor || a.Perspective >= liveness.MinPerspective):
 				t.Errorf("photo %d: near–far failed with scale %.2f, perspective %.3f", i, a.ScaleRatio, a.Perspective)
-			case a.Completed && a.Action.geometric():
+			case a.Completed && a.Action.Geometric():
 				t.Errorf("photo %d: %v verified as 3-D", i, a.Action)
 			}
 		}
@@ -90,11 +89,8 @@ func TestTiltedPhotoFailsOnlyOnGeometry(t *testing.T) {
 
 func TestPassiveModels(t *testing.T) {
 	for _, s := range cachedSubjects(t) {
-		if s.passive.Real < minRealStrict || s.passive.Live < minLiveStrict {
+		if s.passive.Real < liveness.MinRealStrict || s.passive.Live < liveness.MinLiveStrict {
 			t.Errorf("%s: real %.3f, live %.3f on a genuine photo", s.name, s.passive.Real, s.passive.Live)
 		}
-	}
-	if _, err := OpenPassive(t.TempDir(), models.Options{}); !errors.Is(err, models.ErrModelMissing) {
-		t.Errorf("missing models: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package liveness
+package eval
 
 import (
 	"cmp"
@@ -12,12 +12,14 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/liveid/liveid/liveness"
 )
 
 // Kind is a kind of simulated presentation.
 type Kind int
 
-// The kinds Evaluate runs.
+// The kinds Run simulates.
 const (
 	Genuine       Kind = iota // a real head following the prompts
 	StillPhoto                // a print held still
@@ -31,25 +33,25 @@ var kindNames = [numKinds]string{"genuine", "still photo", "moved/tilted photo",
 
 func (k Kind) String() string { return kindNames[k] }
 
-// EvalOptions configure Evaluate. Zero counts mean the defaults.
-type EvalOptions struct {
+// Options configure Run. Zero counts mean the defaults.
+type Options struct {
 	Home    string // model cache (models.Home())
 	Genuine int    // genuine sessions (default 200)
 	Attacks int    // sessions per attack kind (default 40)
 	Seed    uint64 // everything random derives from it
 }
 
-// EvalRow is the outcome for one kind.
-type EvalRow struct {
+// Row is the outcome for one kind.
+type Row struct {
 	Kind     Kind
 	Sessions int
 	Accepted int
-	Reasons  map[Reason]int // sessions giving each reason
+	Reasons  map[liveness.Reason]int // sessions giving each reason
 }
 
 // ErrorRate is BPCER for genuine rows (share rejected) and APCER for
 // attack rows (share accepted).
-func (r EvalRow) ErrorRate() float64 {
+func (r Row) ErrorRate() float64 {
 	if r.Sessions == 0 {
 		return 0
 	}
@@ -59,33 +61,48 @@ func (r EvalRow) ErrorRate() float64 {
 	return float64(r.Accepted) / float64(r.Sessions)
 }
 
-// EvalReport is Evaluate's result.
-type EvalReport struct {
-	Options  EvalOptions
-	Subjects []string       // the faces the heads come from
-	Passive  []PassiveScore // their passive scores
-	Rows     []EvalRow      // one per Kind, in Kind order
+// Report is Run's result.
+type Report struct {
+	Options  Options
+	Subjects []string                // the faces the heads come from
+	Passive  []liveness.PassiveScore // their passive scores
+	Rows     []Row                   // one per Kind, in Kind order
 	Elapsed  time.Duration
 }
 
-// Evaluate measures the liveness decision on simulated sessions. Genuine
-// sessions are built from real FaceMesh output on face-api's demo photos:
-// each head is re-projected through a phone camera while it turns, nods,
-// comes closer, blinks and opens its mouth by moving its own eyelid and lip
-// points, with room light and the screen's flashes shaded over its surface
-// normals (Lambertian). The attacks are the same heads as prints, moved
-// prints, replays and injected frames. These are simulations: they test the
-// logic against the physics modelled here, not against real cameras,
-// materials or trackers.
-func Evaluate(ctx context.Context, opt EvalOptions) (*EvalReport, error) {
+// Run measures the liveness decision on simulated sessions. Genuine
+// sessions are built from the face tracker's meshes of face-api's demo
+// photos: each head is re-projected through a phone camera while it turns,
+// nods, comes closer, blinks and opens its mouth by moving its own eyelid
+// and lip points, with room light and the screen's flashes shaded over its
+// surface normals (Lambertian). The attacks are the same heads as prints,
+// moved prints, replays and injected frames. These are simulations: they
+// test the logic against the physics modelled here, not against real
+// cameras or materials, and the tracker only through the photos' meshes and
+// passive scores; TestPhoneFramesMatchTheSimulation checks the seam from
+// the tracker to Observations on real frames against what the simulation
+// assumes.
+func Run(ctx context.Context, opt Options) (*Report, error) {
 	start := time.Now()
-	opt.Genuine = cmp.Or(opt.Genuine, 200)
-	opt.Attacks = cmp.Or(opt.Attacks, 40)
 	subjects, err := loadSubjects(opt.Home)
 	if err != nil {
 		return nil, err
 	}
-	rep := &EvalReport{Options: opt}
+	rep, err := evaluate(ctx, opt, subjects)
+	if err != nil {
+		return nil, err
+	}
+	rep.Elapsed = time.Since(start)
+	return rep, nil
+}
+
+// evaluate runs the sessions of opt on the subjects; Elapsed is the
+// sessions' time.
+func evaluate(ctx context.Context, opt Options, subjects []subject) (*Report, error) {
+	start := time.Now()
+	opt.Genuine = cmp.Or(opt.Genuine, 200)
+	opt.Attacks = cmp.Or(opt.Attacks, 40)
+	rep := &Report{Options: opt}
 	for _, s := range subjects {
 		rep.Subjects = append(rep.Subjects, s.name)
 		rep.Passive = append(rep.Passive, s.passive)
@@ -104,7 +121,7 @@ func Evaluate(ctx context.Context, opt EvalOptions) (*EvalReport, error) {
 			jobs = append(jobs, job{k, i})
 		}
 	}
-	results := make([]Result, len(jobs))
+	results := make([]liveness.Result, len(jobs))
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range runtime.GOMAXPROCS(0) {
@@ -127,9 +144,9 @@ feed:
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rep.Rows = make([]EvalRow, numKinds)
+	rep.Rows = make([]Row, numKinds)
 	for k := range rep.Rows {
-		rep.Rows[k] = EvalRow{Kind: Kind(k), Reasons: map[Reason]int{}}
+		rep.Rows[k] = Row{Kind: Kind(k), Reasons: map[liveness.Reason]int{}}
 	}
 	for j, res := range results {
 		row := &rep.Rows[jobs[j].kind]
@@ -147,7 +164,7 @@ feed:
 
 // simulate runs session i of a kind. Everything random comes from (seed,
 // kind, i), so a case is the same whatever goroutine runs it.
-func simulate(seed uint64, subjects []subject, kind Kind, i int) Result {
+func simulate(seed uint64, subjects []subject, kind Kind, i int) liveness.Result {
 	rng := rand.New(rand.NewPCG(seed, uint64(kind)<<32|uint64(i)))
 	sub := subjects[i%len(subjects)]
 	plan := mustPlan(sessionSeed(seed, kind, i, "live"))
@@ -175,16 +192,16 @@ func simulate(seed uint64, subjects []subject, kind Kind, i int) Result {
 
 // runSession plays an actor against a session until it is done, the actor
 // stops or the plan's time is up.
-func runSession(plan *Plan, a actor, ps PassiveScore, clk *clock) Result {
-	s := NewSession(plan)
+func runSession(plan *liveness.Plan, a actor, ps liveness.PassiveScore, clk *clock) liveness.Result {
+	s := liveness.NewSession(plan)
 	s.AddPassive(ps)
-	var p Prompt
+	var p liveness.Prompt
 	for t := clk.next(); t <= plan.Config.Timeout+time.Second; t = clk.next() {
 		o, ok := a.frame(t, p)
 		if !ok {
 			break
 		}
-		if p = s.Observe(o); p.Phase == PhaseDone {
+		if p = s.Observe(o); p.Phase == liveness.PhaseDone {
 			break
 		}
 	}
@@ -201,8 +218,8 @@ func sessionSeed(seed uint64, kind Kind, i int, role string) []byte {
 
 // mustPlan derives a default plan; the seed is 32 bytes and the config the
 // default, so it cannot fail.
-func mustPlan(seed []byte) *Plan {
-	p, err := NewPlan(seed, Config{})
+func mustPlan(seed []byte) *liveness.Plan {
+	p, err := liveness.NewPlan(seed, liveness.Config{})
 	if err != nil {
 		panic(err)
 	}
@@ -210,9 +227,9 @@ func mustPlan(seed []byte) *Plan {
 }
 
 // Write prints the report as a table.
-func (r *EvalReport) Write(w io.Writer) error {
+func (r *Report) Write(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "liveness evaluation: SIMULATED sessions (synthetic motion, light and attacks over real FaceMesh heads); not a PAD certification\n")
+	fmt.Fprintf(&b, "liveness evaluation: SIMULATED sessions (synthetic motion, light and attacks over the tracker's meshes of real faces); not a PAD certification\n")
 	fmt.Fprintf(&b, "heads: %d from face-api demo photos; seed %d; %v\n\n", len(r.Subjects), r.Options.Seed, r.Elapsed.Round(time.Millisecond))
 	fmt.Fprintf(&b, "%-28s %8s %8s %8s  %-14s %s\n", "presentation", "sessions", "accepted", "rejected", "error rate", "reasons given (sessions)")
 	for _, row := range r.Rows {
@@ -232,9 +249,9 @@ func (r *EvalReport) Write(w io.Writer) error {
 	return err
 }
 
-func reasonCounts(m map[Reason]int) string {
+func reasonCounts(m map[liveness.Reason]int) string {
 	var parts []string
-	for _, r := range reasonOrder {
+	for _, r := range liveness.AllReasons {
 		if m[r] > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d", r, m[r]))
 		}

@@ -1,8 +1,9 @@
-package liveness
+package geom
 
 import "math"
 
-func newSquare(n int) [][]float64 {
+// NewSquare is a zero n×n matrix.
+func NewSquare(n int) [][]float64 {
 	m := make([][]float64, n)
 	for i := range m {
 		m[i] = make([]float64, n)
@@ -10,12 +11,12 @@ func newSquare(n int) [][]float64 {
 	return m
 }
 
-// symEigen returns the eigenvalues of the symmetric matrix a and its
+// SymEigen returns the eigenvalues of the symmetric matrix a and its
 // eigenvectors as the columns of vecs, by cyclic Jacobi rotations. a is
 // overwritten.
-func symEigen(a [][]float64) (vals []float64, vecs [][]float64) {
+func SymEigen(a [][]float64) (vals []float64, vecs [][]float64) {
 	n := len(a)
-	vecs = newSquare(n)
+	vecs = NewSquare(n)
 	for i := range n {
 		vecs[i][i] = 1
 	}
@@ -65,12 +66,12 @@ func rotate(a, v [][]float64, p, q int) {
 	}
 }
 
-// invert returns the inverse of the square matrix a by Gauss–Jordan
+// Invert returns the inverse of the square matrix a by Gauss–Jordan
 // elimination with partial pivoting; ok is false when a is singular.
-func invert(a [][]float64) (inv [][]float64, ok bool) {
+func Invert(a [][]float64) (inv [][]float64, ok bool) {
 	n := len(a)
-	m := newSquare(n)
-	inv = newSquare(n)
+	m := NewSquare(n)
+	inv = NewSquare(n)
 	for i := range n {
 		copy(m[i], a[i])
 		inv[i][i] = 1
@@ -106,13 +107,15 @@ func invert(a [][]float64) (inv [][]float64, ok bool) {
 	return inv, true
 }
 
-// leastSquares solves the weighted normal equations ata·x = atb.
-func leastSquares(ata [][]float64, atb []float64) ([]float64, [][]float64, bool) {
-	inv, ok := invert(ata)
+// LeastSquares solves the (weighted) normal equations ata·x = atb and also
+// returns ata⁻¹, whose diagonal holds the variances of x in the units the
+// rows were weighted in; ok is false when ata is singular.
+func LeastSquares(ata [][]float64, atb []float64) (x []float64, inv [][]float64, ok bool) {
+	inv, ok = Invert(ata)
 	if !ok {
 		return nil, nil, false
 	}
-	x := make([]float64, len(atb))
+	x = make([]float64, len(atb))
 	for i := range x {
 		for j := range atb {
 			x[i] += inv[i][j] * atb[j]

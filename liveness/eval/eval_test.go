@@ -1,33 +1,40 @@
-package liveness
+package eval
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/liveness"
+	"github.com/liveid/liveid/models"
 	"github.com/liveid/liveid/models/build"
 )
 
 // maxBPCER is the genuine rejection rate the simulated set must stay under.
-// Evaluate's default set (seed 1) gives 2%: colour-flash sessions in bright
-// rooms with dark skin, where the reflection is too weak to prove relief.
+// The sessions Run rejects are mostly colour-flash sessions in bright rooms
+// with dark skin, where the reflection is too weak to prove relief.
 const maxBPCER = 0.05
 
-var (
-	subjectsOnce sync.Once
-	subjectsVal  []subject
-	subjectsErr  error
-)
+// loaded is what the tests share, loaded once: one tracker, the sample
+// photos with the faces it found in them, and the subjects made of them.
+var loaded struct {
+	once     sync.Once
+	tracker  *face.Tracker
+	photos   map[int]*samplePhoto
+	subjects []subject
+	err      error
+}
 
-// cachedSubjects loads the FaceMesh heads once, skipping the test when the
+// cachedSubjects loads the subjects once, skipping the test when the
 // model cache is missing.
 func cachedSubjects(t *testing.T) []subject {
 	t.Helper()
@@ -36,23 +43,52 @@ func cachedSubjects(t *testing.T) []subject {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{filepath.Join(home, "models", "facemesh.onnx"), photo} {
+	dir := build.ModelDir(home)
+	for _, p := range []string{models.Path(dir, face.DetectorModel), models.Path(dir, face.MeshModel), models.Path(dir, face.IrisModel),
+		models.Path(dir, liveness.AntiSpoofModel), models.Path(dir, liveness.LivenessModel), photo} {
 		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 			t.Skipf("model cache not found (%s): run make setup", p)
 		}
 	}
-	subjectsOnce.Do(func() { subjectsVal, subjectsErr = loadSubjects(home) })
-	if subjectsErr != nil {
-		t.Fatal(subjectsErr)
+	loaded.once.Do(func() { loaded.err = load(home) })
+	if loaded.err != nil {
+		t.Fatal(loaded.err)
 	}
-	return subjectsVal
+	return loaded.subjects
+}
+
+// load is loadSubjects keeping the tracker and the photos.
+func load(home string) error {
+	if _, err := build.InitRuntime(home); err != nil {
+		return err
+	}
+	dir := build.ModelDir(home)
+	tr, err := face.NewTracker(dir, models.Options{}, face.DefaultConfig())
+	if err != nil {
+		return err
+	}
+	pas, err := liveness.OpenPassive(dir, models.Options{})
+	if err != nil {
+		return err
+	}
+	defer pas.Close()
+	loaded.tracker = tr
+	if loaded.photos, err = loadPhotos(home, tr); err != nil {
+		return err
+	}
+	loaded.subjects, err = makeSubjects(loaded.photos, pas)
+	return err
 }
 
 // TestEvaluate is the acceptance run of the simulated attacks: every attack
 // kind must be rejected every time, and genuine users pass at maxBPCER.
+// With -short it runs the first 50 genuine sessions and 10 of each attack.
 func TestEvaluate(t *testing.T) {
-	cachedSubjects(t)
-	rep, err := Evaluate(context.Background(), EvalOptions{Home: build.Home(), Seed: 1})
+	opt := Options{Seed: 1}
+	if testing.Short() {
+		opt.Genuine, opt.Attacks = 50, 10
+	}
+	rep, err := evaluate(context.Background(), opt, cachedSubjects(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,10 +122,10 @@ func TestDecisionsAreDeterministic(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	rec := &recorder{actor: newPerson(newScene(plan, rng), subs[0].head, rng)}
 	first := runSession(plan, rec, subs[0].passive, newClock(rng))
-	again := NewSession(plan)
+	again := liveness.NewSession(plan)
 	again.AddPassive(subs[0].passive)
 	for _, o := range rec.frames {
-		if again.Observe(o).Phase == PhaseDone {
+		if again.Observe(o).Phase == liveness.PhaseDone {
 			break
 		}
 	}
@@ -119,3 +155,5 @@ func TestGenuineActionsSurviveFrameJitter(t *testing.T) {
 		t.Errorf("only %d of %d genuine sessions at 12 fps with ±45%% jitter completed their actions", done, n)
 	}
 }
+
+func seedOf(b byte) []byte { return bytes.Repeat([]byte{b}, 32) }

@@ -1,9 +1,13 @@
-package liveness
+package eval
 
 import (
 	"math"
 	"math/rand/v2"
 	"time"
+
+	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/internal/geom"
+	"github.com/liveid/liveid/liveness"
 )
 
 // This file holds who stands in front of the simulated camera: a person,
@@ -13,12 +17,12 @@ import (
 // actor produces the next frame at time t, having seen the last prompt; ok
 // is false when it has nothing more to show.
 type actor interface {
-	frame(t time.Duration, p Prompt) (o *Observation, ok bool)
+	frame(t time.Duration, p liveness.Prompt) (o *liveness.Observation, ok bool)
 }
 
 // gesture is one performance of an action, started at start.
 type gesture struct {
-	action     Action
+	action     liveness.Action
 	start, dur time.Duration
 	amp, amp2  float64
 	first      float64 // +1 or −1: which way a shake goes first
@@ -36,15 +40,15 @@ func (g *gesture) at(t time.Duration) motion {
 	}
 	u := float64(t-g.start) / float64(g.dur)
 	switch g.action {
-	case Blink:
+	case liveness.Blink:
 		m.shut = keys(u, 0, 0, 0.3, g.amp, 0.5, g.amp, 1, 0)
-	case OpenMouth:
+	case liveness.OpenMouth:
 		m.mouth = keys(u, 0, 0, 0.3, g.amp, 0.7, g.amp, 1, 0)
-	case Nod:
+	case liveness.Nod:
 		m.pitch = keys(u, 0, 0, 0.4, -g.amp, 0.75, g.amp/3, 1, 0)
-	case Shake:
+	case liveness.Shake:
 		m.yaw = keys(u, 0, 0, 0.3, g.first*g.amp, 0.7, -g.first*g.amp2, 1, 0)
-	case NearFar:
+	case liveness.NearFar:
 		m.nearer = keys(u, 0, 1, 0.4, g.amp, 0.6, g.amp, 1, 1)
 	}
 	return m
@@ -67,28 +71,28 @@ func keys(u float64, kv ...float64) float64 {
 // if the prompt does not move on.
 type performer struct {
 	rng     *rand.Rand
-	prompt  Prompt
+	prompt  liveness.Prompt
 	current *gesture
 	blinks  bool // adds spontaneous blinks
 	blink   *gesture
 }
 
-func (pf *performer) step(t time.Duration, p Prompt) (m motion) {
-	if p.Phase == PhaseAction && (p != pf.prompt || pf.current != nil && t > pf.current.start+pf.current.dur+800*time.Millisecond) {
+func (pf *performer) step(t time.Duration, p liveness.Prompt) (m motion) {
+	if p.Phase == liveness.PhaseAction && (p != pf.prompt || pf.current != nil && t > pf.current.start+pf.current.dur+800*time.Millisecond) {
 		pf.current = newGesture(pf.rng, p.Action, t+time.Duration(350+pf.rng.IntN(650))*time.Millisecond)
 	}
 	pf.prompt = p
 	m = pf.current.at(t)
 	if pf.blinks {
 		if pf.blink == nil || t > pf.blink.start+pf.blink.dur { // the next one in 1.5–6 s
-			pf.blink = newGesture(pf.rng, Blink, t+time.Duration(1500+pf.rng.IntN(4500))*time.Millisecond)
+			pf.blink = newGesture(pf.rng, liveness.Blink, t+time.Duration(1500+pf.rng.IntN(4500))*time.Millisecond)
 		}
 		m.shut = max(m.shut, pf.blink.at(t).shut)
 	}
 	return m
 }
 
-func newGesture(rng *rand.Rand, a Action, start time.Duration) *gesture {
+func newGesture(rng *rand.Rand, a liveness.Action, start time.Duration) *gesture {
 	span := func(lo, hi float64) float64 { return lo + (hi-lo)*rng.Float64() }
 	g := &gesture{action: a, start: start, first: 1}
 	if rng.IntN(2) == 0 {
@@ -96,15 +100,15 @@ func newGesture(rng *rand.Rand, a Action, start time.Duration) *gesture {
 	}
 	ms := func(lo, hi float64) time.Duration { return time.Duration(span(lo, hi)) * time.Millisecond }
 	switch a {
-	case Blink:
+	case liveness.Blink:
 		g.dur, g.amp = ms(250, 400), span(0.8, 0.95)
-	case OpenMouth:
+	case liveness.OpenMouth:
 		g.dur, g.amp = ms(900, 1600), span(1.4, 2.4)
-	case Nod:
+	case liveness.Nod:
 		g.dur, g.amp = ms(1000, 1600), span(16, 25)
-	case Shake:
+	case liveness.Shake:
 		g.dur, g.amp, g.amp2 = ms(1600, 2400), span(20, 32), span(20, 32)
-	case NearFar:
+	case liveness.NearFar:
 		g.dur, g.amp = ms(2000, 3000), span(1.35, 1.6)
 	}
 	return g
@@ -141,7 +145,7 @@ type person struct {
 	dist     float64 // face to camera, cm
 	sw       sway
 	turn     [2]float64 // resting yaw and pitch
-	posedBuf [MeshPoints]vec
+	posedBuf [liveness.MeshPoints]geom.Vec3
 }
 
 func newPerson(sc *scene, h *head, rng *rand.Rand) *person {
@@ -149,13 +153,13 @@ func newPerson(sc *scene, h *head, rng *rand.Rand) *person {
 		sw: newSway(rng, 1.5, 0.4), turn: [2]float64{8 * (rng.Float64() - 0.5), 8 * (rng.Float64() - 0.5)}}
 }
 
-func (p *person) frame(t time.Duration, pr Prompt) (*Observation, bool) {
+func (p *person) frame(t time.Duration, pr liveness.Prompt) (*liveness.Observation, bool) {
 	m := p.pf.step(t, pr)
 	ps := pose{
 		yaw:   p.turn[0] + m.yaw + p.sw.at(t, 0),
 		pitch: p.turn[1] + m.pitch + p.sw.at(t, 1),
 		roll:  p.sw.at(t, 2),
-		pivot: vec{p.sw.at(t, 3), p.sw.at(t, 4), p.dist/m.nearer + p.sw.at(t, 5) + neck[2]},
+		pivot: geom.Vec3{p.sw.at(t, 3), p.sw.at(t, 4), p.dist/m.nearer + p.sw.at(t, 5) + neck[2]},
 	}
 	ex := expression{shut: [2]float64{m.shut, m.shut}, mouth: m.mouth}
 	return p.sc.renderHead(p.h, ps, ex, t, &p.posedBuf), true
@@ -173,8 +177,8 @@ type photo struct {
 	moving  bool
 	dist    float64
 	sw      sway
-	uv      [MeshPoints]point
-	z       [MeshPoints]float64
+	uv      [liveness.MeshPoints]point
+	z       [liveness.MeshPoints]float64
 	eyes    [2]float32
 	mouth   float32
 	mouthCm float64 // mouth width on the print, to turn cm into a ratio
@@ -186,25 +190,25 @@ func newPhoto(sc *scene, h *head, rng *rand.Rand, moving bool) *photo {
 	// one: a small print near the screen is lit unevenly by distance alone.
 	size := 0.5 + 0.5*rng.Float64()
 	ph := &photo{sc: sc, h: h, pf: performer{rng: rng}, moving: moving, dist: (28 + 14*rng.Float64()) * size, sw: newSway(rng, 1, 0.3*size)}
-	r := rotation(6*(rng.Float64()-0.5), 6*(rng.Float64()-0.5), 0)
-	var posed [MeshPoints]vec
+	r := geom.Rotation(6*(rng.Float64()-0.5), 6*(rng.Float64()-0.5), 0)
+	var posed [liveness.MeshPoints]geom.Vec3
 	h.posed(expression{}, &posed)
 	for i, p := range posed {
-		q := r.apply(p).scale(size)
+		q := r.Apply(p).Scale(size)
 		ph.uv[i], ph.z[i] = point{q[0], q[1]}, q[2]
 	}
 	ph.eyes, ph.mouth = openness(&posed)
-	ph.mouthCm = posed[ptMouthInR].sub(posed[ptMouthInL]).norm() * size
+	ph.mouthCm = posed[face.MeshMouthInnerRight].Sub(posed[face.MeshMouthInnerLeft]).Norm() * size
 	return ph
 }
 
-func (ph *photo) frame(t time.Duration, pr Prompt) (*Observation, bool) {
+func (ph *photo) frame(t time.Duration, pr liveness.Prompt) (*liveness.Observation, bool) {
 	m := motion{nearer: 1}
 	if ph.moving {
 		m = ph.pf.step(t, pr)
 	}
 	yaw, pitch, roll := m.yaw+ph.sw.at(t, 0), m.pitch+ph.sw.at(t, 1), ph.sw.at(t, 2)
-	pl := plane{r: rotation(yaw, pitch, roll), centre: vec{ph.sw.at(t, 3), ph.sw.at(t, 4), ph.dist/m.nearer + ph.sw.at(t, 5)}}
+	pl := plane{r: geom.Rotation(yaw, pitch, roll), centre: geom.Vec3{ph.sw.at(t, 3), ph.sw.at(t, 4), ph.dist/m.nearer + ph.sw.at(t, 5)}}
 	o := ph.sc.renderFlat(pl, &ph.uv, &ph.z, t)
 	// The worst case for us: the tracker reads the sheet's tilt as a head
 	// turn, and sees the attacker's real eyes and mouth through the holes.
@@ -222,7 +226,7 @@ func (ph *photo) frame(t time.Duration, pr Prompt) (*Observation, bool) {
 // reflected faintly and evenly by the tablet's glass.
 type replay struct {
 	sc     *scene
-	rec    []*Observation
+	rec    []*liveness.Observation
 	i      int
 	offset time.Duration // when the attacker pressed play, on the session clock
 	scale  float64       // cm on the tablet per recorded pixel
@@ -231,14 +235,14 @@ type replay struct {
 	glass  float64
 }
 
-func newReplay(sc *scene, rec []*Observation, rng *rand.Rand) *replay {
+func newReplay(sc *scene, rec []*liveness.Observation, rng *rand.Rand) *replay {
 	dist := 20 + 10*rng.Float64()
 	return &replay{sc: sc, rec: rec, offset: time.Duration(rng.IntN(800)-300) * time.Millisecond, scale: dist / camF * (0.85 + 0.3*rng.Float64()),
-		pl:     plane{r: rotation(8*(rng.Float64()-0.5), 8*(rng.Float64()-0.5), 4*(rng.Float64()-0.5)), centre: vec{0, 0, dist}},
+		pl:     plane{r: geom.Rotation(8*(rng.Float64()-0.5), 8*(rng.Float64()-0.5), 4*(rng.Float64()-0.5)), centre: geom.Vec3{0, 0, dist}},
 		bright: 0.8 + 0.4*rng.Float64(), glass: 0.004 + 0.01*rng.Float64()}
 }
 
-func (rp *replay) frame(t time.Duration, _ Prompt) (*Observation, bool) {
+func (rp *replay) frame(t time.Duration, _ liveness.Prompt) (*liveness.Observation, bool) {
 	for rp.i+1 < len(rp.rec) && rp.rec[rp.i+1].T <= t-rp.offset {
 		rp.i++
 	}
@@ -246,8 +250,8 @@ func (rp *replay) frame(t time.Duration, _ Prompt) (*Observation, bool) {
 	if t-rp.offset > src.T+time.Second {
 		return nil, false // the recording has ended
 	}
-	var uv [MeshPoints]point
-	var z [MeshPoints]float64
+	var uv [liveness.MeshPoints]point
+	var z [liveness.MeshPoints]float64
 	for i, p := range src.Landmarks {
 		uv[i] = point{(float64(p[0]) - camW/2) * rp.scale, (float64(p[1]) - camH/2) * rp.scale}
 		z[i] = float64(p[2]) * rp.scale
@@ -256,8 +260,8 @@ func (rp *replay) frame(t time.Duration, _ Prompt) (*Observation, bool) {
 	o.Yaw, o.Pitch, o.Roll = src.Yaw, src.Pitch, src.Roll
 	o.EyeOpen, o.MouthOpen = src.EyeOpen, src.MouthOpen
 	e := rp.sc.emitted(t)
-	for reg := range NumRegions {
-		var c vec
+	for reg := range liveness.NumRegions {
+		var c geom.Vec3
 		for k := range 3 {
 			c[k] = float64(src.Regions[reg][k])*rp.bright + rp.glass*e[k]
 		}
@@ -268,9 +272,9 @@ func (rp *replay) frame(t time.Duration, _ Prompt) (*Observation, bool) {
 }
 
 // injected is one frame fed as the whole stream by a virtual camera.
-type injected struct{ o Observation }
+type injected struct{ o liveness.Observation }
 
-func (in *injected) frame(t time.Duration, _ Prompt) (*Observation, bool) {
+func (in *injected) frame(t time.Duration, _ liveness.Prompt) (*liveness.Observation, bool) {
 	o := in.o
 	o.T = t
 	return &o, true
@@ -279,10 +283,10 @@ func (in *injected) frame(t time.Duration, _ Prompt) (*Observation, bool) {
 // recorder keeps every frame an actor produces.
 type recorder struct {
 	actor
-	frames []*Observation
+	frames []*liveness.Observation
 }
 
-func (r *recorder) frame(t time.Duration, p Prompt) (*Observation, bool) {
+func (r *recorder) frame(t time.Duration, p liveness.Prompt) (*liveness.Observation, bool) {
 	o, ok := r.actor.frame(t, p)
 	if ok {
 		r.frames = append(r.frames, o)
