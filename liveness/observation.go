@@ -2,6 +2,7 @@ package liveness
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/liveid/liveid/face"
@@ -42,6 +43,27 @@ var RegionLandmarks = [NumRegions][]int{
 	LeftCheek:  face.MeshLeftCheekSkin,
 	Nose:       face.MeshNoseSkin,
 	Chin:       face.MeshChinSkin,
+}
+
+// TracePoints are the landmarks the decision reads, sorted: the rigid
+// points, the front and outline pairs and the skin patches. A trace that
+// keeps these (and zeros elsewhere) decides as the full mesh does, which is
+// what lets an evidence package carry a tenth of the mesh.
+var TracePoints = tracePoints()
+
+func tracePoints() []int {
+	var pts []int
+	pts = append(pts, face.MeshRigidPoints...)
+	for _, pairs := range [][][2]int{face.MeshFrontPairs, face.MeshOutlinePairs} {
+		for _, p := range pairs {
+			pts = append(pts, p[0], p[1])
+		}
+	}
+	for _, set := range RegionLandmarks {
+		pts = append(pts, set...)
+	}
+	slices.Sort(pts)
+	return slices.Compact(pts)
 }
 
 // Observation is what liveness needs from one camera frame, filled from

@@ -116,12 +116,14 @@ func (s *Session) addReflection(o *Observation) {
 }
 
 // regionPositions are the regions' landmark centroids relative to the
-// face's, in units of the outer face span.
+// face's (the centroid of the rigid points, which every trace keeps), in
+// units of the outer face span.
 func regionPositions(o *Observation) [NumRegions]point {
 	var c point
-	for _, p := range o.Landmarks {
-		c[0] += float64(p[0]) / MeshPoints
-		c[1] += float64(p[1]) / MeshPoints
+	n := float64(len(face.MeshRigidPoints))
+	for _, i := range face.MeshRigidPoints {
+		c[0] += float64(o.Landmarks[i][0]) / n
+		c[1] += float64(o.Landmarks[i][1]) / n
 	}
 	w := meanSpan(o.Landmarks, face.MeshOutlinePairs, false)
 	var out [NumRegions]point
