@@ -171,11 +171,17 @@ func detectRows(ctx context.Context, opt Options, photos []image.Image) ([]Row, 
 // faces found, checked, aligned and embedded) with the default model.
 // Photos whose largest face the limits refuse are left out.
 func compareRows(ctx context.Context, opt Options, photos []image.Image) ([]Row, error) {
+	dir := build.ModelDir(opt.Home)
+	tr, err := face.NewTracker(dir, models.Options{}, face.DefaultConfig())
+	if err != nil {
+		return nil, err
+	}
+	defer tr.Close()
 	var frames []*imgproc.Frame
 	var faces []compare.Face
 	var rows []Row
 	for _, name := range compare.Models {
-		c, err := compare.New(compare.Options{Dir: build.ModelDir(opt.Home), Model: name})
+		c, err := compare.New(tr, compare.Options{Dir: dir, Model: name})
 		if err != nil {
 			return nil, err
 		}

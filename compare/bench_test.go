@@ -30,7 +30,7 @@ func BenchmarkAlignEmbed(b *testing.B) {
 	}
 	for _, name := range compare.Models {
 		b.Run(name, func(b *testing.B) {
-			m, err := compare.New(compare.Options{Dir: build.ModelDir(build.Home()), Model: name, Threads: 1})
+			m, err := compare.New(tracker(b), compare.Options{Dir: build.ModelDir(build.Home()), Model: name, Threads: 1})
 			if err != nil {
 				b.Fatal(err)
 			}

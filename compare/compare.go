@@ -56,16 +56,19 @@ func DefaultLimits() Limits {
 
 // Options configure New. The zero value (plus Dir) is the default setup.
 type Options struct {
-	Dir   string // the model directory
+	Dir   string // the model directory the embedding model is opened from
 	Model string // embedding model, DefaultModel when ""
 	// FAR is the false-accept rate Result.Pass decides at: 1e-2, 1e-3 or
 	// 1e-4; 0 means 1e-3.
 	FAR     float64
-	Threads int     // intra-op threads per model; 0 is ONNX Runtime's default
+	Threads int     // the embedding model's intra-op threads; 0 is ONNX Runtime's default
 	Limits  *Limits // nil: DefaultLimits
 }
 
-// Comparer finds, aligns and embeds faces and scores pairs of them.
+// Comparer finds, aligns and embeds faces and scores pairs of them. It
+// finds faces with the tracker New was given, which it shares with its
+// caller: like the tracker, it is not safe for concurrent use, and the
+// caller must not use the tracker while a Comparer method runs.
 type Comparer struct {
 	tracker *face.Tracker
 	emb     *embedder
@@ -74,9 +77,11 @@ type Comparer struct {
 	result  face.Result
 }
 
-// New loads the face and embedding models from the model directory. The
-// runtime must have been started (models.InitRuntime).
-func New(o Options) (*Comparer, error) {
+// New opens the embedding model from o.Dir. The comparer finds faces with
+// tr, the caller's tracker, on stills only (face.Tracker.Largest, which
+// leaves the tracker's track alone), so that an engine loads the face
+// models once. The runtime must have been started (models.InitRuntime).
+func New(tr *face.Tracker, o Options) (*Comparer, error) {
 	if o.Model == "" {
 		o.Model = DefaultModel
 	}
@@ -86,14 +91,11 @@ func New(o Options) (*Comparer, error) {
 	if _, err := thresholdFor(o.Model, Photo, o.FAR); err != nil {
 		return nil, err
 	}
-	mo := models.Options{Threads: o.Threads}
-	tr, err := face.NewTracker(o.Dir, mo, face.DefaultConfig())
-	if err != nil {
-		return nil, err
+	if tr == nil {
+		return nil, errors.New("compare: New needs the caller's face.Tracker")
 	}
-	emb, err := openEmbedder(o.Dir, o.Model, mo)
+	emb, err := openEmbedder(o.Dir, o.Model, models.Options{Threads: o.Threads})
 	if err != nil {
-		tr.Close()
 		return nil, err
 	}
 	c := &Comparer{tracker: tr, emb: emb, limits: DefaultLimits(), far: o.FAR}
@@ -103,8 +105,9 @@ func New(o Options) (*Comparer, error) {
 	return c, nil
 }
 
-// Close releases the models.
-func (c *Comparer) Close() error { return errors.Join(c.tracker.Close(), c.emb.close()) }
+// Close releases the embedding model. The tracker is the caller's and
+// stays open.
+func (c *Comparer) Close() error { return c.emb.close() }
 
 // Model is the embedding model's name.
 func (c *Comparer) Model() string { return c.emb.name }

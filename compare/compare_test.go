@@ -21,6 +21,7 @@ import (
 
 var shared struct {
 	once sync.Once
+	tr   *face.Tracker
 	c    *compare.Comparer
 	err  error
 	skip string
@@ -29,6 +30,19 @@ var shared struct {
 // comparer is the package's shared default Comparer, skipping the test
 // when `make setup` has not filled the cache.
 func comparer(tb testing.TB) *compare.Comparer {
+	tb.Helper()
+	open(tb)
+	return shared.c
+}
+
+// tracker is the shared Comparer's tracker.
+func tracker(tb testing.TB) *face.Tracker {
+	tb.Helper()
+	open(tb)
+	return shared.tr
+}
+
+func open(tb testing.TB) {
 	tb.Helper()
 	shared.once.Do(func() {
 		home := build.Home()
@@ -40,7 +54,11 @@ func comparer(tb testing.TB) *compare.Comparer {
 		if _, shared.err = build.InitRuntime(home); shared.err != nil {
 			return
 		}
-		shared.c, shared.err = compare.New(compare.Options{Dir: build.ModelDir(home)})
+		dir := build.ModelDir(home)
+		if shared.tr, shared.err = face.NewTracker(dir, models.Options{}, face.DefaultConfig()); shared.err != nil {
+			return
+		}
+		shared.c, shared.err = compare.New(shared.tr, compare.Options{Dir: dir})
 	})
 	if shared.skip != "" {
 		tb.Skip(shared.skip)
@@ -48,7 +66,6 @@ func comparer(tb testing.TB) *compare.Comparer {
 	if shared.err != nil {
 		tb.Fatal(shared.err)
 	}
-	return shared.c
 }
 
 func sample(tb testing.TB, i int) image.Image {
@@ -79,12 +96,7 @@ func faceCrops(tb testing.TB, c *compare.Comparer, i int) []image.Image {
 
 func boxes(tb testing.TB, img image.Image) []imgproc.Rect {
 	tb.Helper()
-	tr, err := face.NewTracker(build.ModelDir(build.Home()), models.Options{}, face.DefaultConfig())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer tr.Close()
-	rs, err := tr.Faces(imgproc.FromImage(img), nil)
+	rs, err := tracker(tb).Faces(imgproc.FromImage(img), nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -110,7 +110,7 @@ func TestThresholdFor(t *testing.T) {
 	if _, err := thresholdFor("arcface", Photo, 1e-3); err == nil {
 		t.Error("unknown model accepted")
 	}
-	if _, err := New(Options{Model: "arcface"}); err == nil {
+	if _, err := New(nil, Options{Model: "arcface"}); err == nil {
 		t.Error("New with an unknown model succeeded")
 	}
 }

@@ -108,7 +108,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		c, err := compare.New(compare.Options{Dir: dir, Model: name, Threads: 1})
+		c, err := compare.New(tr, compare.Options{Dir: dir, Model: name, Threads: 1})
 		if err != nil {
 			return nil, err
 		}

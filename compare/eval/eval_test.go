@@ -162,7 +162,13 @@ func TestEvaluation(t *testing.T) {
 // measures: a pair at the measured FAR thresholds scores 50, 60 and 70.
 func TestCalibrationIsCurrent(t *testing.T) {
 	rep := report(t)
-	c, err := compare.New(compare.Options{Dir: build.ModelDir(build.Home())})
+	dir := build.ModelDir(build.Home())
+	tr, err := face.NewTracker(dir, models.Options{}, face.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	c, err := compare.New(tr, compare.Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
