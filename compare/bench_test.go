@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/liveid/liveid/compare"
+	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/models/build"
 )
 
@@ -20,13 +21,13 @@ func BenchmarkLocate(b *testing.B) {
 }
 
 // BenchmarkAlignEmbed is alignment (the similarity warp) and one
-// embedding per face, for each model, one intra-op thread.
+// embedding per face, for each model, one intra-op thread: EmbedTracked on
+// a face the tracker has found.
 func BenchmarkAlignEmbed(b *testing.B) {
-	c := comparer(b)
-	f := frame(faceCrops(b, c, 3)[0])
-	loc, err := c.Locate(f)
-	if err != nil {
-		b.Fatal(err)
+	f := frame(faceCrops(b, comparer(b), 3)[0])
+	var r face.Result
+	if err := tracker(b).Largest(f, &r); err != nil || !r.Found {
+		b.Fatalf("no face: %v", err)
 	}
 	for _, name := range compare.Models {
 		b.Run(name, func(b *testing.B) {
@@ -36,7 +37,7 @@ func BenchmarkAlignEmbed(b *testing.B) {
 			}
 			defer m.Close()
 			for b.Loop() {
-				if _, err := m.EmbedFace(loc, compare.Photo); err != nil {
+				if _, err := m.EmbedTracked(f, &r, compare.Photo); err != nil {
 					b.Fatal(err)
 				}
 			}

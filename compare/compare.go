@@ -119,16 +119,30 @@ type Embedding struct {
 	Vector []float32
 }
 
-// Face is the face of an image that was embedded.
+// Face is one face of an image: located and checked (Locate,
+// LocateTracked), then embedded (EmbedFace). It keeps its own copy of the
+// face aligned for the comparer's model, the model's input before its
+// normalisation, and no reference to the frame it was found in, so that
+// the frame's buffer may be reused as soon as Locate returns.
 type Face struct {
 	Embedding
-	Box    imgproc.Rect  // the mesh's box, upright-frame pixels
-	Points [5]face.Point // alignment points (face.Mesh.FivePoints)
-	Faces  int           // faces the detector found in the image
+	// Box is the mesh's box and Points are the alignment points
+	// (face.Mesh.FivePoints), in the upright pixels of the frame the face
+	// was found in: the frame given to Locate, or the margined copy of it
+	// that Locate searched.
+	Box    imgproc.Rect
+	Points [5]face.Point
+	Faces  int // faces the detector found in the image
 	// What the limits were checked on.
 	EyeDistance, Focus, Yaw, Pitch float32
 
-	frame *imgproc.Frame // the frame Box and Points refer to
+	crop aligned // set when the limits pass
+}
+
+// aligned is a face cut out at one model's template.
+type aligned struct {
+	model string
+	rgb   []float32 // the template-size crop, RGB interleaved on the 0..255 scale
 }
 
 // Embed finds the largest face of f, checks it against the limits, aligns
@@ -143,18 +157,57 @@ func (c *Comparer) Embed(f *imgproc.Frame, kind Reference) (Face, error) {
 	return c.EmbedFace(fc, kind)
 }
 
-// Locate finds the largest face of f and checks it against the limits;
-// the Face it returns has no Embedding yet. When a limit fails, the Face
-// still holds what was measured.
+// EmbedTracked embeds the face the caller's tracker found in f, r being
+// its result for f (face.Tracker.Process, Largest or Faces): no second
+// detection runs. It is LocateTracked, then EmbedFace.
+func (c *Comparer) EmbedTracked(f *imgproc.Frame, r *face.Result, kind Reference) (Face, error) {
+	fc, err := c.LocateTracked(f, r)
+	if err != nil {
+		return Face{}, err
+	}
+	return c.EmbedFace(fc, kind)
+}
+
+// Locate finds the largest face of f, checks it against the limits and
+// copies it out aligned; the Face it returns has no Embedding yet. When a
+// limit fails, the Face still holds what was measured, and cannot be
+// embedded.
 func (c *Comparer) Locate(f *imgproc.Frame) (Face, error) {
 	r, src, err := c.find(f)
 	if err != nil {
 		return Face{}, err
 	}
+	return c.locate(src, r)
+}
+
+// LocateTracked is Locate for the face the caller's tracker found in f, r
+// being its result for f: the limits are checked on r's signals and the
+// face is aligned on r.Mesh (for a tracked frame, the smoothed mesh the
+// signals were measured on). An engine tracking a live stream calls it on
+// each new best frame, before the frame's buffer goes back to the camera,
+// and embeds the last Face it kept.
+func (c *Comparer) LocateTracked(f *imgproc.Frame, r *face.Result) (Face, error) {
+	if !r.Found {
+		return Face{}, &FaceError{Reason: NoFace}
+	}
+	return c.locate(f, r)
+}
+
+// locate measures the face r found in f, checks it and keeps its aligned
+// crop.
+func (c *Comparer) locate(f *imgproc.Frame, r *face.Result) (Face, error) {
 	fc := Face{Box: r.Signals.Box, Points: r.Mesh.FivePoints(), Faces: r.Faces,
-		Focus: r.Signals.Focus(), Yaw: r.Signals.Yaw, Pitch: r.Signals.Pitch, frame: src}
+		Focus: r.Signals.Focus(), Yaw: r.Signals.Yaw, Pitch: r.Signals.Pitch}
 	fc.EyeDistance = float32(math.Hypot(float64(fc.Points[1].X-fc.Points[0].X), float64(fc.Points[1].Y-fc.Points[0].Y)))
-	return fc, c.check(&fc)
+	if err := c.check(&fc); err != nil {
+		return fc, err
+	}
+	rgb, err := c.emb.align(f, fc.Points)
+	if err != nil {
+		return fc, err
+	}
+	fc.crop = aligned{model: c.emb.name, rgb: rgb}
+	return fc, nil
 }
 
 // find is the largest face of f and the frame its landmarks refer to. A
@@ -199,14 +252,14 @@ func withMargin(f *imgproc.Frame) (*imgproc.Frame, error) {
 // phone photo at well over the detector's and the embedders' resolution.
 const maxMargined = 1024
 
-// EmbedFace aligns the located face fc and sets its Embedding. The frame
-// given to Locate must not have changed since.
+// EmbedFace embeds fc, a face this comparer (or one of the same model)
+// located, and sets its Embedding. It works on fc's own aligned copy: the
+// frame fc was found in may have changed since.
 func (c *Comparer) EmbedFace(fc Face, kind Reference) (Face, error) {
-	m, err := c.emb.tmpl.affine(fc.Points)
-	if err != nil {
-		return Face{}, &FaceError{Reason: TooSmall, Detail: err.Error()}
+	if fc.crop.model != c.emb.name {
+		return Face{}, fmt.Errorf("%w: the face is not aligned for %s (located for %q)", ErrMismatch, c.emb.name, fc.crop.model)
 	}
-	v, err := c.emb.embed(fc.frame, m, kind == IDPortrait)
+	v, err := c.emb.embed(fc.crop.rgb, kind == IDPortrait)
 	if err != nil {
 		return Face{}, err
 	}

@@ -174,10 +174,7 @@ func TestCalibrationIsCurrent(t *testing.T) {
 	}
 	defer c.Close()
 	for _, mode := range []Mode{PhotoMode, PortraitMode} {
-		kind := compare.Photo
-		if mode == PortraitMode {
-			kind = compare.IDPortrait
-		}
+		kind := mode.kind()
 		_, at := result(t, rep, mode).Calibration()
 		for i, cos := range at {
 			a := compare.Face{Embedding: compare.Embedding{Model: compare.DefaultModel, Kind: kind, Vector: []float32{1, 0}}}
