@@ -256,8 +256,12 @@ const maxMargined = 1024
 // located, and sets its Embedding. It works on fc's own aligned copy: the
 // frame fc was found in may have changed since.
 func (c *Comparer) EmbedFace(fc Face, kind Reference) (Face, error) {
-	if fc.crop.model != c.emb.name {
-		return Face{}, fmt.Errorf("%w: the face is not aligned for %s (located for %q)", ErrMismatch, c.emb.name, fc.crop.model)
+	switch fc.crop.model {
+	case c.emb.name:
+	case "":
+		return Face{}, &MismatchError{Detail: "the face was never aligned (not located, or refused by the limits)"}
+	default:
+		return Face{}, &MismatchError{Detail: fmt.Sprintf("the face is aligned for %s, not %s", fc.crop.model, c.emb.name)}
 	}
 	v, err := c.emb.embed(fc.crop.rgb, kind == IDPortrait)
 	if err != nil {
@@ -332,7 +336,7 @@ func (c *Comparer) Match(a, b Face) (Result, error) {
 // Similarity is the cosine of two embeddings of the same model and kind.
 func Similarity(a, b Embedding) (float32, error) {
 	if a.Model != b.Model || a.Kind != b.Kind || len(a.Vector) != len(b.Vector) || len(a.Vector) == 0 {
-		return 0, fmt.Errorf("%w: %s/%s (%d) and %s/%s (%d)", ErrMismatch, a.Model, a.Kind, len(a.Vector), b.Model, b.Kind, len(b.Vector))
+		return 0, &MismatchError{Detail: fmt.Sprintf("embeddings %s/%s (%d values) and %s/%s (%d)", a.Model, a.Kind, len(a.Vector), b.Model, b.Kind, len(b.Vector))}
 	}
 	var dot float64
 	for i, x := range a.Vector {

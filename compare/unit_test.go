@@ -128,8 +128,9 @@ func TestSimilarityMismatch(t *testing.T) {
 		{Model: FaceRes, Vector: []float32{1, 0, 0}},
 		{Model: FaceRes},
 	} {
-		if _, err := Similarity(a, b); !errors.Is(err, ErrMismatch) {
-			t.Errorf("Similarity(%v, %v): %v, want ErrMismatch", a, b, err)
+		_, err := Similarity(a, b)
+		if me, ok := errors.AsType[*MismatchError](err); !ok || !errors.Is(err, ErrMismatch) || me.Code() != "COMPARE_MISMATCH" {
+			t.Errorf("Similarity(%v, %v): %v, want a COMPARE_MISMATCH *MismatchError matching ErrMismatch", a, b, err)
 		}
 	}
 	if s, err := Similarity(a, Embedding{Model: FaceRes, Vector: []float32{0.6, 0.8}}); err != nil || math.Abs(float64(s-0.6)) > 1e-6 {
@@ -142,8 +143,11 @@ func TestFaceError(t *testing.T) {
 	if !errors.Is(err, ErrTooBlurred) || errors.Is(err, ErrNoFace) {
 		t.Errorf("%v does not match only ErrTooBlurred", err)
 	}
-	if got, want := err.Error(), "compare: FACE_TOO_BLURRED in image b: focus 1.0 < 2.0"; got != want {
+	if got, want := err.Error(), "compare: COMPARE_FACE_TOO_BLURRED in image b: focus 1.0 < 2.0"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if fe, ok := errors.AsType[*FaceError](err); !ok || fe.Code() != "COMPARE_FACE_TOO_BLURRED" {
+		t.Errorf("%v: want a *FaceError with code COMPARE_FACE_TOO_BLURRED", err)
 	}
 }
 
