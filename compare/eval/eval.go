@@ -13,6 +13,13 @@
 // far from independent, so FAR 1e-4 is extrapolated from a normal fit
 // (Result.Calibration). Images the limits refuse are in no pair: the
 // engine asks for another shot instead.
+//
+// Run finds the faces with one face.Tracker; for each model, a
+// compare.Comparer sharing that tracker locates and aligns every image (a
+// compare.Face is aligned for one model) and embeds it in each mode's
+// kind. Options.Keep limits a run to a fixed subset of the faces: the
+// package's tests run such a subset under -short and the whole set, which
+// compare's calibration must match, without it (make eval).
 package eval
 
 import (
@@ -33,6 +40,9 @@ import (
 type Options struct {
 	Home   string
 	Models []string // compare.Models when empty
+	// Keep, when set, limits the set to the faces whose names (Face.Name)
+	// it accepts: a fixed subset for a quick run. Nil keeps every face.
+	Keep func(name string) bool
 }
 
 // item is one image of the run: a face of the set, as it is, changed, or
@@ -91,7 +101,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	defer tr.Close()
-	faces, skipped, err := LoadFaces(o.Home, tr)
+	faces, skipped, err := LoadFaces(o.Home, tr, o.Keep)
 	if err != nil {
 		return nil, err
 	}
