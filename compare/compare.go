@@ -41,8 +41,8 @@ type Limits struct {
 	// MinFocus is the face's exposure-normalised sharpness
 	// (face.Signals.Focus), 2: a third of the liveness limit
 	// (face.Config.MinSharpness), since matching needs less texture.
-	// compare/eval's blur (σ = 2% of the face width) brings 17 of its 138
-	// faces below it; the rest still match at FAR 1e-3.
+	// compare/eval's blurred copies (σ = 2% of the face width) straddle
+	// it: its report counts those refused, and those kept must still match.
 	MinFocus float32
 	// MaxYaw and MaxPitch in degrees: beyond them the frontal templates
 	// no longer fit and genuine scores fall.
@@ -123,7 +123,8 @@ type Embedding struct {
 // LocateTracked), then embedded (EmbedFace). It keeps its own copy of the
 // face aligned for the comparer's model, the model's input before its
 // normalisation, and no reference to the frame it was found in, so that
-// the frame's buffer may be reused as soon as Locate returns.
+// the frame's buffer may be reused as soon as Locate or LocateTracked
+// returns.
 type Face struct {
 	Embedding
 	// Box is the mesh's box and Points are the alignment points

@@ -136,8 +136,8 @@ func (e *embedder) input(rgb []float32) {
 // embed returns the L2-normalised embedding of an aligned crop. portrait
 // prepares both sides of an ID-portrait comparison alike: luma only, so
 // the card's tint does not count, and a [1 2 1]² smoothing, so the print's
-// screen and JPEG blocks, which only the card has, do not either (on
-// compare/eval's portraits: EER 2.3% → 1.7%).
+// screen and JPEG blocks, which only the card has, do not either.
+// compare/eval's id-portrait-as-photo mode measures what this is worth.
 func (e *embedder) embed(rgb []float32, portrait bool) ([]float32, error) {
 	e.input(rgb)
 	if portrait {
