@@ -167,23 +167,29 @@ func detectRows(ctx context.Context, opt Options, photos []image.Image) ([]Row, 
 }
 
 // compareRows times, per embedding model, alignment and embedding of the
-// largest face of each photo, then a whole Compare of two photos (both
+// largest face of each photo, found beforehand by the tracker, then a whole Compare of two photos (both
 // faces found, checked, aligned and embedded) with the default model.
 // Photos whose largest face the limits refuse are left out.
 func compareRows(ctx context.Context, opt Options, photos []image.Image) ([]Row, error) {
+	dir := build.ModelDir(opt.Home)
+	tr, err := face.NewTracker(dir, models.Options{}, face.DefaultConfig())
+	if err != nil {
+		return nil, err
+	}
+	defer tr.Close()
 	var frames []*imgproc.Frame
-	var faces []compare.Face
+	var faces []face.Result
 	var rows []Row
 	for _, name := range compare.Models {
-		c, err := compare.New(compare.Options{Dir: build.ModelDir(opt.Home), Model: name})
+		c, err := compare.New(tr, compare.Options{Dir: dir, Model: name})
 		if err != nil {
 			return nil, err
 		}
 		if frames == nil {
-			frames, faces = usableFaces(c, photos)
+			frames, faces = usableFaces(c, tr, photos)
 		}
 		times, err := timeEach(ctx, opt.Rounds, len(faces), func(i int) error {
-			_, err := c.EmbedFace(faces[i], compare.Photo)
+			_, err := c.EmbedTracked(frames[i], &faces[i], compare.Photo)
 			return err
 		})
 		note := fmt.Sprintf("align + embed the largest face of %d photos", len(faces))
@@ -203,15 +209,19 @@ func compareRows(ctx context.Context, opt Options, photos []image.Image) ([]Row,
 	return rows, nil
 }
 
-// usableFaces are the photos whose largest face passes the limits, as
-// frames, and those faces.
-func usableFaces(c *compare.Comparer, photos []image.Image) ([]*imgproc.Frame, []compare.Face) {
+// usableFaces are the photos whose largest face passes c's limits, as
+// frames, and tr's results for those faces.
+func usableFaces(c *compare.Comparer, tr *face.Tracker, photos []image.Image) ([]*imgproc.Frame, []face.Result) {
 	var frames []*imgproc.Frame
-	var faces []compare.Face
+	var faces []face.Result
 	for _, p := range photos {
 		f := imgproc.FromImage(p)
-		if fc, err := c.Locate(f); err == nil {
-			frames, faces = append(frames, f), append(faces, fc)
+		var r face.Result
+		if err := tr.Largest(f, &r); err != nil {
+			continue
+		}
+		if _, err := c.LocateTracked(f, &r); err == nil {
+			frames, faces = append(frames, f), append(faces, r)
 		}
 	}
 	return frames, faces

@@ -59,11 +59,10 @@ func thresholdFor(model string, kind Reference, far float64) (float32, error) {
 }
 
 // calibrations, from `liveid eval compare` (compare/eval) with
-// DefaultLimits: cal(lo, cosine at FAR 1e-2, 1e-3, 1e-4). On that set
-// faceres measured EER 0.25% photo to photo and 1.7% against ID-card
-// portraits; faceapi_resnet 0.81% and 2.7%; mobilefacenet is not usable
-// (EER 23% and 41%: it gives nearly the same vector for every face, so its
-// thresholds sit at cosine 1 and nothing passes).
+// DefaultLimits: cal(lo, cosine at FAR 1e-2, 1e-3, 1e-4); the evaluation's
+// report gives each model's error rates. mobilefacenet gives nearly the
+// same vector for every face, so its thresholds sit at cosine 1 and
+// nothing passes.
 var calibrations = map[calKey]calibration{
 	{FaceRes, Photo}: cal(0.177, 0.552, 0.607, 0.662), {FaceRes, IDPortrait}: cal(0.182, 0.572, 0.624, 0.668),
 	{FaceAPI, Photo}: cal(0.793, 0.927, 0.961, 0.982), {FaceAPI, IDPortrait}: cal(0.797, 0.926, 0.961, 0.981),

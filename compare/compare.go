@@ -41,8 +41,8 @@ type Limits struct {
 	// MinFocus is the face's exposure-normalised sharpness
 	// (face.Signals.Focus), 2: a third of the liveness limit
 	// (face.Config.MinSharpness), since matching needs less texture.
-	// compare/eval's blur (σ = 2% of the face width) brings 17 of its 138
-	// faces below it; the rest still match at FAR 1e-3.
+	// compare/eval's blurred copies (σ = 2% of the face width) straddle
+	// it: its report counts those refused, and those kept must still match.
 	MinFocus float32
 	// MaxYaw and MaxPitch in degrees: beyond them the frontal templates
 	// no longer fit and genuine scores fall.
@@ -56,16 +56,19 @@ func DefaultLimits() Limits {
 
 // Options configure New. The zero value (plus Dir) is the default setup.
 type Options struct {
-	Dir   string // the model directory
+	Dir   string // the model directory the embedding model is opened from
 	Model string // embedding model, DefaultModel when ""
 	// FAR is the false-accept rate Result.Pass decides at: 1e-2, 1e-3 or
 	// 1e-4; 0 means 1e-3.
 	FAR     float64
-	Threads int     // intra-op threads per model; 0 is ONNX Runtime's default
+	Threads int     // the embedding model's intra-op threads; 0 is ONNX Runtime's default
 	Limits  *Limits // nil: DefaultLimits
 }
 
-// Comparer finds, aligns and embeds faces and scores pairs of them.
+// Comparer finds, aligns and embeds faces and scores pairs of them. It
+// finds faces with the tracker New was given, which it shares with its
+// caller: like the tracker, it is not safe for concurrent use, and the
+// caller must not use the tracker while a Comparer method runs.
 type Comparer struct {
 	tracker *face.Tracker
 	emb     *embedder
@@ -74,9 +77,11 @@ type Comparer struct {
 	result  face.Result
 }
 
-// New loads the face and embedding models from the model directory. The
-// runtime must have been started (models.InitRuntime).
-func New(o Options) (*Comparer, error) {
+// New opens the embedding model from o.Dir. The comparer finds faces with
+// tr, the caller's tracker, on stills only (face.Tracker.Largest, which
+// leaves the tracker's track alone), so that an engine loads the face
+// models once. The runtime must have been started (models.InitRuntime).
+func New(tr *face.Tracker, o Options) (*Comparer, error) {
 	if o.Model == "" {
 		o.Model = DefaultModel
 	}
@@ -86,14 +91,11 @@ func New(o Options) (*Comparer, error) {
 	if _, err := thresholdFor(o.Model, Photo, o.FAR); err != nil {
 		return nil, err
 	}
-	mo := models.Options{Threads: o.Threads}
-	tr, err := face.NewTracker(o.Dir, mo, face.DefaultConfig())
-	if err != nil {
-		return nil, err
+	if tr == nil {
+		return nil, errors.New("compare: New needs the caller's face.Tracker")
 	}
-	emb, err := openEmbedder(o.Dir, o.Model, mo)
+	emb, err := openEmbedder(o.Dir, o.Model, models.Options{Threads: o.Threads})
 	if err != nil {
-		tr.Close()
 		return nil, err
 	}
 	c := &Comparer{tracker: tr, emb: emb, limits: DefaultLimits(), far: o.FAR}
@@ -103,8 +105,9 @@ func New(o Options) (*Comparer, error) {
 	return c, nil
 }
 
-// Close releases the models.
-func (c *Comparer) Close() error { return errors.Join(c.tracker.Close(), c.emb.close()) }
+// Close releases the embedding model. The tracker is the caller's and
+// stays open.
+func (c *Comparer) Close() error { return c.emb.close() }
 
 // Model is the embedding model's name.
 func (c *Comparer) Model() string { return c.emb.name }
@@ -116,16 +119,31 @@ type Embedding struct {
 	Vector []float32
 }
 
-// Face is the face of an image that was embedded.
+// Face is one face of an image: located and checked (Locate,
+// LocateTracked), then embedded (EmbedFace). It keeps its own copy of the
+// face aligned for the comparer's model, the model's input before its
+// normalisation, and no reference to the frame it was found in, so that
+// the frame's buffer may be reused as soon as Locate or LocateTracked
+// returns.
 type Face struct {
 	Embedding
-	Box    imgproc.Rect  // the mesh's box, upright-frame pixels
-	Points [5]face.Point // alignment points (face.Mesh.FivePoints)
-	Faces  int           // faces the detector found in the image
+	// Box is the mesh's box and Points are the alignment points
+	// (face.Mesh.FivePoints), in the upright pixels of the frame the face
+	// was found in: the frame given to Locate, or the margined copy of it
+	// that Locate searched.
+	Box    imgproc.Rect
+	Points [5]face.Point
+	Faces  int // faces the detector found in the image
 	// What the limits were checked on.
 	EyeDistance, Focus, Yaw, Pitch float32
 
-	frame *imgproc.Frame // the frame Box and Points refer to
+	crop aligned // set when the limits pass
+}
+
+// aligned is a face cut out at one model's template.
+type aligned struct {
+	model string
+	rgb   []float32 // the template-size crop, RGB interleaved on the 0..255 scale
 }
 
 // Embed finds the largest face of f, checks it against the limits, aligns
@@ -140,18 +158,57 @@ func (c *Comparer) Embed(f *imgproc.Frame, kind Reference) (Face, error) {
 	return c.EmbedFace(fc, kind)
 }
 
-// Locate finds the largest face of f and checks it against the limits;
-// the Face it returns has no Embedding yet. When a limit fails, the Face
-// still holds what was measured.
+// EmbedTracked embeds the face the caller's tracker found in f, r being
+// its result for f (face.Tracker.Process, Largest or Faces): no second
+// detection runs. It is LocateTracked, then EmbedFace.
+func (c *Comparer) EmbedTracked(f *imgproc.Frame, r *face.Result, kind Reference) (Face, error) {
+	fc, err := c.LocateTracked(f, r)
+	if err != nil {
+		return Face{}, err
+	}
+	return c.EmbedFace(fc, kind)
+}
+
+// Locate finds the largest face of f, checks it against the limits and
+// copies it out aligned; the Face it returns has no Embedding yet. When a
+// limit fails, the Face still holds what was measured, and cannot be
+// embedded.
 func (c *Comparer) Locate(f *imgproc.Frame) (Face, error) {
 	r, src, err := c.find(f)
 	if err != nil {
 		return Face{}, err
 	}
+	return c.locate(src, r)
+}
+
+// LocateTracked is Locate for the face the caller's tracker found in f, r
+// being its result for f: the limits are checked on r's signals and the
+// face is aligned on r.Mesh (for a tracked frame, the smoothed mesh the
+// signals were measured on). An engine tracking a live stream calls it on
+// each new best frame, before the frame's buffer goes back to the camera,
+// and embeds the last Face it kept.
+func (c *Comparer) LocateTracked(f *imgproc.Frame, r *face.Result) (Face, error) {
+	if !r.Found {
+		return Face{}, &FaceError{Reason: NoFace}
+	}
+	return c.locate(f, r)
+}
+
+// locate measures the face r found in f, checks it and keeps its aligned
+// crop.
+func (c *Comparer) locate(f *imgproc.Frame, r *face.Result) (Face, error) {
 	fc := Face{Box: r.Signals.Box, Points: r.Mesh.FivePoints(), Faces: r.Faces,
-		Focus: r.Signals.Focus(), Yaw: r.Signals.Yaw, Pitch: r.Signals.Pitch, frame: src}
+		Focus: r.Signals.Focus(), Yaw: r.Signals.Yaw, Pitch: r.Signals.Pitch}
 	fc.EyeDistance = float32(math.Hypot(float64(fc.Points[1].X-fc.Points[0].X), float64(fc.Points[1].Y-fc.Points[0].Y)))
-	return fc, c.check(&fc)
+	if err := c.check(&fc); err != nil {
+		return fc, err
+	}
+	rgb, err := c.emb.align(f, fc.Points)
+	if err != nil {
+		return fc, err
+	}
+	fc.crop = aligned{model: c.emb.name, rgb: rgb}
+	return fc, nil
 }
 
 // find is the largest face of f and the frame its landmarks refer to. A
@@ -196,14 +253,18 @@ func withMargin(f *imgproc.Frame) (*imgproc.Frame, error) {
 // phone photo at well over the detector's and the embedders' resolution.
 const maxMargined = 1024
 
-// EmbedFace aligns the located face fc and sets its Embedding. The frame
-// given to Locate must not have changed since.
+// EmbedFace embeds fc, a face this comparer (or one of the same model)
+// located, and sets its Embedding. It works on fc's own aligned copy: the
+// frame fc was found in may have changed since.
 func (c *Comparer) EmbedFace(fc Face, kind Reference) (Face, error) {
-	m, err := c.emb.tmpl.affine(fc.Points)
-	if err != nil {
-		return Face{}, &FaceError{Reason: TooSmall, Detail: err.Error()}
+	switch fc.crop.model {
+	case c.emb.name:
+	case "":
+		return Face{}, &MismatchError{Detail: "the face was never aligned (not located, or refused by the limits)"}
+	default:
+		return Face{}, &MismatchError{Detail: fmt.Sprintf("the face is aligned for %s, not %s", fc.crop.model, c.emb.name)}
 	}
-	v, err := c.emb.embed(fc.frame, m, kind == IDPortrait)
+	v, err := c.emb.embed(fc.crop.rgb, kind == IDPortrait)
 	if err != nil {
 		return Face{}, err
 	}
@@ -276,7 +337,7 @@ func (c *Comparer) Match(a, b Face) (Result, error) {
 // Similarity is the cosine of two embeddings of the same model and kind.
 func Similarity(a, b Embedding) (float32, error) {
 	if a.Model != b.Model || a.Kind != b.Kind || len(a.Vector) != len(b.Vector) || len(a.Vector) == 0 {
-		return 0, fmt.Errorf("%w: %s/%s (%d) and %s/%s (%d)", ErrMismatch, a.Model, a.Kind, len(a.Vector), b.Model, b.Kind, len(b.Vector))
+		return 0, &MismatchError{Detail: fmt.Sprintf("embeddings %s/%s (%d values) and %s/%s (%d)", a.Model, a.Kind, len(a.Vector), b.Model, b.Kind, len(b.Vector))}
 	}
 	var dot float64
 	for i, x := range a.Vector {

@@ -8,8 +8,10 @@ import (
 	"image/color"
 	"image/jpeg"
 	"os"
+	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/disintegration/imaging"
 	"github.com/liveid/liveid/compare"
@@ -21,6 +23,7 @@ import (
 
 var shared struct {
 	once sync.Once
+	tr   *face.Tracker
 	c    *compare.Comparer
 	err  error
 	skip string
@@ -29,6 +32,19 @@ var shared struct {
 // comparer is the package's shared default Comparer, skipping the test
 // when `make setup` has not filled the cache.
 func comparer(tb testing.TB) *compare.Comparer {
+	tb.Helper()
+	open(tb)
+	return shared.c
+}
+
+// tracker is the shared Comparer's tracker.
+func tracker(tb testing.TB) *face.Tracker {
+	tb.Helper()
+	open(tb)
+	return shared.tr
+}
+
+func open(tb testing.TB) {
 	tb.Helper()
 	shared.once.Do(func() {
 		home := build.Home()
@@ -40,7 +56,11 @@ func comparer(tb testing.TB) *compare.Comparer {
 		if _, shared.err = build.InitRuntime(home); shared.err != nil {
 			return
 		}
-		shared.c, shared.err = compare.New(compare.Options{Dir: build.ModelDir(home)})
+		dir := build.ModelDir(home)
+		if shared.tr, shared.err = face.NewTracker(dir, models.Options{}, face.DefaultConfig()); shared.err != nil {
+			return
+		}
+		shared.c, shared.err = compare.New(shared.tr, compare.Options{Dir: dir})
 	})
 	if shared.skip != "" {
 		tb.Skip(shared.skip)
@@ -48,7 +68,6 @@ func comparer(tb testing.TB) *compare.Comparer {
 	if shared.err != nil {
 		tb.Fatal(shared.err)
 	}
-	return shared.c
 }
 
 func sample(tb testing.TB, i int) image.Image {
@@ -79,12 +98,7 @@ func faceCrops(tb testing.TB, c *compare.Comparer, i int) []image.Image {
 
 func boxes(tb testing.TB, img image.Image) []imgproc.Rect {
 	tb.Helper()
-	tr, err := face.NewTracker(build.ModelDir(build.Home()), models.Options{}, face.DefaultConfig())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer tr.Close()
-	rs, err := tr.Faces(imgproc.FromImage(img), nil)
+	rs, err := tracker(tb).Faces(imgproc.FromImage(img), nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -262,5 +276,117 @@ func TestFivePoints(t *testing.T) {
 		if r := f.EyeDistance / f.Box.W; r < 0.3 || r > 0.5 {
 			t.Errorf("face %d: eye distance %.0f is %.2f of the face width", i, f.EyeDistance, r)
 		}
+	}
+}
+
+// A located Face keeps its own copy of the aligned face: a camera that
+// reuses the frame's buffer for the next frame must not change what is
+// embedded.
+func TestFaceOwnsItsPixels(t *testing.T) {
+	c := comparer(t)
+	crop := faceCrops(t, c, 3)[0]
+	want, err := c.Embed(frame(crop), compare.Photo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := frame(crop)
+	fc, err := c.Locate(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clear(f.Planes[0]) // the buffer now holds a black frame
+	got, err := c.EmbedFace(fc, compare.Photo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Vector, want.Vector) {
+		s, _ := compare.Similarity(got.Embedding, want.Embedding)
+		t.Errorf("embedding changed with the frame's buffer: cosine %.6f to the intact frame's", s)
+	}
+}
+
+// A face the caller's tracker follows embeds without a detection of its
+// own and matches the same face found on the still; comparing stills in
+// between does not disturb the track.
+func TestEmbedTracked(t *testing.T) {
+	c, tr := comparer(t), tracker(t)
+	crop := faceCrops(t, c, 3)[0]
+	still, err := c.Embed(frame(crop), compare.Photo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Reset()
+	defer tr.Reset()
+	var r face.Result
+	var f *imgproc.Frame
+	for i := range 5 {
+		f = frame(crop)
+		f.Timestamp = time.Duration(i) * time.Second / 30
+		if err := tr.Process(f, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !r.Found {
+		t.Fatal("the tracker lost the face")
+	}
+	live, err := c.EmbedTracked(f, &r, compare.Photo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := c.Match(live, still)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("tracked against still: score %.1f (cosine %.3f)", m.Score, m.Similarity)
+	// The same pixels: only the smoothed mesh and the tracked ROI differ.
+	if !m.Pass || m.Score < 70 {
+		t.Errorf("tracked face against its still: score %.1f (cosine %.3f), pass %v; want a pass above 70", m.Score, m.Similarity, m.Pass)
+	}
+	id := r.TrackID
+	if _, err := c.Compare(frame(crop), frame(crop), compare.Photo); err != nil {
+		t.Fatal(err)
+	}
+	f = frame(crop)
+	f.Timestamp = 5 * time.Second / 30
+	if err := tr.Process(f, &r); err != nil {
+		t.Fatal(err)
+	}
+	if !r.Found || r.NewTrack || r.TrackID != id {
+		t.Errorf("after Compare: found %v, new track %v, id %d (was %d)", r.Found, r.NewTrack, r.TrackID, id)
+	}
+	if _, err := c.EmbedTracked(f, &face.Result{}, compare.Photo); !errors.Is(err, compare.ErrNoFace) {
+		t.Errorf("a result without a face: %v, want ErrNoFace", err)
+	}
+}
+
+// A Face is aligned for the model of the comparer that located it: a
+// comparer of another model, like any comparer given a refused or empty
+// Face, refuses to embed it. Closing that comparer leaves the shared
+// tracker working.
+func TestEmbedFaceMismatch(t *testing.T) {
+	c := comparer(t)
+	crop := faceCrops(t, c, 3)[0]
+	fc, err := c.Locate(frame(crop))
+	if err != nil {
+		t.Fatal(err)
+	}
+	small, err := c.Locate(frame(imaging.Resize(crop, crop.Bounds().Dx()/12, 0, imaging.Box)))
+	if !errors.Is(err, compare.ErrTooSmall) {
+		t.Fatalf("tiny face: %v, want ErrTooSmall", err)
+	}
+	other, err := compare.New(tracker(t), compare.Options{Dir: build.ModelDir(build.Home()), Model: compare.FaceAPI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, f := range map[string]compare.Face{"faceres face": fc, "refused face": small, "zero Face": {}} {
+		if _, err := other.EmbedFace(f, compare.Photo); !errors.Is(err, compare.ErrMismatch) {
+			t.Errorf("%s embedded by faceapi_resnet: %v, want ErrMismatch", name, err)
+		}
+	}
+	if err := other.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Embed(frame(crop), compare.Photo); err != nil {
+		t.Errorf("after closing another comparer on the tracker: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/models"
 )
@@ -40,11 +41,13 @@ var modelInfos = map[string]modelInfo{
 // and 1 on compare/eval's faces.
 const faceResZoom = 0.8
 
-// embedder runs one embedding model on aligned crops.
+// embedder aligns faces to one embedding model's template and runs the
+// model on them.
 type embedder struct {
 	name string
 	sess *models.Session
-	spec imgproc.TensorSpec
+	spec imgproc.TensorSpec // the model's input
+	crop imgproc.TensorSpec // spec's size, RGB interleaved on the 0..255 scale
 	tmpl template
 	in   []float32
 	outs [][]float32
@@ -65,7 +68,8 @@ func openEmbedder(dir, name string, o models.Options) (*embedder, error) {
 	if err == nil {
 		var out int
 		if out, err = s.Output(info.output); err == nil {
-			return &embedder{name: name, sess: s, spec: spec, tmpl: info.tmpl, in: make([]float32, spec.Len()), outs: s.NewOutputs(), out: out}, nil
+			crop := imgproc.TensorSpec{Width: spec.Width, Height: spec.Height, Std: [3]float32{1, 1, 1}}
+			return &embedder{name: name, sess: s, spec: spec, crop: crop, tmpl: info.tmpl, in: make([]float32, spec.Len()), outs: s.NewOutputs(), out: out}, nil
 		}
 	}
 	s.Close()
@@ -90,15 +94,52 @@ func inputSpec(in models.Input, size int) (imgproc.TensorSpec, error) {
 	return spec, nil
 }
 
-// embed warps the face at m into the model's input and returns its
-// L2-normalised embedding. portrait prepares both sides of an ID-portrait
-// comparison alike: luma only, so the card's tint does not count, and a
-// [1 2 1]² smoothing, so the print's screen and JPEG blocks, which only the
-// card has, do not either (on compare/eval's portraits: EER 2.3% → 1.7%).
-func (e *embedder) embed(f *imgproc.Frame, m imgproc.Affine, portrait bool) ([]float32, error) {
-	if err := imgproc.Warp(f, m, e.spec, e.in); err != nil {
+// align cuts the face whose alignment points are pts out of f at the
+// model's template, into a new slice: the crop a Face keeps. Warp's values
+// on the 0..255 scale are fixed-point sums scaled by a power of two, so the
+// float copy is exact and input later gives the model the very tensor
+// Warp would have written from f.
+func (e *embedder) align(f *imgproc.Frame, pts [5]face.Point) ([]float32, error) {
+	m, err := e.tmpl.affine(pts)
+	if err != nil {
+		return nil, &FaceError{Reason: TooSmall, Detail: err.Error()}
+	}
+	rgb := make([]float32, e.crop.Len())
+	if err := imgproc.Warp(f, m, e.crop, rgb); err != nil {
 		return nil, err
 	}
+	return rgb, nil
+}
+
+// input lays the crop out as the model's input and normalises it, with
+// the arithmetic of Warp's own normalisation.
+func (e *embedder) input(rgb []float32) {
+	s := e.spec
+	n := s.Width * s.Height
+	at := [3]int{0, 1, 2} // the tensor channel of R, G and B
+	if s.BGR {
+		at = [3]int{2, 1, 0}
+	}
+	for c, ch := range at {
+		k, b := 1/s.Std[ch], -s.Mean[ch]/s.Std[ch]
+		i, step := ch, 3
+		if s.NCHW {
+			i, step = ch*n, 1
+		}
+		for p := range n {
+			e.in[i] = rgb[3*p+c]*k + b
+			i += step
+		}
+	}
+}
+
+// embed returns the L2-normalised embedding of an aligned crop. portrait
+// prepares both sides of an ID-portrait comparison alike: luma only, so
+// the card's tint does not count, and a [1 2 1]² smoothing, so the print's
+// screen and JPEG blocks, which only the card has, do not either.
+// compare/eval's id-portrait-as-photo mode measures what this is worth.
+func (e *embedder) embed(rgb []float32, portrait bool) ([]float32, error) {
+	e.input(rgb)
 	if portrait {
 		toGrey(e.spec, e.in)
 		e.tmp = smooth(e.spec, e.in, e.tmp)

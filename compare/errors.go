@@ -5,14 +5,19 @@ import (
 	"fmt"
 )
 
-// Reason says why a face cannot be compared. The strings are stable codes.
+// Reason says why a face cannot be compared.
 type Reason string
 
+// The package's stable codes, what apps and the evidence see: the Reason
+// of a *FaceError, or the code of a *MismatchError.
 const (
-	NoFace     Reason = "NO_FACE"          // no face was found in the image
-	TooSmall   Reason = "FACE_TOO_SMALL"   // eye distance below Limits.MinEyeDistance
-	TooBlurred Reason = "FACE_TOO_BLURRED" // focus below Limits.MinFocus
-	TooTurned  Reason = "FACE_TOO_TURNED"  // yaw or pitch beyond Limits
+	NoFace     Reason = "COMPARE_NO_FACE"          // no face was found in the image
+	TooSmall   Reason = "COMPARE_FACE_TOO_SMALL"   // eye distance below Limits.MinEyeDistance, or alignment points that coincide
+	TooBlurred Reason = "COMPARE_FACE_TOO_BLURRED" // focus below Limits.MinFocus
+	TooTurned  Reason = "COMPARE_FACE_TOO_TURNED"  // yaw or pitch beyond Limits
+	// CodeMismatch: embeddings of different models or reference kinds, or
+	// a Face not aligned for the comparer's model.
+	CodeMismatch = "COMPARE_MISMATCH"
 )
 
 // Sentinels for errors.Is; a *FaceError matches the one of its Reason.
@@ -21,8 +26,8 @@ var (
 	ErrTooSmall   = errors.New("compare: face too small")
 	ErrTooBlurred = errors.New("compare: face too blurred")
 	ErrTooTurned  = errors.New("compare: face too turned")
-	// ErrMismatch: two embeddings from different models or reference kinds.
-	ErrMismatch = errors.New("compare: embeddings are not comparable")
+	// ErrMismatch is matched by every *MismatchError.
+	ErrMismatch = errors.New("compare: model or reference kind mismatch")
 )
 
 var reasonErr = map[Reason]error{NoFace: ErrNoFace, TooSmall: ErrTooSmall, TooBlurred: ErrTooBlurred, TooTurned: ErrTooTurned}
@@ -47,3 +52,21 @@ func (e *FaceError) Error() string {
 
 // Is matches the sentinel of the error's Reason.
 func (e *FaceError) Is(target error) bool { return reasonErr[e.Reason] == target }
+
+// Code is the error's stable code, its Reason.
+func (e *FaceError) Code() string { return string(e.Reason) }
+
+// MismatchError reports two embeddings of different models or reference
+// kinds, or a Face that is not aligned for the comparer's model. It
+// matches ErrMismatch.
+type MismatchError struct {
+	Detail string // what does not match
+}
+
+func (e *MismatchError) Error() string { return "compare: mismatch: " + e.Detail }
+
+// Is reports whether target is ErrMismatch.
+func (e *MismatchError) Is(target error) bool { return target == ErrMismatch }
+
+// Code is the error's stable code, CodeMismatch.
+func (e *MismatchError) Code() string { return CodeMismatch }

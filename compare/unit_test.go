@@ -2,7 +2,9 @@ package compare
 
 import (
 	"errors"
+	"image"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/liveid/liveid/face"
@@ -110,8 +112,11 @@ func TestThresholdFor(t *testing.T) {
 	if _, err := thresholdFor("arcface", Photo, 1e-3); err == nil {
 		t.Error("unknown model accepted")
 	}
-	if _, err := New(Options{Model: "arcface"}); err == nil {
+	if _, err := New(nil, Options{Model: "arcface"}); err == nil {
 		t.Error("New with an unknown model succeeded")
+	}
+	if _, err := New(nil, Options{}); err == nil {
+		t.Error("New without a tracker succeeded")
 	}
 }
 
@@ -123,8 +128,9 @@ func TestSimilarityMismatch(t *testing.T) {
 		{Model: FaceRes, Vector: []float32{1, 0, 0}},
 		{Model: FaceRes},
 	} {
-		if _, err := Similarity(a, b); !errors.Is(err, ErrMismatch) {
-			t.Errorf("Similarity(%v, %v): %v, want ErrMismatch", a, b, err)
+		_, err := Similarity(a, b)
+		if me, ok := errors.AsType[*MismatchError](err); !ok || !errors.Is(err, ErrMismatch) || me.Code() != "COMPARE_MISMATCH" {
+			t.Errorf("Similarity(%v, %v): %v, want a COMPARE_MISMATCH *MismatchError matching ErrMismatch", a, b, err)
 		}
 	}
 	if s, err := Similarity(a, Embedding{Model: FaceRes, Vector: []float32{0.6, 0.8}}); err != nil || math.Abs(float64(s-0.6)) > 1e-6 {
@@ -137,8 +143,11 @@ func TestFaceError(t *testing.T) {
 	if !errors.Is(err, ErrTooBlurred) || errors.Is(err, ErrNoFace) {
 		t.Errorf("%v does not match only ErrTooBlurred", err)
 	}
-	if got, want := err.Error(), "compare: FACE_TOO_BLURRED in image b: focus 1.0 < 2.0"; got != want {
+	if got, want := err.Error(), "compare: COMPARE_FACE_TOO_BLURRED in image b: focus 1.0 < 2.0"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if fe, ok := errors.AsType[*FaceError](err); !ok || fe.Code() != "COMPARE_FACE_TOO_BLURRED" {
+		t.Errorf("%v: want a *FaceError with code COMPARE_FACE_TOO_BLURRED", err)
 	}
 }
 
@@ -172,6 +181,53 @@ func TestSmooth(t *testing.T) {
 		for i, f := range flat {
 			if f != 5 {
 				t.Fatalf("nchw %v: flat tensor changed at %d: %v", nchw, i, f)
+			}
+		}
+	}
+}
+
+// A Face's aligned copy must give the model the very tensor that warping
+// the frame into the model's input gives: the copy is exact.
+func TestCropIsExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	img := image.NewRGBA(image.Rect(0, 0, 320, 240))
+	for i := range img.Pix {
+		img.Pix[i] = byte(r.IntN(256))
+	}
+	nv21, err := imgproc.ToNV21(img, 90, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pts [5]face.Point // dlib's template, turned, scaled by 1.3 and moved
+	sin, cos := math.Sincos(0.2)
+	for i, p := range dlib150.points {
+		x, y := float64(p[0]), float64(p[1])
+		pts[i] = face.Point{X: float32(1.3*(cos*x-sin*y)+40) + 0.5, Y: float32(1.3*(sin*x+cos*y)+10) + 0.5}
+	}
+	for _, f := range []*imgproc.Frame{imgproc.FromImage(img), nv21} {
+		for _, spec := range []imgproc.TensorSpec{
+			{Width: 150, Height: 150, Mean: [3]float32{127.5, 127.5, 127.5}, Std: [3]float32{128, 128, 128}},
+			{Width: 150, Height: 150, NCHW: true, BGR: true, Mean: [3]float32{103.939, 116.779, 123.68}, Std: [3]float32{1, 1, 1}},
+			{Width: 150, Height: 150, NCHW: true, Mean: [3]float32{0.485 * 255, 0.456 * 255, 0.406 * 255}, Std: [3]float32{0.229 * 255, 0.224 * 255, 0.225 * 255}},
+		} {
+			e := &embedder{spec: spec, crop: imgproc.TensorSpec{Width: 150, Height: 150, Std: [3]float32{1, 1, 1}}, tmpl: dlib150, in: make([]float32, spec.Len())}
+			m, err := dlib150.affine(pts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := make([]float32, spec.Len())
+			if err := imgproc.Warp(f, m, spec, want); err != nil {
+				t.Fatal(err)
+			}
+			rgb, err := e.align(f, pts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.input(rgb)
+			for i := range want {
+				if e.in[i] != want[i] {
+					t.Fatalf("%s frame, spec %+v: value %d is %v from the copy, %v from the frame", f.Format, spec, i, e.in[i], want[i])
+				}
 			}
 		}
 	}

@@ -8,7 +8,9 @@ import (
 
 	"github.com/liveid/liveid/compare"
 	"github.com/liveid/liveid/compare/eval"
+	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/imgproc"
+	"github.com/liveid/liveid/models"
 	"github.com/liveid/liveid/models/build"
 )
 
@@ -37,7 +39,12 @@ func compareFaces(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := compare.New(compare.Options{Dir: dir, Model: *model, FAR: *far})
+	tr, err := face.NewTracker(dir, models.Options{}, face.DefaultConfig())
+	if err != nil {
+		return err
+	}
+	defer tr.Close()
+	c, err := compare.New(tr, compare.Options{Dir: dir, Model: *model, FAR: *far})
 	if err != nil {
 		return err
 	}

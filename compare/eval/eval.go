@@ -13,13 +13,19 @@
 // far from independent, so FAR 1e-4 is extrapolated from a normal fit
 // (Result.Calibration). Images the limits refuse are in no pair: the
 // engine asks for another shot instead.
+//
+// Run finds the faces with one face.Tracker; for each model, a
+// compare.Comparer sharing that tracker locates and aligns every image (a
+// compare.Face is aligned for one model) and embeds it in each mode's
+// kind. Options.Keep limits a run to a fixed subset of the faces: the
+// package's tests run such a subset under -short and the whole set, which
+// compare's calibration must match, without it (make eval).
 package eval
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"slices"
 	"time"
 
@@ -34,6 +40,9 @@ import (
 type Options struct {
 	Home   string
 	Models []string // compare.Models when empty
+	// Keep, when set, limits the set to the faces whose names (Face.Name)
+	// it accepts: a fixed subset for a quick run. Nil keeps every face.
+	Keep func(name string) bool
 }
 
 // item is one image of the run: a face of the set, as it is, changed, or
@@ -42,9 +51,8 @@ type item struct {
 	face     int
 	change   Change // "" for the original
 	portrait bool
-	img      image.Image
-	loc      compare.Face // located face; valid when fail == ""
-	fail     compare.Reason
+	frame    *imgproc.Frame
+	fail     compare.Reason // why the limits refused it; "" when they did not
 }
 
 // Mode is one kind of comparison.
@@ -67,8 +75,7 @@ type Result struct {
 	Mode   Mode
 	Scores *Scores
 	ByKind map[string]*Scores // genuine subsets by kind (cross-photo, a Change, …) with all impostors
-	Embed  time.Duration      // mean time to align and embed one face
-	Embeds int
+	Embed  time.Duration      // mean time to embed one aligned face
 }
 
 // Report is a whole run.
@@ -94,7 +101,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	defer tr.Close()
-	faces, skipped, err := LoadFaces(o.Home, tr)
+	faces, skipped, err := LoadFaces(o.Home, tr, o.Keep)
 	if err != nil {
 		return nil, err
 	}
@@ -108,23 +115,18 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		c, err := compare.New(compare.Options{Dir: dir, Model: name, Threads: 1})
+		c, err := compare.New(tr, compare.Options{Dir: dir, Model: name, Threads: 1})
 		if err != nil {
 			return nil, err
 		}
-		if name == o.Models[0] {
-			err = locate(c, items, rep)
-		}
-		var rs []*Result
-		if err == nil {
-			rs, err = score(c, items, l)
-		}
+		rs, err := score(c, items, l)
 		c.Close()
 		if err != nil {
 			return nil, err
 		}
 		rep.Results = append(rep.Results, rs...)
 	}
+	rep.tally(items)
 	return rep, nil
 }
 
@@ -140,33 +142,37 @@ func makeItems(tr *face.Tracker, faces []Face) ([]*item, error) {
 			continue // LoadFaces found it; a second look may not
 		}
 		m := &r.Mesh
-		items = append(items, &item{face: i, img: f.Img})
+		items = append(items, &item{face: i, frame: imgproc.FromImage(f.Img)})
 		for _, c := range Changes {
-			items = append(items, &item{face: i, change: c, img: apply(c, f.Img, m)})
+			items = append(items, &item{face: i, change: c, frame: imgproc.FromImage(apply(c, f.Img, m))})
 		}
-		items = append(items, &item{face: i, portrait: true, img: portrait(f.Img, m)})
+		items = append(items, &item{face: i, portrait: true, frame: imgproc.FromImage(portrait(f.Img, m))})
 	}
 	return items, nil
 }
 
-// locate finds each item's face once; the models share the result.
-// Faces the limits refuse are counted, any other error ends the run.
-func locate(c *compare.Comparer, items []*item, rep *Report) error {
+// locate finds the item's face with c and aligns it for c's model. A face
+// the limits refuse is no error: it is recorded in it.fail, the same for
+// every model since the tracker alone decides it.
+func (it *item) locate(c *compare.Comparer) (compare.Face, error) {
+	loc, err := c.Locate(it.frame)
+	it.fail = ""
+	if fe, refused := errors.AsType[*compare.FaceError](err); refused {
+		it.fail = fe.Reason
+		return loc, nil
+	}
+	return loc, err
+}
+
+// tally counts the items located and the refusals.
+func (rep *Report) tally(items []*item) {
 	for _, it := range items {
-		loc, err := c.Locate(imgproc.FromImage(it.img))
-		fe, refused := errors.AsType[*compare.FaceError](err)
-		switch {
-		case err == nil:
-			it.loc = loc
+		if it.fail == "" {
 			rep.Items++
-		case refused:
-			it.fail = fe.Reason
+		} else {
 			rep.Failures[fmt.Sprintf("%-10s %s", it.label(), it.fail)]++
-		default:
-			return err
 		}
 	}
-	return nil
 }
 
 func (it *item) label() string {
@@ -185,27 +191,48 @@ type embedded struct {
 	vec compare.Embedding
 }
 
-// score embeds the located items with c's model and scores every mode's
-// pairs.
+// score locates every item with c, embeds it in the kind of each mode
+// that uses it and scores every mode's pairs. Each item's Face, with its
+// aligned copy, is dropped once embedded.
 func score(c *compare.Comparer, items []*item, l *labeller) ([]*Result, error) {
-	var out []*Result
-	for _, mode := range Modes {
-		kind := compare.Photo
-		if mode == PortraitMode {
-			kind = compare.IDPortrait
-		}
-		es, d, err := embedAll(c, items, kind, mode)
+	es := make([][]embedded, len(Modes))
+	took := make([]time.Duration, len(Modes))
+	for _, it := range items {
+		loc, err := it.locate(c)
 		if err != nil {
 			return nil, err
 		}
-		r := pairUp(es, l, mode)
+		for i, mode := range Modes {
+			if !mode.uses(it) {
+				continue
+			}
+			t0 := time.Now()
+			fc, err := c.EmbedFace(loc, mode.kind())
+			took[i] += time.Since(t0)
+			if err != nil {
+				return nil, err
+			}
+			es[i] = append(es[i], embedded{it, fc.Embedding})
+		}
+	}
+	var out []*Result
+	for i, mode := range Modes {
+		r := pairUp(es[i], l, mode)
 		r.Model = c.Model()
-		if len(es) > 0 {
-			r.Embed = d / time.Duration(len(es))
+		if n := len(es[i]); n > 0 {
+			r.Embed = took[i] / time.Duration(n)
 		}
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// kind is the reference kind a mode embeds for.
+func (m Mode) kind() compare.Reference {
+	if m == PortraitMode {
+		return compare.IDPortrait
+	}
+	return compare.Photo
 }
 
 // uses says whether a mode pairs the item: photo mode all but portraits,
@@ -218,25 +245,6 @@ func (m Mode) uses(it *item) bool {
 		return !it.portrait
 	}
 	return it.change == ""
-}
-
-// embedAll embeds the items mode uses.
-func embedAll(c *compare.Comparer, items []*item, kind compare.Reference, mode Mode) ([]embedded, time.Duration, error) {
-	var es []embedded
-	var total time.Duration
-	for _, it := range items {
-		if !mode.uses(it) {
-			continue
-		}
-		t0 := time.Now()
-		fc, err := c.EmbedFace(it.loc, kind)
-		total += time.Since(t0)
-		if err != nil {
-			return nil, 0, err
-		}
-		es = append(es, embedded{it, fc.Embedding})
-	}
-	return es, total, nil
 }
 
 // pairUp scores every usable pair of one mode.

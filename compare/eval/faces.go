@@ -114,9 +114,13 @@ func photoFaces(t *face.Tracker, img image.Image, name string) ([]Face, error) {
 	return out, nil
 }
 
-// LoadFaces cuts the set's faces from the fetched packages. A tile in
-// which the tracker finds no face is left out and named in skipped.
-func LoadFaces(home string, t *face.Tracker) (faces []Face, skipped []string, err error) {
+// LoadFaces cuts the set's faces from the fetched packages, those whose
+// names keep accepts (all when keep is nil). A tile in which the tracker
+// finds no face is left out and named in skipped.
+func LoadFaces(home string, t *face.Tracker, keep func(name string) bool) (faces []Face, skipped []string, err error) {
+	if keep == nil {
+		keep = func(string) bool { return true }
+	}
 	m, err := models.Load()
 	if err != nil {
 		return nil, nil, err
@@ -135,11 +139,18 @@ func LoadFaces(home string, t *face.Tracker) (faces []Face, skipped []string, er
 			if err != nil {
 				return nil, nil, err
 			}
-			faces = append(faces, fs...)
+			for _, f := range fs {
+				if keep(f.Name) {
+					faces = append(faces, f)
+				}
+			}
 			continue
 		}
 		var r face.Result
 		for _, tl := range s.tiles {
+			if !keep(tl.name) {
+				continue
+			}
 			p := padded(img, tl.rect)
 			if err := t.Largest(imgproc.FromImage(p), &r); err != nil {
 				return nil, nil, err

@@ -36,7 +36,7 @@ func (rep *Report) Write(w io.Writer) error {
 		p.f("  thumbnails without a face: %s\n", strings.Join(rep.Skipped, ", "))
 	}
 	for _, k := range slices.Sorted(maps.Keys(rep.Failures)) {
-		p.f("  refused: %-32s %d\n", k, rep.Failures[k])
+		p.f("  refused: %-35s %d\n", k, rep.Failures[k])
 	}
 	p.f("\n%-15s %-21s %8s %9s %6s %9s %9s %8s %8s %8s %8s\n", "model", "mode", "genuine", "impostor", "EER", "TAR@1e-2", "TAR@1e-3", "t@1e-2", "t@1e-3", "t@1e-4", "embed")
 	for _, r := range rep.Results {
