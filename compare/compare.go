@@ -3,10 +3,12 @@ package compare
 import (
 	"errors"
 	"fmt"
+	"image"
 	"math"
 
 	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/imgproc"
+	"github.com/liveid/liveid/internal/geom"
 	"github.com/liveid/liveid/models"
 )
 
@@ -143,7 +145,26 @@ type Face struct {
 // aligned is a face cut out at one model's template.
 type aligned struct {
 	model string
+	size  int       // the template's side
 	rgb   []float32 // the template-size crop, RGB interleaved on the 0..255 scale
+}
+
+// Image is the face as it was aligned for the comparer's model (the
+// template's square, upright), rounded to 8 bits: what an evidence package
+// keeps of a best frame. It is nil for a face that was not aligned.
+func (f *Face) Image() *image.RGBA {
+	if f.crop.rgb == nil {
+		return nil
+	}
+	n := f.crop.size
+	img := image.NewRGBA(image.Rect(0, 0, n, n))
+	for i := range n * n {
+		for c := range 3 {
+			img.Pix[4*i+c] = uint8(min(max(f.crop.rgb[3*i+c]+0.5, 0), 255))
+		}
+		img.Pix[4*i+3] = 255
+	}
+	return img
 }
 
 // Embed finds the largest face of f, checks it against the limits, aligns
@@ -178,7 +199,8 @@ func (c *Comparer) Locate(f *imgproc.Frame) (Face, error) {
 	if err != nil {
 		return Face{}, err
 	}
-	return c.locate(src, r)
+	var fc Face
+	return fc, c.locate(src, r, &fc)
 }
 
 // LocateTracked is Locate for the face the caller's tracker found in f, r
@@ -188,27 +210,37 @@ func (c *Comparer) Locate(f *imgproc.Frame) (Face, error) {
 // each new best frame, before the frame's buffer goes back to the camera,
 // and embeds the last Face it kept.
 func (c *Comparer) LocateTracked(f *imgproc.Frame, r *face.Result) (Face, error) {
-	if !r.Found {
-		return Face{}, &FaceError{Reason: NoFace}
-	}
-	return c.locate(f, r)
+	var fc Face
+	return fc, c.LocateTrackedInto(f, r, &fc)
 }
 
-// locate measures the face r found in f, checks it and keeps its aligned
-// crop.
-func (c *Comparer) locate(f *imgproc.Frame, r *face.Result) (Face, error) {
-	fc := Face{Box: r.Signals.Box, Points: r.Mesh.FivePoints(), Faces: r.Faces,
+// LocateTrackedInto is LocateTracked into fc, reusing the crop buffer fc
+// holds (a Face the caller no longer needs): an engine replacing its best
+// frames as better ones come allocates nothing.
+func (c *Comparer) LocateTrackedInto(f *imgproc.Frame, r *face.Result, fc *Face) error {
+	if !r.Found {
+		*fc = Face{}
+		return &FaceError{Reason: NoFace}
+	}
+	return c.locate(f, r, fc)
+}
+
+// locate measures the face r found in f into fc, checks it and keeps its
+// aligned crop, in fc's old crop buffer when it has one.
+func (c *Comparer) locate(f *imgproc.Frame, r *face.Result, fc *Face) error {
+	buf := fc.crop.rgb
+	*fc = Face{Box: r.Signals.Box, Points: r.Mesh.FivePoints(), Faces: r.Faces,
 		Focus: r.Signals.Focus(), Yaw: r.Signals.Yaw, Pitch: r.Signals.Pitch}
 	fc.EyeDistance = float32(math.Hypot(float64(fc.Points[1].X-fc.Points[0].X), float64(fc.Points[1].Y-fc.Points[0].Y)))
-	if err := c.check(&fc); err != nil {
-		return fc, err
+	if err := c.check(fc); err != nil {
+		return err
 	}
-	rgb, err := c.emb.align(f, fc.Points)
+	rgb, err := c.emb.align(f, fc.Points, buf)
 	if err != nil {
-		return fc, err
+		return err
 	}
-	fc.crop = aligned{model: c.emb.name, rgb: rgb}
-	return fc, nil
+	fc.crop = aligned{model: c.emb.name, size: c.emb.crop.Width, rgb: rgb}
+	return nil
 }
 
 // find is the largest face of f and the frame its landmarks refer to. A
@@ -277,7 +309,7 @@ func (c *Comparer) check(fc *Face) error {
 	switch {
 	case !(fc.EyeDistance >= l.MinEyeDistance):
 		return &FaceError{Reason: TooSmall, Detail: fmt.Sprintf("eye distance %.1f px < %.0f", fc.EyeDistance, l.MinEyeDistance)}
-	case !(abs(fc.Yaw) <= l.MaxYaw) || !(abs(fc.Pitch) <= l.MaxPitch):
+	case !(geom.Abs32(fc.Yaw) <= l.MaxYaw) || !(geom.Abs32(fc.Pitch) <= l.MaxPitch):
 		return &FaceError{Reason: TooTurned, Detail: fmt.Sprintf("yaw %.0f° pitch %.0f° (limits %.0f°, %.0f°)", fc.Yaw, fc.Pitch, l.MaxYaw, l.MaxPitch)}
 	case !(fc.Focus >= l.MinFocus):
 		return &FaceError{Reason: TooBlurred, Detail: fmt.Sprintf("focus %.1f < %.1f", fc.Focus, l.MinFocus)}
@@ -354,5 +386,3 @@ func sideError(err error, side string) error {
 	}
 	return fmt.Errorf("compare: image %s: %w", side, err)
 }
-
-func abs(v float32) float32 { return float32(math.Abs(float64(v))) }

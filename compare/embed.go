@@ -95,16 +95,19 @@ func inputSpec(in models.Input, size int) (imgproc.TensorSpec, error) {
 }
 
 // align cuts the face whose alignment points are pts out of f at the
-// model's template, into a new slice: the crop a Face keeps. Warp's values
-// on the 0..255 scale are fixed-point sums scaled by a power of two, so the
-// float copy is exact and input later gives the model the very tensor
-// Warp would have written from f.
-func (e *embedder) align(f *imgproc.Frame, pts [5]face.Point) ([]float32, error) {
+// model's template, into rgb when it has the room (else a new slice): the
+// crop a Face keeps. Warp's values on the 0..255 scale are fixed-point sums
+// scaled by a power of two, so the float copy is exact and input later
+// gives the model the very tensor Warp would have written from f.
+func (e *embedder) align(f *imgproc.Frame, pts [5]face.Point, rgb []float32) ([]float32, error) {
 	m, err := e.tmpl.affine(pts)
 	if err != nil {
 		return nil, &FaceError{Reason: TooSmall, Detail: err.Error()}
 	}
-	rgb := make([]float32, e.crop.Len())
+	if cap(rgb) < e.crop.Len() {
+		rgb = make([]float32, e.crop.Len())
+	}
+	rgb = rgb[:e.crop.Len()]
 	if err := imgproc.Warp(f, m, e.crop, rgb); err != nil {
 		return nil, err
 	}

@@ -219,7 +219,7 @@ func TestCropIsExact(t *testing.T) {
 			if err := imgproc.Warp(f, m, spec, want); err != nil {
 				t.Fatal(err)
 			}
-			rgb, err := e.align(f, pts)
+			rgb, err := e.align(f, pts, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,23 +5,28 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/liveness"
 )
 
-// wantCodes is every code the table must cover.
-var wantCodes = []string{
-	"FACE_NO_FACE", "FACE_MULTIPLE_FACES", "FACE_PARTLY_OUT_OF_FRAME", "FACE_TOO_CLOSE", "FACE_TOO_FAR",
-	"FACE_TOO_DARK", "FACE_TOO_BRIGHT", "FACE_BACKLIT", "FACE_BLURRED", "FACE_POSE_TOO_LARGE",
-	"FACE_OCCLUDED", "FACE_EYES_CLOSED", "FACE_MOVING_TOO_MUCH",
-
-	PromptCenterFace, PromptHoldStill, PromptFlash, PromptTooBrightForFlash, PromptBlink, PromptOpenMouth,
-	PromptNod, PromptShake, PromptNearFar, PromptProcessing, PromptDone, PromptFailed, PromptCancelled,
-	PromptTimeout,
-
-	"LIVENESS_MISSING_EVIDENCE", "LIVENESS_POOR_QUALITY", "LIVENESS_MULTIPLE_FACES", "LIVENESS_FACE_LEFT_FRAME",
-	"LIVENESS_EYES_CLOSED_THROUGHOUT", "LIVENESS_TIMEOUT", "LIVENESS_ACTION_NOT_COMPLETED",
-	"LIVENESS_WRONG_ORDER", "LIVENESS_PLANAR_MOTION", "LIVENESS_DISTANCE_CHECK_FAILED",
-	"LIVENESS_REFLECTION_FAILED", "LIVENESS_RECAPTURED", "LIVENESS_SYNTHESIS_SUSPECTED",
-}
+// wantCodes is every code the engine shows, from where each is defined:
+// the tracker's quality codes, the session prompts, the liveness reasons
+// and the engine's and compare's result codes.
+var wantCodes = func() []string {
+	var codes []string
+	for q := face.NoFace; q <= face.MovingTooMuch; q <<= 1 {
+		codes = append(codes, q.Codes()...)
+	}
+	codes = append(codes, PromptCenterFace, PromptHoldStill, PromptFlash, PromptTooBrightForFlash, PromptBlink,
+		PromptOpenMouth, PromptNod, PromptShake, PromptNearFar, PromptProcessing, PromptDone, PromptFailed,
+		PromptCancelled, PromptTimeout)
+	for _, r := range liveness.AllReasons {
+		codes = append(codes, string(r))
+	}
+	return append(codes, ReasonCancelled, ReasonPrecheckTimeout, ReasonBadStream, ReasonExpired,
+		ReasonNoReference, ReasonNoMatch)
+}()
 
 // attackCodes must all read the same, so the text does not say which check
 // caught the attempt.
