@@ -10,6 +10,7 @@
 //	liveid detect [-overlay DIR] IMAGE... print faces, pose and quality codes; draw them
 //	liveid compare IMAGE_A IMAGE_B      score two faces (0–100) with thresholds for FAR 1e-2…1e-4
 //	liveid ocr [-side S] IMAGE          read a Chinese resident ID card
+//	liveid open -key K PACKAGE         decrypt and print a sealed evidence package
 //	liveid bench                        time every stage, next to peer detectors
 //	liveid eval ocr|liveness|compare    accuracy on generated and real test sets
 //
@@ -51,6 +52,7 @@ var commands = &command{name: "liveid", sub: []*command{
 	{name: "convert", args: "[-faceapi] SRC OUT.onnx", short: "convert a TFJS graph model.json (or, with -faceapi, face-api's recognition weights manifest) to ONNX", run: convert},
 	{name: "compare", args: "[-model M] [-far F] [-ref photo|id-portrait] IMAGE_A IMAGE_B", short: "score the largest face of IMAGE_A against IMAGE_B's (0–100, thresholds, decision)", run: compareFaces},
 	{name: "ocr", args: "[-side S] [-portrait OUT] [-card OUT] [-v] IMAGE", short: "read a Chinese resident ID card from a photo", run: ocrRead},
+	{name: "open", args: "-key KEY [-challenge FILE] [-out DIR] PACKAGE", short: "decrypt a sealed evidence package and print it; with -challenge re-run its liveness decision", run: openPackage},
 	{name: "bench", args: "[-rounds N] [-cards N] [-peers=false] [-pigo FILE]", short: "time every stage on the sample photos and synthetic cards, next to peer detectors", run: benchStages},
 	{name: "eval", short: "measure the engine on generated test sets", sub: []*command{
 		{name: "ocr", args: "[-n N] [-seed S] [-peer=false] [-v]", short: "ID-card OCR accuracy, warnings and speed on synthetic cards, with a peer engine", run: evalOCR},
