@@ -1,4 +1,4 @@
-package bench
+package peers_test
 
 import (
 	"encoding/json"
@@ -11,14 +11,15 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/bench"
+	"github.com/liveid/liveid/bench/peers"
 	"github.com/liveid/liveid/models/build"
 )
 
 // samples loads face-api's demo photos at full size, by file name.
 func samples(tb testing.TB) map[string]image.Image {
 	tb.Helper()
-	photos, err := SamplePhotos(build.Home(), 0)
+	photos, err := bench.SamplePhotos(build.Home(), 0)
 	if err != nil {
 		tb.Skipf("sample photos not in the cache (run make setup): %v", err)
 	}
@@ -31,7 +32,7 @@ func samples(tb testing.TB) map[string]image.Image {
 
 // handBoxes reads the hand-checked faces of the demo photos.
 func handBoxes(tb testing.TB) map[string][]image.Rectangle {
-	raw, err := os.ReadFile(filepath.Join("..", "face", "testdata", "sample_faces.json"))
+	raw, err := os.ReadFile(filepath.Join("..", "..", "face", "testdata", "sample_faces.json"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -103,29 +104,21 @@ func TestDetectorsAgainstHandCount(t *testing.T) {
 }
 
 // detectors opens liveid's detector and its peers.
-func detectors(tb testing.TB) []Detector {
+func detectors(tb testing.TB) []bench.Detector {
 	tb.Helper()
-	_, home, err := runtime(tb)
+	home := build.Home()
+	if _, err := build.InitRuntime(home); err != nil {
+		tb.Fatal(err)
+	}
+	l, err := bench.NewLiveID(build.ModelDir(home))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	l, err := NewLiveID(build.ModelDir(home))
+	ps, err := peers.Open("")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	h, err := NewHaar(HaarCascadePath)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	pp, err := PigoCascadePath()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	p, err := NewPigo(pp)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return []Detector{l, h, p}
+	return append([]bench.Detector{l}, ps...)
 }
 
 // BenchmarkDetect times each detector per photo and reports how many boxes
@@ -148,11 +141,4 @@ func BenchmarkDetect(b *testing.B) {
 		}
 		d.Close()
 	}
-}
-
-// runtime loads ONNX Runtime from the cache.
-func runtime(tb testing.TB) (*models.Manifest, string, error) {
-	home := build.Home()
-	m, err := build.InitRuntime(home)
-	return m, home, err
 }
