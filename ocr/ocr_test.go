@@ -150,7 +150,7 @@ func TestNotACard(t *testing.T) {
 		}
 		card, err := e.Read(context.Background(), img, ocr.AnySide)
 		var nc *ocr.NoCardError
-		if !errors.Is(err, ocr.ErrNoCard) || !errors.As(err, &nc) || card != nil {
+		if !errors.Is(err, ocr.ErrNoCard) || !errors.As(err, &nc) || nc.Code() != ocr.CodeNoCard || card != nil {
 			t.Errorf("%s: got card %v, error %v; want a *NoCardError", c.name, card != nil, err)
 		}
 	}
