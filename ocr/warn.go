@@ -146,10 +146,10 @@ func stddev(v []float64) float64 {
 // that peak's amplitude in grey levels (0 when there is no clear peak), so
 // faint regular artefacts such as JPEG block edges do not count.
 func screenScore(card *image.RGBA) float64 {
-	// Patches of n×n pixels, a power of two for the FFT and nine periods
-	// of the coarsest grid counted (7 px), so its peak stands in one bin;
-	// the keep flattest of them, half-overlapping, average the noise down
-	// while staying in the card's plain areas.
+	// n: a power of two for the FFT, and nine periods of the coarsest grid
+	// counted (7 px), so that even that grid gives a sharp peak. keep: the
+	// flattest patches of a half-overlapping lattice; eight average the
+	// noise down and still lie in the card's plain areas.
 	const n, keep = 64, 8
 	l := lumaPlane(card)
 	type patch struct {
