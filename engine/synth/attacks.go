@@ -19,20 +19,39 @@ type sheet struct {
 
 func (s *sheet) normal() vec { return s.r.apply(vec{0, 0, -1}) }
 
-// hit is where frame pixel (u, v)'s ray meets the sheet: the point in the
-// camera frame, its sheet coordinates (cm from the top-left corner) and the
-// cm a frame pixel spans there.
-func (s *sheet) hit(u, v int) (p vec, a, b, px float64, ok bool) {
-	d := cameraRay(u, v)
-	n := s.normal()
-	den := n.dot(d)
+// sheetRow maps the pixels of one frame row onto the sheet: along a row
+// the ray's direction, and so its sheet-frame direction and its dot with
+// the normal, are linear in u.
+type sheetRow struct {
+	d0, du vec     // camera-frame ray at u = 0 and its change per pixel
+	q0, qu vec     // the same in the sheet's frame
+	n0, nu float64 // their dot with the normal
+	nc     float64 // the normal's dot with the centre
+	qc     vec     // the centre in the sheet's frame
+	half   [2]float64
+}
+
+func (s *sheet) row(v int) sheetRow {
+	rt, n := s.r.t(), s.normal()
+	d0, du := cameraRay(0, v), vec{1 / focal, 0, 0}
+	return sheetRow{d0: d0, du: du, q0: rt.apply(d0), qu: rt.apply(du), n0: n.dot(d0), nu: n.dot(du),
+		nc: n.dot(s.c), qc: rt.apply(s.c), half: [2]float64{s.w / 2, s.h / 2}}
+}
+
+// hit is where pixel u's ray meets the sheet: the point in the camera
+// frame, its sheet coordinates (cm from the top-left corner) and the cm a
+// frame pixel spans there.
+func (r *sheetRow) hit(u int) (p vec, a, b, px float64, ok bool) {
+	fu := float64(u)
+	den := r.n0 + fu*r.nu
 	if den >= 0 {
 		return p, 0, 0, 0, false // edge-on or from behind
 	}
-	t := n.dot(s.c) / den
-	p = d.scale(t)
-	q := s.r.t().apply(p.sub(s.c))
-	return p, q[0] + s.w/2, q[1] + s.h/2, t / focal, true
+	t := r.nc / den
+	p = vec{t * (r.d0[0] + fu*r.du[0]), t * r.d0[1], t}
+	a = t*(r.q0[0]+fu*r.qu[0]) - r.qc[0] + r.half[0]
+	b = t*(r.q0[1]+fu*r.qu[1]) - r.qc[1] + r.half[1]
+	return p, a, b, t / focal, true
 }
 
 // cover is the share of a pixel spanning px cm at sheet point (a, b) that
@@ -196,17 +215,34 @@ type printLayer struct {
 
 func (p *printLayer) bounds() image.Rectangle { return p.box }
 
+// lightStep: on a flat sheet the screen's light changes slowly, so it is
+// computed every lightStep pixels of a row and interpolated between.
+const lightStep = 8
+
 func (p *printLayer) paint(v, u0, u1 int, row []float32) {
 	k := float64(p.tex.w) / p.sh.w
-	for u := u0; u < u1; u++ {
-		pt, a, b, px, ok := p.sh.hit(u, v)
+	sr := p.sh.row(v)
+	factor := func(u int) float32 {
+		pt, _, _, _, ok := sr.hit(u)
 		if !ok {
-			continue
+			return 0
 		}
-		if cov := p.sh.cover(a, b, px); cov > 0 {
-			c := p.tex.at(a*k, b*k)
-			e := p.l.at(pt, p.n)
-			blend(row, u, rgb{c[0] * e[0], c[1] * e[1], c[2] * e[2]}, cov)
+		return p.l.factor(pt, p.n)
+	}
+	next := factor(u0)
+	for s := u0; s < u1; s += lightStep {
+		prev := next
+		next = factor(s + lightStep)
+		for u := s; u < min(s+lightStep, u1); u++ {
+			_, a, b, px, ok := sr.hit(u)
+			if !ok {
+				continue
+			}
+			if cov := p.sh.cover(a, b, px); cov > 0 {
+				c := p.tex.at(a*k, b*k)
+				e := p.l.mix(prev + (next-prev)*float32(u-s)/lightStep)
+				blend(row, u, rgb{c[0] * e[0], c[1] * e[1], c[2] * e[2]}, cov)
+			}
 		}
 	}
 }
@@ -254,7 +290,7 @@ type replay struct {
 	yaw0, pitch0 float64
 	roll0        float64
 	pos0         vec
-	zoom         float64
+	zoom         float64      // the video enlarged about its centre, as an attacker fills the screen with the face
 	emit         [256]float32 // displayed linear light of each level
 	moire        float64      // moiré contrast before the lens's fall-off
 	glass        float32      // share of the phone's light the glass reflects
@@ -275,8 +311,8 @@ func newReplay(sc *scene, sub *Subject, other *liveness.Plan, seed uint64) (*rep
 		return nil, err
 	}
 	rp := &replay{rec: rec, sw: newSway(r, 0.8, 0.25), yaw0: uniform(r, -5, 5), pitch0: uniform(r, -5, 5),
-		roll0: uniform(r, -3, 3), pos0: vec{uniform(r, -1, 1), uniform(r, -1, 1), uniform(r, 17, 23)},
-		zoom: uniform(r, 1, 1.2), moire: uniform(r, 0.04, 0.1), glass: float32(uniform(r, 0.004, 0.014))}
+		roll0: uniform(r, -3, 3), pos0: vec{uniform(r, -1, 1), uniform(r, -1, 1), uniform(r, 16, 21)},
+		zoom: uniform(r, 1.25, 1.5), moire: uniform(r, 0.04, 0.1), glass: float32(uniform(r, 0.004, 0.014))}
 	gamma, black, bright := uniform(r, 2.0, 2.4), uniform(r, 0.002, 0.008), uniform(r, 0.7, 1.1)*float64(sc.level)
 	for i := range rp.emit {
 		rp.emit[i] = float32(bright * (black + (1-black)*math.Pow(float64(i)/255, gamma)))
@@ -324,8 +360,9 @@ type tabletLayer struct {
 func (tl *tabletLayer) bounds() image.Rectangle { return tl.box }
 
 func (tl *tabletLayer) paint(v, u0, u1 int, row []float32) {
+	sr := tl.sh.row(v)
 	for u := u0; u < u1; u++ {
-		_, a, b, px, ok := tl.sh.hit(u, v)
+		_, a, b, px, ok := sr.hit(u)
 		if !ok {
 			continue
 		}

@@ -83,14 +83,15 @@ func (l *lids) cover(x, y, shut float64) (above, below, t, shade, hide float64, 
 	if y < top || y >= edge || bottom <= top {
 		return 0, 0, 0, 0, 0, false
 	}
-	shade = 0.97 * (0.15 + 0.85*smoothstep(0, lashWidth, edge-y))
+	shade = 0.97 * (0.05 + (1-0.05)*smoothstep(0, lashWidth, edge-y))
 	hide = smoothstep(0, lidFadeIn, y-top) * smoothstep(0, 0.6, float64(l.fade[i])) * smoothstep(0, 0.2, shut)
 	return top - 2, bottom + 2.5, (y - top) / (bottom - top), shade, hide, true
 }
 
-// lashWidth is the width of the lashes' line along a closing lid's edge,
-// pixels.
-const lashWidth = 3
+// lashWidth is how far above a closing lid's edge its lashes darken it,
+// pixels: a shut eye shows as one dark curve, which is what the eye model
+// reads as closed.
+const lashWidth = 5
 
 // Mouth landmarks: inner lip lines and corners, outer lower lip.
 var (

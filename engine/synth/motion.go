@@ -68,7 +68,10 @@ func newGesture(seed, who uint64, a liveness.Action, attempt int, prompted time.
 	}
 	switch a {
 	case liveness.Blink:
-		g.dur, g.amp = millis(r, 250, 400), uniform(r, 0.85, 1)
+		// A deliberate blink closes the lids: liveness's simulation takes
+		// 0.8–0.95 of the eye ratio, which keeps the tracker's floor (the
+		// mesh puts the lids at different depths); here the pixels close.
+		g.dur, g.amp = millis(r, 250, 400), uniform(r, 0.95, 1)
 	case liveness.OpenMouth:
 		g.dur, g.amp = millis(r, 900, 1600), uniform(r, 1.4, 2.4)
 	case liveness.Nod:
