@@ -12,6 +12,7 @@
 //	liveid ocr [-side S] IMAGE          read a Chinese resident ID card
 //	liveid bench                        time every stage, next to peer detectors
 //	liveid eval ocr|liveness|compare    accuracy on generated and real test sets
+//	liveid session render [-kind K]     render a simulated session as camera frames, previews and a video
 //
 // The cache lives in $LIVEID_HOME (default: .cache at the module root).
 // Errors print one line, "liveid: ...", to stderr and exit 1; usage errors
@@ -52,6 +53,7 @@ var commands = &command{name: "liveid", sub: []*command{
 	{name: "compare", args: "[-model M] [-far F] [-ref photo|id-portrait] IMAGE_A IMAGE_B", short: "score the largest face of IMAGE_A against IMAGE_B's (0–100, thresholds, decision)", run: compareFaces},
 	{name: "ocr", args: "[-side S] [-portrait OUT] [-card OUT] [-v] IMAGE", short: "read a Chinese resident ID card from a photo", run: ocrRead},
 	{name: "bench", args: "[-rounds N] [-cards N] [-peers=false] [-pigo FILE]", short: "time every stage on the sample photos and synthetic cards, next to peer detectors", run: benchStages},
+	{name: "session", short: "simulated verification sessions", sub: []*command{{name: "render", args: "[-kind K] [-photo N] [-seed S] [-out DIR]", short: "render a simulated session (genuine or an attack) as NV21 camera frames, PNG previews and a video", run: sessionRender}}},
 	{name: "eval", short: "measure the engine on generated test sets", sub: []*command{
 		{name: "ocr", args: "[-n N] [-seed S] [-peer=false] [-v]", short: "ID-card OCR accuracy, warnings and speed on synthetic cards, with a peer engine", run: evalOCR},
 		{name: "compare", args: "[-models M,M] [-out DIR]", short: "face-comparison ROC, EER, TAR at FAR and calibration on the packages' real faces", run: evalCompare},
