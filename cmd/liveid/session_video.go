@@ -13,7 +13,6 @@ import (
 type video struct {
 	w    *gocv.VideoWriter
 	path string
-	n    int
 }
 
 func newVideo(path string, fps, width, height int) (*video, error) {
@@ -30,7 +29,6 @@ func (v *video) Write(img *image.RGBA) error {
 		return err
 	}
 	defer m.Close()
-	v.n++
 	return v.w.Write(m)
 }
 

@@ -685,3 +685,33 @@ func TestKindNames(t *testing.T) {
 		t.Error("ParseKind accepted an unknown name")
 	}
 }
+
+// TestEmitted: driven by its schedule, a session's screen light is the
+// plan's colour at the frame's time less the display lag, over the
+// exposure: constant (and that colour) away from the colour changes.
+func TestEmitted(t *testing.T) {
+	_, subs := setup(t)
+	plan := testPlan(t, "emitted", liveness.Blink)
+	s, err := NewSession(Genuine, subs[:1], plan, nil, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched := s.Schedule()
+	checked := 0
+	for _, tt := range span(0, sched.PlanStart+plan.ActionsStart, 30) {
+		p := sched.At(tt)
+		s.screens.show(tt, p.ScreenSince, p.Screen)
+		shown := tt - sched.PlanStart - s.sc.lag
+		a, b := plan.ColorAt(shown-exposure), plan.ColorAt(shown)
+		if a != b || plan.ColorAt(shown-exposure/2) != a {
+			continue // a change within the exposure
+		}
+		if got, want := s.screens.emitted(tt, s.sc.lag), screenLight(a); got != want {
+			t.Errorf("at %v: emitted %v, want %v (%v)", tt, got, want, a)
+		}
+		checked++
+	}
+	if checked < 40 {
+		t.Errorf("only %d frames away from colour changes", checked)
+	}
+}
