@@ -17,6 +17,7 @@
 //	liveid open -key K PACKAGE          decrypt and print a sealed evidence package
 //	liveid bench [-peers=false]         time every stage, next to OpenCV's Haar cascade and pigo
 //	liveid eval ocr|liveness|compare    accuracy on generated and real test sets
+//	liveid session render [-kind K]     render a simulated session as camera frames, previews and a video
 //
 // The default build links the peer detectors of liveid bench (OpenCV
 // through gocv, pigo). Built with -tags nogocv it links neither, so it
@@ -64,6 +65,10 @@ var commands = &command{name: "liveid", sub: []*command{
 	{name: "ocr", args: "[-side S] [-portrait OUT] [-card OUT] [-v] IMAGE", short: "read a Chinese resident ID card from a photo: fields, problems, OCR_ warning codes", run: ocrRead},
 	{name: "open", args: "-key KEY [-challenge FILE] [-out DIR] PACKAGE", short: "decrypt a sealed evidence package and print it; with -challenge re-run its liveness decision", run: openPackage},
 	{name: "bench", args: "[-rounds N] [-cards N] [-peers=false] [-pigo FILE]", short: "time every stage on the sample photos and synthetic cards, next to OpenCV's Haar cascade and pigo" + peersNote, run: benchStages},
+	{name: "session", short: "simulated verification sessions", sub: []*command{
+		{name: "render", args: "[-kind K] [-photo N] [-seed S] [-out DIR]", short: "render a SIMULATED session (genuine or an attack) as NV21 camera frames, PNG previews and a video", run: sessionRender},
+		{name: "verify", args: "[-key-out DIR] FRAMES_DIR", short: "run a rendered session's frames through the engine, print the guidance as it changes, seal the package", run: sessionVerify},
+	}},
 	{name: "eval", short: "measure the engine on generated and real test sets", sub: []*command{
 		{name: "ocr", args: "[-n N] [-seed S] [-peer=false] [-v]", short: "ID-card OCR accuracy, warnings and speed on synthetic cards, with a peer engine", run: evalOCR},
 		{name: "compare", args: "[-models M,M] [-out DIR]", short: "face-comparison ROC, EER, TAR at FAR and calibration on the packages' real faces", run: evalCompare},

@@ -292,16 +292,27 @@ type replay struct {
 	pos0         vec
 	zoom         float64      // the video enlarged about its centre, as an attacker fills the screen with the face
 	emit         [256]float32 // displayed linear light of each level
-	moire        float64      // moiré contrast before the lens's fall-off
-	glass        float32      // share of the phone's light the glass reflects
+	moire        moire
+	glass        float32 // share of the phone's light the glass reflects
 }
 
-// The tablet: a 14.8 × 19.7 cm screen (3:4, like the recording) of 264
-// pixels an inch, in a 1 cm bezel.
+// moire is the beat of the screen's pixel grid with the sensor's, as a
+// phone's camera shows it: slanted bands some tens of pixels apart on the
+// screen's surface, a little apart in each colour, that slide as the
+// screen's distance changes (the beat's phase moves a period for every
+// moireDrift cm).
+type moire struct {
+	ka, kb   float64 // bands a cm along the screen's width and height
+	contrast float32
+}
+
+const moireDrift = 0.3
+
+// The tablet: a 14.8 × 19.7 cm screen (3:4, like the recording) in a 1 cm
+// bezel.
 const (
 	tabletW, tabletH = 14.8, 14.8 * Height / Width
 	tabletBezel      = 1.0
-	tabletPitch      = 2.54 / 264
 )
 
 func newReplay(sc *scene, sub *Subject, other *liveness.Plan, seed uint64) (*replay, error) {
@@ -312,7 +323,9 @@ func newReplay(sc *scene, sub *Subject, other *liveness.Plan, seed uint64) (*rep
 	}
 	rp := &replay{rec: rec, sw: newSway(r, 0.8, 0.25), yaw0: uniform(r, -5, 5), pitch0: uniform(r, -5, 5),
 		roll0: uniform(r, -3, 3), pos0: vec{uniform(r, -1, 1), uniform(r, -1, 1), uniform(r, 16, 21)},
-		zoom: uniform(r, 1.25, 1.5), moire: uniform(r, 0.04, 0.1), glass: float32(uniform(r, 0.004, 0.014))}
+		zoom: uniform(r, 1.25, 1.5), glass: float32(uniform(r, 0.004, 0.014))}
+	period, slant := uniform(r, 0.4, 1.2), uniform(r, -0.6, 0.6)
+	rp.moire = moire{ka: math.Cos(slant) / period, kb: math.Sin(slant) / period, contrast: float32(uniform(r, 0.04, 0.1))}
 	gamma, black, bright := uniform(r, 2.0, 2.4), uniform(r, 0.002, 0.008), uniform(r, 0.7, 1.1)*float64(sc.level)
 	for i := range rp.emit {
 		rp.emit[i] = float32(bright * (black + (1-black)*math.Pow(float64(i)/255, gamma)))
@@ -329,13 +342,10 @@ func (rp *replay) frame(t time.Duration, p Prompt, l light, tr *Truth) ([]layer,
 	sh := sheet{r: rotation(rp.yaw0+rp.sw.at(t, 0), rp.pitch0+rp.sw.at(t, 1), rp.roll0+rp.sw.at(t, 2)),
 		c: rp.pos0.add(vec{rp.sw.at(t, 3), rp.sw.at(t, 4), rp.sw.at(t, 5)}),
 		w: tabletW + 2*tabletBezel, h: tabletH + 2*tabletBezel}
-	// Moiré: the screen's pixel grid, sampled by the sensor, aliases to a
-	// beat whose contrast the lens passes only when it is coarse.
-	alias := sh.c[2]/(focal*tabletPitch) - math.Round(sh.c[2]/(focal*tabletPitch))
 	veil := l.ambient.scale(0.01)
 	glare := l.direct.scale(rp.glass)
 	return []layer{&tabletLayer{rp: rp, sh: sh, img: img, box: sh.bounds(),
-		moire: float32(rp.moire * math.Max(0.15, math.Exp(-alias*alias/0.04))),
+		phase: (sh.c[2] - rp.pos0[2]) / moireDrift,
 		glass: rgb{veil[0] + glare[0], veil[1] + glare[1], veil[2] + glare[2]}}}, nil
 }
 
@@ -353,7 +363,7 @@ type tabletLayer struct {
 	sh    sheet
 	img   *image.RGBA
 	box   image.Rectangle
-	moire float32
+	phase float64 // of the moiré, periods
 	glass rgb
 }
 
@@ -380,17 +390,17 @@ func (tl *tabletLayer) paint(v, u0, u1 int, row []float32) {
 
 // pixel is the light the screen emits at (a, b) cm from its corner: the
 // recording zoomed about its centre, through the tablet's gamma, with the
-// moiré of its red, green and blue stripes.
+// moiré, shifted a little for each of the red, green and blue stripes.
 func (tl *tabletLayer) pixel(a, b float64) rgb {
 	x := (a/tabletW-0.5)/tl.rp.zoom*Width + Width/2
 	y := (b/tabletH-0.5)/tl.rp.zoom*Height + Height/2
 	i, j := min(max(int(x), 0), Width-1), min(max(int(y), 0), Height-1)
 	p := tl.img.Pix[tl.img.PixOffset(i, j):]
-	ga, gb := a/tabletPitch, b/tabletPitch
-	row := sine(gb)
+	m := &tl.rp.moire
+	beat := m.ka*a + m.kb*b + tl.phase
 	var c rgb
 	for k := range 3 {
-		c[k] = tl.rp.emit[p[k]] * (1 + tl.moire*sine(ga+float64(k)/3)*row)
+		c[k] = tl.rp.emit[p[k]] * (1 + m.contrast*sine(beat+0.15*float64(k)))
 	}
 	return c
 }

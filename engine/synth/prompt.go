@@ -31,13 +31,15 @@ func (p Phase) String() string {
 }
 
 // Prompt is what the host shows while a frame is taken: the guidance to the
-// user and the screen's colour. The screen is taken to show Screen from the
-// frame's time until the next frame's Prompt, as a host that repaints once
-// per camera frame does.
+// user and the screen's colour, which it has shown since ScreenSince (on
+// the frames' clock; 0, or a time after the frame's, means since the
+// frame's time, as for a host that repaints once per camera frame) until
+// the next frame's Prompt.
 type Prompt struct {
-	Phase  Phase
-	Action liveness.Action // in PhaseAction, what the user is asked to do
-	Screen liveness.Color  // full-screen colour (liveness.Neutral outside the flash)
+	Phase       Phase
+	Action      liveness.Action // in PhaseAction, what the user is asked to do
+	Screen      liveness.Color  // full-screen colour (liveness.Neutral outside the flash)
+	ScreenSince time.Duration
 }
 
 // Cue is a prompt shown from At on.
@@ -49,9 +51,11 @@ type Cue struct {
 // Schedule is an open-loop session: the prompts an engine would give for
 // the plan, without an engine. Precheck is a second of still face; the
 // plan's clock starts at PlanStart (its baseline, then its flash colours at
-// their times); each action is prompted at the plan's ActionsStart or
-// actionGap after the previous gesture ends, by when an engine would
-// have prompted it; Done follows the last gesture by the same gap, at End.
+// their times, each prompt's ScreenSince the colour's start, so the screen
+// shows Plan.ColorAt exactly); each action is prompted at the plan's
+// ActionsStart or actionGap after the previous gesture ends, by when an
+// engine would have prompted it; Done follows the last gesture by the same
+// gap, at End.
 type Schedule struct {
 	Cues      []Cue
 	PlanStart time.Duration
@@ -94,9 +98,10 @@ func newSchedule(plan *liveness.Plan, seed, who uint64) *Schedule {
 		{t0, Prompt{Phase: PhaseBaseline, Screen: liveness.Neutral}},
 	}}
 	for _, f := range plan.Flashes {
-		s.Cues = append(s.Cues, Cue{t0 + f.Start, Prompt{Phase: PhaseFlash, Screen: f.Color}})
+		s.Cues = append(s.Cues, Cue{t0 + f.Start, Prompt{Phase: PhaseFlash, Screen: f.Color, ScreenSince: t0 + f.Start}})
 	}
-	s.Cues = append(s.Cues, Cue{t0 + plan.FlashEnd, Prompt{Phase: PhaseFlash, Screen: liveness.Neutral}})
+	end := t0 + plan.FlashEnd
+	s.Cues = append(s.Cues, Cue{end, Prompt{Phase: PhaseFlash, Screen: liveness.Neutral, ScreenSince: end}})
 	at := t0 + plan.ActionsStart
 	for _, a := range plan.Actions {
 		s.Cues = append(s.Cues, Cue{at, Prompt{Phase: PhaseAction, Action: a, Screen: liveness.Neutral}})

@@ -74,20 +74,17 @@ type light struct {
 	pos     vec // the screen, in the frame the surface points are in
 }
 
-// at is the light on a surface point p with unit normal n, in the frame of
-// pos: the room's plus the screen's, which falls with the cosine and the
-// square of the distance. A surface colour times it is the sensor's value.
-func (l *light) at(p, n vec) rgb { return l.mix(l.factor(p, n)) }
-
-// factor is the screen's share at p with normal n: 1 on a frontal nose at
-// restDist.
+// factor is the screen's light on a surface point p with unit normal n,
+// in the frame of pos: it falls with the cosine and the square of the
+// distance, and is 1 on a frontal nose at restDist.
 func (l *light) factor(p, n vec) float32 {
 	d := l.pos.sub(p)
 	r2 := d.dot(d)
 	return float32(max(0, n.dot(d)) / (r2 * math.Sqrt(r2)) * screenNorm)
 }
 
-// mix is the light where the screen's factor is k.
+// mix is the light where the screen's factor is k: the room's plus the
+// screen's. A surface colour times it is the sensor's value.
 func (l *light) mix(k float32) rgb {
 	return rgb{l.ambient[0] + k*l.screen[0], l.ambient[1] + k*l.screen[1], l.ambient[2] + k*l.screen[2]}
 }
@@ -106,11 +103,21 @@ type screenLog struct {
 	c  []liveness.Color
 }
 
-func (l *screenLog) show(t time.Duration, c liveness.Color) {
-	if n := len(l.c); n > 0 && l.c[n-1] == c {
+// show records that the screen shows c at frame time t, since since (if
+// that is between the last change and t).
+func (l *screenLog) show(t, since time.Duration, c liveness.Color) {
+	n := len(l.c)
+	if n > 0 && l.c[n-1] == c {
 		return
 	}
-	l.at, l.c = append(l.at, t), append(l.c, c)
+	from := t
+	if since > 0 && since < t {
+		from = since
+	}
+	if n > 0 {
+		from = max(from, l.at[n-1])
+	}
+	l.at, l.c = append(l.at, from), append(l.c, c)
 }
 
 func (l *screenLog) colorAt(t time.Duration) liveness.Color {

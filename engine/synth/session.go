@@ -16,7 +16,6 @@ import (
 // safe for concurrent use; the same arguments and calls render the same
 // frames.
 type Session struct {
-	kind     Kind
 	seed     uint64
 	subjects []*Subject
 	plan     *liveness.Plan
@@ -93,7 +92,7 @@ func NewSession(k Kind, subjects []*Subject, plan, other *liveness.Plan, seed ui
 			return nil, fmt.Errorf("%w: subject %d is nil", ErrArgs, i)
 		}
 	}
-	s := &Session{kind: k, seed: seed, subjects: subjects, plan: plan, sc: newScene(seed)}
+	s := &Session{seed: seed, subjects: subjects, plan: plan, sc: newScene(seed)}
 	s.pt = newPainter(seed, s.sc.noise)
 	s.out = s.pt.img
 	s.tremor = newSway(stream(seed, streamSway, 99), 0, 2.5)
@@ -123,9 +122,6 @@ func newActor(k Kind, s *Session, other *liveness.Plan) (actor, error) {
 	return newPerson(s.sc, s.subjects[:1], s.seed, 0, true), nil
 }
 
-// Kind is the session's kind.
-func (s *Session) Kind() Kind { return s.kind }
-
 // Schedule is the open-loop run of the session's plan (see Schedule).
 func (s *Session) Schedule() *Schedule { return newSchedule(s.plan, s.seed, 0) }
 
@@ -153,7 +149,7 @@ func (s *Session) render(t time.Duration, p Prompt) error {
 		return fmt.Errorf("%w: %v after %v", ErrTimeOrder, t, s.last)
 	}
 	s.frames, s.last = s.frames+1, t
-	s.screens.show(t, p.Screen)
+	s.screens.show(t, p.ScreenSince, p.Screen)
 	e := s.screens.emitted(t, s.sc.lag)
 	s.truth = Truth{T: t, Prompt: p, Faces: 1, Nearer: 1, Emitted: e}
 	if st, ok := s.act.(streamer); ok {

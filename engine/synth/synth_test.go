@@ -420,8 +420,11 @@ func TestAttackTracks(t *testing.T) {
 				t.Fatal(err)
 			}
 			sched := s.Schedule()
-			fs := run(t, tr, s, span(0, 1500*time.Millisecond, 15), sched.At)
-			oneTrack(t, fs)
+			end, fps := 1500*time.Millisecond, 15
+			if testing.Short() {
+				end, fps = time.Second, 10
+			}
+			oneTrack(t, run(t, tr, s, span(0, end, fps), sched.At))
 		})
 	}
 }
@@ -508,12 +511,17 @@ func TestSecondFace(t *testing.T) {
 		t.Fatal(err)
 	}
 	act := Prompt{Phase: PhaseAction, Action: plan.Actions[0], Screen: liveness.Neutral}
-	fs := run(t, tr, s, span(0, 6*time.Second, 10), func(tt time.Duration) Prompt {
+	prompt := func(tt time.Duration) Prompt {
 		if tt < 500*time.Millisecond {
 			return Prompt{Phase: PhaseBaseline, Screen: liveness.Neutral}
 		}
 		return act
-	})
+	}
+	// Before the entry (at most 2.7 s after the prompt at 0.5 s), and a
+	// fresh track from 3.3 s, whose detections see the second face.
+	fs := run(t, tr, s, span(0, 1200*time.Millisecond, 10), prompt)
+	tr.Reset()
+	fs = append(fs, run(t, tr, s, span(3300*time.Millisecond, 5500*time.Millisecond, 10), prompt)...)
 	var before, after, two int
 	for _, f := range fs {
 		if !f.res.Found || !f.res.Detected {
@@ -675,5 +683,35 @@ func TestKindNames(t *testing.T) {
 	}
 	if _, ok := ParseKind("genuine"); ok {
 		t.Error("ParseKind accepted an unknown name")
+	}
+}
+
+// TestEmitted: driven by its schedule, a session's screen light is the
+// plan's colour at the frame's time less the display lag, over the
+// exposure: constant (and that colour) away from the colour changes.
+func TestEmitted(t *testing.T) {
+	_, subs := setup(t)
+	plan := testPlan(t, "emitted", liveness.Blink)
+	s, err := NewSession(Genuine, subs[:1], plan, nil, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched := s.Schedule()
+	checked := 0
+	for _, tt := range span(0, sched.PlanStart+plan.ActionsStart, 30) {
+		p := sched.At(tt)
+		s.screens.show(tt, p.ScreenSince, p.Screen)
+		shown := tt - sched.PlanStart - s.sc.lag
+		a, b := plan.ColorAt(shown-exposure), plan.ColorAt(shown)
+		if a != b || plan.ColorAt(shown-exposure/2) != a {
+			continue // a change within the exposure
+		}
+		if got, want := s.screens.emitted(tt, s.sc.lag), screenLight(a); got != want {
+			t.Errorf("at %v: emitted %v, want %v (%v)", tt, got, want, a)
+		}
+		checked++
+	}
+	if checked < 40 {
+		t.Errorf("only %d frames away from colour changes", checked)
 	}
 }
