@@ -26,7 +26,7 @@ help:
 	@echo "make test-race  go test -race ./internal/..."
 	@echo "make test-arm64 imgproc tests (NEON kernels) built for arm64, run under qemu"
 	@echo "make bench-kernels  imgproc kernels against OpenCV (gocv)"
-	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations, the compare evaluation (out/compare)"
+	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations, the compare evaluation (out/compare), then a rendered genuine session and a print attack through the engine, sealed and opened (out/session)"
 	@echo "make clean      remove bin/ (distclean: also the .cache model cache)"
 
 setup: deps build fetch
@@ -93,6 +93,13 @@ eval: build
 	$(BIN) eval ocr
 	$(BIN) eval liveness
 	$(BIN) eval compare -out out/compare
+	@# A whole session at the pixel level: a rendered genuine user and a moved print go through the engine,
+	@# and their sealed packages are opened and their decisions re-run as the verifier's server would.
+	for k in bona-fide print-attack; do \
+		$(BIN) session render -kind $$k -photo 3 -seed 2 -out out/session/$$k && \
+		$(BIN) session verify out/session/$$k && \
+		$(BIN) open -key out/session/$$k/key.pem -challenge out/session/$$k/challenge.json out/session/$$k/package.bin || exit 1; \
+	done
 
 # Without cgo, as gomobile builds it; run from the package so that its tests find the photos.
 test-arm64:
@@ -112,6 +119,13 @@ demo: build
 	$(BIN) eval liveness -genuine 20 -attacks 5
 	$(BIN) eval ocr -n 20 -peer=false
 	$(BIN) eval compare -out out/compare
+	@# A whole session at the pixel level: a rendered genuine user and a moved print go through the engine,
+	@# and their sealed packages are opened and their decisions re-run as the verifier's server would.
+	for k in bona-fide print-attack; do \
+		$(BIN) session render -kind $$k -photo 3 -seed 2 -out out/session/$$k && \
+		$(BIN) session verify out/session/$$k && \
+		$(BIN) open -key out/session/$$k/key.pem -challenge out/session/$$k/challenge.json out/session/$$k/package.bin || exit 1; \
+	done
 
 clean:
 	rm -rf bin out

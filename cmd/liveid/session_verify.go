@@ -43,7 +43,7 @@ func sessionVerify(ctx context.Context, e *env, args []string) error {
 	// The frames were rendered open loop: the plan's clock starts at
 	// PlanStartMS, so the pre-check must take exactly the frames before it.
 	pre := int(math.Round(info.PlanStartMS*float64(info.FPS)/1000)) + 1
-	eng, err := engine.Open(engine.Config{Dir: modelDir, PrecheckFrames: pre, Now: func() time.Time { return ch.IssuedAt }})
+	eng, err := engine.Open(engine.Config{Dir: modelDir, PrecheckFrames: pre})
 	if err != nil {
 		return err
 	}
