@@ -38,6 +38,7 @@ deps:
 	command -v qemu-aarch64-static >/dev/null || pkgs+=" qemu-user-static"; \
 	! command -v dpkg >/dev/null || dpkg -s libopencv-dev >/dev/null 2>&1 || pkgs+=" libopencv-dev"; \
 	! command -v dpkg >/dev/null || dpkg -s opencv-data >/dev/null 2>&1 || pkgs+=" opencv-data"; \
+	! command -v dpkg >/dev/null || dpkg -s postgresql >/dev/null 2>&1 || pkgs+=" postgresql"; \
 	if [ -n "$$pkgs" ]; then \
 		echo "setup: installing$$pkgs"; \
 		$(APT) update; \
