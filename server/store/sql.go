@@ -165,6 +165,17 @@ func (s *sqlStore) VerificationByOrder(ctx context.Context, appID, orderNo strin
 		`SELECT `+verificationColumns+` FROM verifications WHERE app_id = $1 AND order_no = $2`, appID, orderNo))
 }
 
+func (s *sqlStore) Rechallenge(ctx context.Context, id string, challenge []byte) error {
+	r, err := s.db.ExecContext(ctx, `UPDATE verifications SET challenge = $1 WHERE id = $2 AND state = $3`, string(challenge), id, string(Pending))
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return ErrAlreadySubmitted
+	}
+	return nil
+}
+
 func (s *sqlStore) Finish(ctx context.Context, sub *Submission) error {
 	d := &sub.Decision
 	return s.tx(ctx, func(tx *sql.Tx) error {

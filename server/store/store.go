@@ -104,6 +104,9 @@ type Store interface {
 	// with this order number.
 	CreateVerification(ctx context.Context, v *Verification, blobs []Blob) error
 	Verification(ctx context.Context, id string) (*Verification, error)
+	// Rechallenge replaces a pending verification's challenge;
+	// ErrAlreadySubmitted if it is not pending.
+	Rechallenge(ctx context.Context, id string, challenge []byte) error
 	VerificationByOrder(ctx context.Context, appID, orderNo string) (*Verification, error)
 	// Finish marks the verification done at s.Decision.DecidedAt and
 	// writes the decision, blobs and callback, atomically;
