@@ -19,14 +19,15 @@ import (
 	"github.com/liveid/liveid/evidence"
 	"github.com/liveid/liveid/server"
 	"github.com/liveid/liveid/server/loadgen"
+	"github.com/liveid/liveid/server/servertest"
 )
 
 var ctx = context.Background()
 
 // raw sends a backend request signed (or not) by hand.
-func (h *harness) raw(t *testing.T, method, path string, body []byte, sign func(*http.Request)) (int, string) {
+func raw(t *testing.T, h *servertest.Harness, method, path string, body []byte, sign func(*http.Request)) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(method, h.url+path, bytes.NewReader(body))
+	req, _ := http.NewRequest(method, h.URL+path, bytes.NewReader(body))
 	if sign != nil {
 		sign(req)
 	}
@@ -42,11 +43,11 @@ func (h *harness) raw(t *testing.T, method, path string, body []byte, sign func(
 }
 
 func TestBackendRequestsAreSigned(t *testing.T) {
-	eachStore(t, func(t *testing.T, h *harness) {
+	servertest.EachStore(t, func(t *testing.T, h *servertest.Harness) {
 		body := []byte(`{"order_no":"o-1"}`)
 		signed := func(mod func(r *http.Request)) func(*http.Request) {
 			return func(r *http.Request) {
-				server.SignRequest(r, h.app.KeyID, h.app.Secret, body, h.clk.Now())
+				server.SignRequest(r, h.App.KeyID, h.App.Secret, body, h.Clk.Now())
 				if mod != nil {
 					mod(r)
 				}
@@ -61,14 +62,18 @@ func TestBackendRequestsAreSigned(t *testing.T) {
 		}{
 			{"unsigned", body, nil, server.CodeAuthMissing},
 			{"unknown key", body, signed(func(r *http.Request) { r.Header.Set(server.HeaderKey, "lk_nope") }), server.CodeAuthUnknownKey},
-			{"wrong secret", body, func(r *http.Request) { server.SignRequest(r, h.app.KeyID, "guess", body, h.clk.Now()) }, server.CodeAuthBadSignature},
+			{"wrong secret", body, func(r *http.Request) { server.SignRequest(r, h.App.KeyID, "guess", body, h.Clk.Now()) }, server.CodeAuthBadSignature},
 			{"body changed", []byte(`{"order_no":"o-2"}`), signed(nil), server.CodeAuthBadSignature},
-			{"stale", body, func(r *http.Request) { server.SignRequest(r, h.app.KeyID, h.app.Secret, body, h.clk.Now().Add(-6*time.Minute)) }, server.CodeAuthStale},
-			{"future", body, func(r *http.Request) { server.SignRequest(r, h.app.KeyID, h.app.Secret, body, h.clk.Now().Add(6*time.Minute)) }, server.CodeAuthStale},
+			{"stale", body, func(r *http.Request) {
+				server.SignRequest(r, h.App.KeyID, h.App.Secret, body, h.Clk.Now().Add(-6*time.Minute))
+			}, server.CodeAuthStale},
+			{"future", body, func(r *http.Request) {
+				server.SignRequest(r, h.App.KeyID, h.App.Secret, body, h.Clk.Now().Add(6*time.Minute))
+			}, server.CodeAuthStale},
 			{"good", body, signed(func(r *http.Request) { replay = r.Header.Clone() }), ""},
 			{"replayed nonce", body, func(r *http.Request) { r.Header = replay }, server.CodeAuthNonceReused},
 		} {
-			status, got := h.raw(t, http.MethodPost, "/v1/verifications", c.body, c.sign)
+			status, got := raw(t, h, http.MethodPost, "/v1/verifications", c.body, c.sign)
 			if got != c.want || (c.want == "" && status != http.StatusCreated) {
 				t.Errorf("%s: HTTP %d %q, want %q", c.name, status, got, c.want)
 			}
@@ -99,13 +104,13 @@ func hugeJPEG(t *testing.T) []byte {
 }
 
 func TestInit(t *testing.T) {
-	eachStore(t, func(t *testing.T, h *harness) {
+	servertest.EachStore(t, func(t *testing.T, h *servertest.Harness) {
 		req := &server.InitRequest{OrderNo: "order-1", UserID: "u1", Liveness: json.RawMessage(`{"actions":["blink","nod"],"count":2}`)}
-		res, ch := h.init(t, req)
+		res, ch := h.Init(t, req)
 		if res.Repeated || !strings.HasPrefix(res.VerificationID, "lv_") || ch.VerificationID != res.VerificationID {
 			t.Errorf("init: %+v", res)
 		}
-		now := h.clk.Now()
+		now := h.Clk.Now()
 		if d := res.ExpiresAt.Sub(now); d < 29*time.Minute || d > 30*time.Minute {
 			t.Errorf("verification valid for %v, want 30 min", d)
 		}
@@ -115,13 +120,13 @@ func TestInit(t *testing.T) {
 		if len(ch.Seed) != 32 || len(ch.Nonce) != 32 || ch.Key.ID != "k1" || ch.Liveness.Count != 2 || len(ch.Liveness.Actions) != 2 {
 			t.Errorf("challenge %+v", ch)
 		}
-		again, _ := h.init(t, req)
+		again, _ := h.Init(t, req)
 		if !again.Repeated || again.VerificationID != res.VerificationID || !bytes.Equal(again.Challenge, res.Challenge) {
 			t.Errorf("repeat gave %+v, want the same verification", again)
 		}
 		other := *req
 		other.UserID = "u2"
-		if _, err := h.c.Init(ctx, &other); code(err) != server.CodeDuplicateOrder {
+		if _, err := h.C.Init(ctx, &other); servertest.Code(err) != server.CodeDuplicateOrder {
 			t.Errorf("order reused with other parameters: %v", err)
 		}
 		for name, c := range map[string]struct {
@@ -136,42 +141,42 @@ func TestInit(t *testing.T) {
 			"over pixel budget":  {server.InitRequest{OrderNo: "o6", Compare: "photo", ReferencePhoto: hugeJPEG(t)}, server.CodeBadReference},
 			"http callback only": {server.InitRequest{OrderNo: "o7", CallbackURL: "ftp://x"}, server.CodeBadRequest},
 		} {
-			if _, err := h.c.Init(ctx, &c.req); code(err) != c.want {
+			if _, err := h.C.Init(ctx, &c.req); servertest.Code(err) != c.want {
 				t.Errorf("%s: %v, want %s", name, err, c.want)
 			}
 		}
 		big := server.InitRequest{OrderNo: "o8", Compare: "photo", ReferencePhoto: make([]byte, 4<<20)}
-		if _, err := h.c.Init(ctx, &big); code(err) != server.CodeTooLarge {
+		if _, err := h.C.Init(ctx, &big); servertest.Code(err) != server.CodeTooLarge {
 			t.Errorf("5 MB body: %v", err)
 		}
 		ok := server.InitRequest{OrderNo: "o9", Compare: "photo", ReferencePhoto: tinyJPEG(t, 64, 64)}
-		if _, err := h.c.Init(ctx, &ok); err != nil {
+		if _, err := h.C.Init(ctx, &ok); err != nil {
 			t.Errorf("a small reference photo: %v", err)
 		}
 	})
 }
 
 func TestDescribeStates(t *testing.T) {
-	eachStore(t, func(t *testing.T, h *harness) {
-		res, _ := h.init(t, &server.InitRequest{OrderNo: "o1"})
-		d, err := h.c.Describe(ctx, res.VerificationID, "")
+	servertest.EachStore(t, func(t *testing.T, h *servertest.Harness) {
+		res, _ := h.Init(t, &server.InitRequest{OrderNo: "o1"})
+		d, err := h.C.Describe(ctx, res.VerificationID, "")
 		if err != nil || d.State != "pending" || d.NotFinished == nil || d.NotFinished.Cause != "NOT_SUBMITTED" || d.Decision != nil {
 			t.Errorf("pending: %+v %v", d, err)
 		}
-		other, _ := server.CreateAPIKey(ctx, h.st, "app2", "other", time.Now())
-		c2 := *h.c
+		other, _ := server.CreateAPIKey(ctx, h.St, "app2", "other", time.Now())
+		c2 := *h.C
 		c2.KeyID, c2.Secret = other.KeyID, other.Secret
-		if _, err := c2.Describe(ctx, res.VerificationID, ""); code(err) != server.CodeNotFound {
+		if _, err := c2.Describe(ctx, res.VerificationID, ""); servertest.Code(err) != server.CodeNotFound {
 			t.Errorf("another app's verification: %v", err)
 		}
-		if _, err := h.c.Describe(ctx, "lv_nope", ""); code(err) != server.CodeNotFound {
+		if _, err := h.C.Describe(ctx, "lv_nope", ""); servertest.Code(err) != server.CodeNotFound {
 			t.Errorf("unknown id: %v", err)
 		}
-		h.clk.Advance(31 * time.Minute)
-		if d, _ := h.c.Describe(ctx, res.VerificationID, ""); d.State != "expired" || d.NotFinished.Cause != "EXPIRED" {
+		h.Clk.Advance(31 * time.Minute)
+		if d, _ := h.C.Describe(ctx, res.VerificationID, ""); d.State != "expired" || d.NotFinished.Cause != "EXPIRED" {
 			t.Errorf("expired: %+v", d)
 		}
-		if _, err := h.c.Rechallenge(ctx, res.VerificationID); code(err) != server.CodeNotPending {
+		if _, err := h.C.Rechallenge(ctx, res.VerificationID); servertest.Code(err) != server.CodeNotPending {
 			t.Errorf("re-challenge after expiry: %v", err)
 		}
 	})
@@ -180,11 +185,11 @@ func TestDescribeStates(t *testing.T) {
 // Every way a package can be wrong is refused with its own code, before
 // any decision, and the verification stays submittable with a good one.
 func TestSubmitRejections(t *testing.T) {
-	eachStore(t, func(t *testing.T, h *harness) {
-		res, ch := h.init(t, &server.InitRequest{OrderNo: "o1"})
+	servertest.EachStore(t, func(t *testing.T, h *servertest.Harness) {
+		res, ch := h.Init(t, &server.InitRequest{OrderNo: "o1"})
 		id := res.VerificationID
-		good := h.reseal(t, ch)
-		otherRes, otherCh := h.init(t, &server.InitRequest{OrderNo: "o2"})
+		good := h.Reseal(t, ch)
+		otherRes, otherCh := h.Init(t, &server.InitRequest{OrderNo: "o2"})
 
 		tampered := bytes.Clone(good)
 		tampered[len(tampered)-20] ^= 1
@@ -196,7 +201,7 @@ func TestSubmitRejections(t *testing.T) {
 		forged.Key = sameIDOtherKey.Public()
 		otherPlan := *ch
 		otherPlan.Seed = bytes.Repeat([]byte{7}, 32)
-		old := loadgenSeal(t, ch, h.clk.Now().Add(-time.Hour))
+		old := loadgenSeal(t, ch, h.Clk.Now().Add(-time.Hour))
 
 		for _, c := range []struct {
 			name, id, nonce string
@@ -216,42 +221,44 @@ func TestSubmitRejections(t *testing.T) {
 			{"too large", id, ch.Nonce, make([]byte, evidence.MaxPackage+1), server.CodeTooLarge},
 			{"unknown verification", "lv_nope", ch.Nonce, good, server.CodeNotFound},
 		} {
-			if _, err := h.c.Submit(ctx, c.id, c.nonce, c.pkg); code(err) != c.want {
+			if _, err := h.C.Submit(ctx, c.id, c.nonce, c.pkg); servertest.Code(err) != c.want {
 				t.Errorf("%s: %v, want %s", c.name, err, c.want)
 			}
 		}
-		if _, err := h.c.Submit(ctx, id, ch.Nonce, good); err != nil {
+		if _, err := h.C.Submit(ctx, id, ch.Nonce, good); err != nil {
 			t.Fatalf("the good package after the refusals: %v", err)
 		}
-		if _, err := h.c.Submit(ctx, id, ch.Nonce, good); code(err) != server.CodeReplayed {
+		if _, err := h.C.Submit(ctx, id, ch.Nonce, good); servertest.Code(err) != server.CodeReplayed {
 			t.Errorf("replayed: %v, want %s", err, server.CodeReplayed)
 		}
-		late, lateCh := h.init(t, &server.InitRequest{OrderNo: "o3"})
-		lp := h.reseal(t, lateCh)
-		h.clk.Advance(3 * time.Minute) // past the challenge's 120 s and the 30 s grace
-		if _, err := h.c.Submit(ctx, late.VerificationID, lateCh.Nonce, lp); code(err) != server.CodeExpired {
+		late, lateCh := h.Init(t, &server.InitRequest{OrderNo: "o3"})
+		lp := h.Reseal(t, lateCh)
+		h.Clk.Advance(3 * time.Minute) // past the challenge's 120 s and the 30 s grace
+		if _, err := h.C.Submit(ctx, late.VerificationID, lateCh.Nonce, lp); servertest.Code(err) != server.CodeExpired {
 			t.Errorf("expired: %v, want %s", err, server.CodeExpired)
 		}
 		// A new challenge makes it submittable again, and the old nonce stops working.
-		re, err := h.c.Rechallenge(ctx, late.VerificationID)
+		re, err := h.C.Rechallenge(ctx, late.VerificationID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		reCh, _ := engine.ParseChallenge(re.Challenge)
-		if _, err := h.c.Submit(ctx, late.VerificationID, lateCh.Nonce, lp); code(err) != server.CodeBadNonce {
+		if _, err := h.C.Submit(ctx, late.VerificationID, lateCh.Nonce, lp); servertest.Code(err) != server.CodeBadNonce {
 			t.Errorf("old nonce after a re-challenge: %v", err)
 		}
-		if _, err := h.c.Submit(ctx, late.VerificationID, reCh.Nonce, h.reseal(t, reCh)); err != nil {
+		if _, err := h.C.Submit(ctx, late.VerificationID, reCh.Nonce, h.Reseal(t, reCh)); err != nil {
 			t.Errorf("after a re-challenge: %v", err)
 		}
 	})
 }
 
-func sealFor(t *testing.T, ch *engine.Challenge, h *harness) []byte { return h.reseal(t, ch) }
+func sealFor(t *testing.T, ch *engine.Challenge, h *servertest.Harness) []byte {
+	return h.Reseal(t, ch)
+}
 
 func loadgenSeal(t *testing.T, ch *engine.Challenge, at time.Time) []byte {
 	t.Helper()
-	p, err := loadgen.Reseal(shared.body, ch, at)
+	p, err := loadgen.Reseal(servertest.Models(t).Body, ch, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +268,7 @@ func loadgenSeal(t *testing.T, ch *engine.Challenge, at time.Time) []byte {
 // Callbacks are signed with the app's secret, retried with backoff after
 // a failure, and carry the same body every time.
 func TestCallbacks(t *testing.T) {
-	eachStore(t, func(t *testing.T, h *harness) {
+	servertest.EachStore(t, func(t *testing.T, h *servertest.Harness) {
 		var got []*http.Request
 		var bodies [][]byte
 		fail := 1
@@ -274,29 +281,29 @@ func TestCallbacks(t *testing.T) {
 			}
 		})
 		defer hook.Close()
-		res, ch := h.init(t, &server.InitRequest{OrderNo: "o1", CallbackURL: hook.URL + "/cb"})
-		if _, err := h.c.Submit(ctx, res.VerificationID, ch.Nonce, h.reseal(t, ch)); err != nil {
+		res, ch := h.Init(t, &server.InitRequest{OrderNo: "o1", CallbackURL: hook.URL + "/cb"})
+		if _, err := h.C.Submit(ctx, res.VerificationID, ch.Nonce, h.Reseal(t, ch)); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := h.srv.DeliverCallbacks(ctx); n != 0 || err != nil || len(got) != 1 {
+		if n, err := h.Srv.DeliverCallbacks(ctx); n != 0 || err != nil || len(got) != 1 {
 			t.Fatalf("first delivery: %d delivered, %v, %d requests", n, err, len(got))
 		}
-		if n, _ := h.srv.DeliverCallbacks(ctx); n != 0 || len(got) != 1 {
+		if n, _ := h.Srv.DeliverCallbacks(ctx); n != 0 || len(got) != 1 {
 			t.Errorf("retried before the backoff: %d requests", len(got))
 		}
-		h.clk.Advance(2 * time.Second)
-		if n, err := h.srv.DeliverCallbacks(ctx); n != 1 || err != nil || len(got) != 2 {
+		h.Clk.Advance(2 * time.Second)
+		if n, err := h.Srv.DeliverCallbacks(ctx); n != 1 || err != nil || len(got) != 2 {
 			t.Fatalf("retry: %d delivered, %v, %d requests", n, err, len(got))
 		}
-		h.clk.Advance(time.Hour)
-		if n, _ := h.srv.DeliverCallbacks(ctx); n != 0 || len(got) != 2 {
+		h.Clk.Advance(time.Hour)
+		if n, _ := h.Srv.DeliverCallbacks(ctx); n != 0 || len(got) != 2 {
 			t.Errorf("delivered again: %d requests", len(got))
 		}
 		if !bytes.Equal(bodies[0], bodies[1]) {
 			t.Errorf("retry body differs:\n%s\n%s", bodies[0], bodies[1])
 		}
 		r := got[1]
-		if r.Header.Get(server.HeaderCallbackSignature) != server.CallbackSignature(h.app.CallbackSecret, bodies[1]) ||
+		if r.Header.Get(server.HeaderCallbackSignature) != server.CallbackSignature(h.App.CallbackSecret, bodies[1]) ||
 			r.Header.Get(server.HeaderCallbackVerification) != res.VerificationID {
 			t.Errorf("callback headers %v", r.Header)
 		}
@@ -310,24 +317,24 @@ func TestCallbacks(t *testing.T) {
 // The purge deletes the package and best frames after the retention and
 // keeps the decision.
 func TestRetention(t *testing.T) {
-	eachStore(t, func(t *testing.T, h *harness) {
-		res, ch := h.init(t, &server.InitRequest{OrderNo: "o1"})
-		if _, err := h.c.Submit(ctx, res.VerificationID, ch.Nonce, h.reseal(t, ch)); err != nil {
+	servertest.EachStore(t, func(t *testing.T, h *servertest.Harness) {
+		res, ch := h.Init(t, &server.InitRequest{OrderNo: "o1"})
+		if _, err := h.C.Submit(ctx, res.VerificationID, ch.Nonce, h.Reseal(t, ch)); err != nil {
 			t.Fatal(err)
 		}
-		d, err := h.c.Describe(ctx, res.VerificationID, "all")
+		d, err := h.C.Describe(ctx, res.VerificationID, "all")
 		if err != nil || len(d.Frames) == 0 || d.FramesPurged {
 			t.Fatalf("frames before the purge: %d, %v", len(d.Frames), err)
 		}
-		if p, _ := h.srv.Purge(ctx); p.Blobs != 0 {
+		if p, _ := h.Srv.Purge(ctx); p.Blobs != 0 {
 			t.Errorf("purged %d blobs inside the retention", p.Blobs)
 		}
-		h.clk.Advance(72*time.Hour + time.Minute)
-		p, err := h.srv.Purge(ctx)
+		h.Clk.Advance(72*time.Hour + time.Minute)
+		p, err := h.Srv.Purge(ctx)
 		if err != nil || p.Blobs != int64(1+len(d.Frames)) {
 			t.Errorf("purge: %+v %v; want the package and %d frames", p, err, len(d.Frames))
 		}
-		after, err := h.c.Describe(ctx, res.VerificationID, "all")
+		after, err := h.C.Describe(ctx, res.VerificationID, "all")
 		if err != nil || len(after.Frames) != 0 || !after.FramesPurged || after.Decision == nil || after.SubCode != d.SubCode {
 			t.Errorf("after the purge: %+v %v", after, err)
 		}
@@ -335,11 +342,11 @@ func TestRetention(t *testing.T) {
 }
 
 func TestRateLimits(t *testing.T) {
-	h := newHarness(t, "sqlite", func(c *server.Config) { c.AppRate, c.AppBurst, c.IPRate, c.IPBurst = 0.001, 2, 0.001, 3 })
+	h := servertest.New(t, "sqlite", func(c *server.Config) { c.AppRate, c.AppBurst, c.IPRate, c.IPBurst = 0.001, 2, 0.001, 3 })
 	var codes []string
 	for i := range 4 {
-		_, err := h.c.Init(ctx, &server.InitRequest{OrderNo: "o" + strconv.Itoa(i)})
-		codes = append(codes, code(err))
+		_, err := h.C.Init(ctx, &server.InitRequest{OrderNo: "o" + strconv.Itoa(i)})
+		codes = append(codes, servertest.Code(err))
 	}
 	if codes[0] != "" || codes[1] != "" || codes[2] != server.CodeRateLimited || codes[3] != server.CodeRateLimited {
 		t.Errorf("codes %q: want two accepted then %s", codes, server.CodeRateLimited)
@@ -378,21 +385,21 @@ func TestKeyFiles(t *testing.T) {
 // After a key rotation (the new key first, the old one kept), packages
 // sealed to the old key still open; new challenges name the new key.
 func TestKeyRotation(t *testing.T) {
-	modelsFor(t)
-	st, url := openStore(t, "sqlite")
-	h := newHarnessOn(t, st, url)
-	res, ch := h.init(t, &server.InitRequest{OrderNo: "o1"})
+	servertest.Models(t)
+	st, url := servertest.OpenStore(t, "sqlite")
+	h := servertest.On(t, st, url)
+	res, ch := h.Init(t, &server.InitRequest{OrderNo: "o1"})
 	k2, _ := evidence.GenerateKey("k2")
-	ring, _ := server.NewKeyring(k2, h.key)
-	srv2, err := server.New(server.Config{Store: st, Keys: ring, Deciders: shared.dec, Logger: quiet})
+	ring, _ := server.NewKeyring(k2, h.Key)
+	srv2, err := server.New(server.Config{Store: st, Keys: ring, Deciders: servertest.Models(t).Deciders, Logger: servertest.Quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := newHook(srv2.Handler().ServeHTTP)
 	defer hs.Close()
-	c2 := *h.c
+	c2 := *h.C
 	c2.BaseURL = hs.URL
-	if _, err := c2.Submit(ctx, res.VerificationID, ch.Nonce, h.reseal(t, ch)); err != nil {
+	if _, err := c2.Submit(ctx, res.VerificationID, ch.Nonce, h.Reseal(t, ch)); err != nil {
 		t.Errorf("package sealed to the rotated-out key: %v", err)
 	}
 	n, err := c2.Init(ctx, &server.InitRequest{OrderNo: "o2"})
@@ -404,4 +411,3 @@ func TestKeyRotation(t *testing.T) {
 		t.Errorf("new challenge names key %q, want k2", nch.Key.ID)
 	}
 }
-

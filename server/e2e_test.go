@@ -11,6 +11,7 @@ import (
 	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/server"
 	"github.com/liveid/liveid/server/loadgen"
+	"github.com/liveid/liveid/server/servertest"
 )
 
 // A device session of a still photo, compared against the same photo as
@@ -18,20 +19,20 @@ import (
 // says not passed, for the liveness reasons the server found itself on the
 // trace, with the server's own comparison (a match) and scores.
 func TestEngineSessionEndToEnd(t *testing.T) {
-	eachStore(t, func(t *testing.T, h *harness) {
+	servertest.EachStore(t, func(t *testing.T, h *servertest.Harness) {
 		var ref bytes.Buffer
-		if err := jpeg.Encode(&ref, shared.img, &jpeg.Options{Quality: 90}); err != nil {
+		if err := jpeg.Encode(&ref, servertest.Models(t).Portrait, &jpeg.Options{Quality: 90}); err != nil {
 			t.Fatal(err)
 		}
-		res, ch := h.init(t, &server.InitRequest{OrderNo: "e2e-1", UserID: "user-7", Compare: "photo", ReferencePhoto: ref.Bytes()})
+		res, ch := h.Init(t, &server.InitRequest{OrderNo: "e2e-1", UserID: "user-7", Compare: "photo", ReferencePhoto: ref.Bytes()})
 		sess, err := stillWithReference(t, ch)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := h.c.Submit(ctx, res.VerificationID, ch.Nonce, sess.Package); err != nil {
+		if _, err := h.C.Submit(ctx, res.VerificationID, ch.Nonce, sess.Package); err != nil {
 			t.Fatal(err)
 		}
-		d, err := h.c.Describe(ctx, res.VerificationID, "best")
+		d, err := h.C.Describe(ctx, res.VerificationID, "best")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,25 +63,26 @@ func TestEngineSessionEndToEnd(t *testing.T) {
 // reference photo too.
 func stillWithReference(t *testing.T, ch *engine.Challenge) (*engine.Result, error) {
 	t.Helper()
-	return loadgen.StillSession(shared.eng, ch, shared.img, imgproc.FromImage(shared.img))
+	m := servertest.Models(t)
+	return loadgen.StillSession(m.Engine, ch, m.Portrait, imgproc.FromImage(m.Portrait))
 }
 
 // A package whose device verdict says pass over a still-photo trace (a
 // patched app) is decided on the trace: not passed, and the disagreement
 // is recorded as a risk signal.
 func TestClientVerdictIsNotTrusted(t *testing.T) {
-	h := newHarness(t, "sqlite")
-	res, ch := h.init(t, &server.InitRequest{OrderNo: "liar"})
-	body := *shared.body
+	h := servertest.New(t, "sqlite")
+	res, ch := h.Init(t, &server.InitRequest{OrderNo: "liar"})
+	body := *servertest.Models(t).Body
 	body.Local.Pass, body.Local.Reasons = true, []string{}
-	pkg, err := loadgen.Reseal(&body, ch, h.clk.Now())
+	pkg, err := loadgen.Reseal(&body, ch, h.Clk.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.c.Submit(ctx, res.VerificationID, ch.Nonce, pkg); err != nil {
+	if _, err := h.C.Submit(ctx, res.VerificationID, ch.Nonce, pkg); err != nil {
 		t.Fatal(err)
 	}
-	d, err := h.c.Describe(ctx, res.VerificationID, "")
+	d, err := h.C.Describe(ctx, res.VerificationID, "")
 	if err != nil || d.Passed || !slices.Contains(d.Risk, server.RiskClientDisagrees) || !d.Client.Pass {
 		t.Errorf("passed %v, risk %v, client %+v, %v", d.Passed, d.Risk, d.Client, err)
 	}

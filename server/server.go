@@ -177,6 +177,9 @@ func (s *Server) backend(h backendHandler, limit int64) http.Handler {
 	})
 }
 
+// AllowApp takes a token from app's rate limit: false when it is over.
+func (s *Server) AllowApp(appID string) bool { return s.appLim.allow(appID, s.cfg.Now()) }
+
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var mbe *http.MaxBytesError
