@@ -316,3 +316,13 @@ func (s *sqlStore) Purge(ctx context.Context, blobsBefore, now time.Time) (Purge
 	p.Nonces, _ = r.RowsAffected()
 	return p, nil
 }
+
+func (s *sqlStore) Counts(ctx context.Context) (Counts, error) {
+	var c Counts
+	err := s.db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM verifications), (SELECT COUNT(*) FROM verifications WHERE state = $1),
+		(SELECT COUNT(*) FROM decisions)`, string(Done)).Scan(&c.Verifications, &c.Done, &c.Decisions)
+	if err != nil {
+		return c, fmt.Errorf("store: %w", err)
+	}
+	return c, nil
+}

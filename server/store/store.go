@@ -127,5 +127,12 @@ type Store interface {
 	// Purge deletes blobs created before blobsBefore and nonces expired
 	// at now. Decisions stay.
 	Purge(ctx context.Context, blobsBefore, now time.Time) (Purged, error)
+	// Counts are the table sizes a load run checks.
+	Counts(ctx context.Context) (Counts, error)
 	Close() error
+}
+
+// Counts: verifications, those done, and decisions.
+type Counts struct {
+	Verifications, Done, Decisions int64
 }

@@ -130,6 +130,15 @@ func TestOrderNumbersAreUniquePerApp(t *testing.T) {
 		if err != nil || v.ID != "v1" || v.State != Pending || string(v.Challenge) != `{"seed":"x"}` || !v.ExpiresAt.Equal(t0.Add(30*time.Minute)) {
 			t.Errorf("by order: %+v %v", v, err)
 		}
+		if err := s.Rechallenge(ctx, "v1", []byte(`{"seed":"y"}`)); err != nil {
+			t.Errorf("re-challenge: %v", err)
+		}
+		if v, _ := s.Verification(ctx, "v1"); string(v.Challenge) != `{"seed":"y"}` {
+			t.Errorf("challenge after re-challenge: %s", v.Challenge)
+		}
+		if err := s.Rechallenge(ctx, "nope", nil); !errors.Is(err, ErrAlreadySubmitted) {
+			t.Errorf("re-challenge of an unknown verification: %v", err)
+		}
 		if _, err := s.Verification(ctx, "v2"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("the refused one was stored: %v", err)
 		}
@@ -182,6 +191,9 @@ func TestFinishExactlyOnce(t *testing.T) {
 		b, err := s.Blobs(ctx, "v1", "frame-")
 		if err != nil || len(b) != 1 || b[0].Data[0] != byte(won) {
 			t.Errorf("blobs %v %v", b, err)
+		}
+		if c, err := s.Counts(ctx); err != nil || c != (Counts{Verifications: 1, Done: 1, Decisions: 1}) {
+			t.Errorf("counts %+v %v", c, err)
 		}
 		v, _ := s.Verification(ctx, "v1")
 		if v.State != Done || !v.SubmittedAt.Equal(t0.Add(time.Minute)) {
