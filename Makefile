@@ -11,7 +11,7 @@ BIN := bin/liveid
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help setup deps build fetch test test-race test-arm64 bench-kernels demo clean distclean
+.PHONY: help setup deps build fetch test test-race test-arm64 bench-kernels demo load clean distclean
 
 help:
 	@echo "make setup      install missing build packages, build $(BIN), fetch and build the models"
@@ -20,6 +20,7 @@ help:
 	@echo "make test-arm64 imgproc tests (NEON kernels) built for arm64, run under qemu"
 	@echo "make bench-kernels  imgproc kernels against OpenCV (gocv)"
 	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations, the compare evaluation (out/compare)"
+	@echo "make load       verification-server load and kill -9 runs on loopback (SQLite; PostgreSQL with 2 instances)"
 	@echo "make clean      remove bin/ (distclean: also the .cache model cache)"
 
 setup: deps build fetch
@@ -77,6 +78,13 @@ demo: build
 	$(BIN) eval liveness -genuine 20 -attacks 5
 	$(BIN) eval ocr -n 20 -peer=false
 	$(BIN) eval compare -out out/compare
+
+# Whole verification flows against liveid-server processes on loopback, each run bounded by its flow count and
+# timeout; one instance is killed with SIGKILL a third of the way in and restarted.
+load:
+	$(GO) build -o bin/liveid-server ./cmd/liveid-server
+	$(GO) run ./cmd/liveid-load -server bin/liveid-server -store sqlite -instances 1 -flows 300 -concurrency 8 -kill
+	$(GO) run ./cmd/liveid-load -server bin/liveid-server -store postgres -instances 2 -flows 300 -concurrency 8 -kill
 
 clean:
 	rm -rf bin out
