@@ -7,11 +7,13 @@ import (
 	"image"
 	"image/jpeg"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -409,5 +411,72 @@ func TestKeyRotation(t *testing.T) {
 	nch, _ := engine.ParseChallenge(n.Challenge)
 	if nch.Key.ID != "k2" {
 		t.Errorf("new challenge names key %q, want k2", nch.Key.ID)
+	}
+}
+
+// syncBuffer is a log sink safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// The structured log has a line with a request id for every request and
+// never a secret: not the API secret, the callback secret, a signature,
+// nor the challenge nonce that authorises the upload. /metrics counts the
+// requests and decisions; /healthz answers.
+func TestLogsMetricsHealth(t *testing.T) {
+	var logs syncBuffer
+	h := servertest.New(t, "sqlite", func(c *server.Config) { c.Logger = slog.New(slog.NewJSONHandler(&logs, nil)) })
+	res, ch := h.Init(t, &server.InitRequest{OrderNo: "o1"})
+	if _, err := h.C.Submit(ctx, res.VerificationID, "wrong-nonce", h.Reseal(t, ch)); servertest.Code(err) != server.CodeBadNonce {
+		t.Fatal(err)
+	}
+	if _, err := h.C.Submit(ctx, res.VerificationID, ch.Nonce, h.Reseal(t, ch)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.C.Describe(ctx, res.VerificationID, ""); err != nil {
+		t.Fatal(err)
+	}
+	var sig string
+	raw(t, h, http.MethodGet, "/v1/verifications/"+res.VerificationID, nil, func(r *http.Request) {
+		server.SignRequest(r, h.App.KeyID, h.App.Secret, nil, h.Clk.Now())
+		sig = r.Header.Get(server.HeaderSignature)
+	})
+	out := logs.String()
+	for name, secret := range map[string]string{"API secret": h.App.Secret, "callback secret": h.App.CallbackSecret,
+		"challenge nonce": ch.Nonce, "signature": sig} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log holds the %s", name)
+		}
+	}
+	if n := strings.Count(out, `"request_id"`); n < 5 {
+		t.Errorf("%d log lines with a request id, want one a request:\n%s", n, out)
+	}
+	resp, err := http.Get(h.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`liveid_decisions_total{passed="false"} 1`, `liveid_submissions_rejected_total{code="SUBMIT_BAD_NONCE"} 1`,
+		`liveid_http_requests_total{route="POST /v1/verifications",status="201"} 1`} {
+		if !strings.Contains(string(m), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if status, _ := raw(t, h, http.MethodGet, "/healthz", nil, nil); status != http.StatusOK {
+		t.Errorf("/healthz: HTTP %d", status)
 	}
 }
