@@ -480,3 +480,22 @@ func TestLogsMetricsHealth(t *testing.T) {
 		t.Errorf("/healthz: HTTP %d", status)
 	}
 }
+
+// docs/openapi.yaml documents every native route and every refusal code.
+func TestOpenAPIDocumentsTheAPI(t *testing.T) {
+	b, err := os.ReadFile("../docs/openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	for _, want := range []string{"/v1/verifications:", "/v1/verifications/{id}:", "/v1/verifications/{id}/challenge:",
+		"/v1/verifications/{id}/evidence:", "/healthz:", "/metrics:", server.HeaderChallengeNonce, server.HeaderSignature,
+		server.CodeAuthMissing, server.CodeAuthUnknownKey, server.CodeAuthBadSignature, server.CodeAuthStale, server.CodeAuthNonceReused,
+		server.CodeBadRequest, server.CodeTooLarge, server.CodeNotFound, server.CodeRateLimited, server.CodeInternal, server.CodeNotPending,
+		server.CodeDuplicateOrder, server.CodeBadReference, server.CodeBadNonce, server.CodeReplayed, server.CodeExpired,
+		server.CodePlanMismatch, server.CodeOutsideWindow, evidence.CodeWrongKey, evidence.CodeWrongID, evidence.CodeTampered} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("docs/openapi.yaml lacks %s", want)
+		}
+	}
+}
