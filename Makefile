@@ -7,15 +7,22 @@ SHELL := /bin/bash
 GO  ?= go
 BIN := bin/liveid
 
+# The CLI cross-built for phones' CPUs: without the peer detectors (no gocv, no pigo), with cgo for
+# onnxruntime_go, by Debian's cross compilers.
+CROSS_ARM64 := GOOS=linux GOARCH=arm64 CGO_ENABLED=1 CC=aarch64-linux-gnu-gcc
+CROSS_ARMV7 := GOOS=linux GOARCH=arm GOARM=7 CGO_ENABLED=1 CC=arm-linux-gnueabihf-gcc
+
 # apt-get, through sudo unless we are root.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help setup deps build fetch test test-race test-arm64 bench-kernels demo load clean distclean
+.PHONY: help setup deps build fetch test vet test-short test-race test-race-infer test-arm64 cross eval bench-kernels demo load clean distclean
 
 help:
 	@echo "make setup      install missing build packages, build $(BIN), fetch and build the models"
-	@echo "make test       go vet + go test (+ -race on the inference layer, + the arm64 kernel tests)"
+	@echo "make test       go vet, the arm64 kernel tests, -race on the inference layer, make cross, go test -short (a few minutes)"
+	@echo "make eval       go test without -short (the full synthetic sets and the compare evaluation), then the full evaluations"
+	@echo "make cross      bin/liveid-arm64 and bin/liveid-armv7 (-tags nogocv: no peer detectors), started under qemu"
 	@echo "make test-race  go test -race ./internal/..."
 	@echo "make test-arm64 imgproc tests (NEON kernels) built for arm64, run under qemu"
 	@echo "make bench-kernels  imgproc kernels against OpenCV (gocv)"
@@ -25,8 +32,9 @@ help:
 
 setup: deps build fetch
 
-# Debian packages, installed only when missing (cgo needs gcc and libc6-dev). node and npm are checked as
-# commands: a Node installed from elsewhere must not meet apt's nodejs.
+# Debian packages, installed only when missing (cgo needs gcc and libc6-dev; make cross the arm64 and armhf
+# cross compilers and their C libraries, which apt only recommends). node and npm are checked as commands: a
+# Node installed from elsewhere must not meet apt's nodejs.
 deps:
 	@command -v $(GO) >/dev/null || { echo "setup: Go 1.26 is required and not on PATH" >&2; exit 1; }
 	@pkgs=""; \
@@ -37,6 +45,10 @@ deps:
 	command -v node >/dev/null || pkgs+=" nodejs"; \
 	command -v npm >/dev/null || pkgs+=" npm"; \
 	command -v qemu-aarch64-static >/dev/null || pkgs+=" qemu-user-static"; \
+	command -v aarch64-linux-gnu-gcc >/dev/null || pkgs+=" gcc-aarch64-linux-gnu"; \
+	command -v arm-linux-gnueabihf-gcc >/dev/null || pkgs+=" gcc-arm-linux-gnueabihf"; \
+	! command -v dpkg >/dev/null || dpkg -s libc6-dev-arm64-cross >/dev/null 2>&1 || pkgs+=" libc6-dev-arm64-cross"; \
+	! command -v dpkg >/dev/null || dpkg -s libc6-dev-armhf-cross >/dev/null 2>&1 || pkgs+=" libc6-dev-armhf-cross"; \
 	! command -v dpkg >/dev/null || dpkg -s libopencv-dev >/dev/null 2>&1 || pkgs+=" libopencv-dev"; \
 	! command -v dpkg >/dev/null || dpkg -s opencv-data >/dev/null 2>&1 || pkgs+=" opencv-data"; \
 	! command -v dpkg >/dev/null || dpkg -s postgresql >/dev/null 2>&1 || pkgs+=" postgresql"; \
@@ -52,13 +64,37 @@ build:
 fetch: build
 	$(BIN) models fetch
 
-test: test-arm64
+# The quick checks first, the test suite last. -short runs the smoke versions of the long tests; make eval
+# runs them in full.
+test: vet test-arm64 test-race-infer cross test-short
+
+vet:
 	$(GO) vet ./...
-	$(GO) test ./...
-	$(GO) test -race ./internal/infer/
+	$(GO) vet -tags nogocv ./cmd/liveid
+
+test-short:
+	$(GO) test -short ./...
+	$(GO) test -short -tags nogocv -run TestBenchWithoutPeers ./cmd/liveid
 
 test-race:
 	$(GO) test -race ./internal/...
+
+test-race-infer:
+	$(GO) test -race ./internal/infer/
+
+# Built as phones' CPUs run it, then started under qemu-user with the cross C library.
+cross:
+	$(CROSS_ARM64) $(GO) build -tags nogocv -o bin/liveid-arm64 ./cmd/liveid
+	$(CROSS_ARMV7) $(GO) build -tags nogocv -o bin/liveid-armv7 ./cmd/liveid
+	qemu-aarch64-static -L /usr/aarch64-linux-gnu bin/liveid-arm64 models list >/dev/null
+	qemu-arm-static -L /usr/arm-linux-gnueabihf bin/liveid-armv7 models list >/dev/null
+
+# The full test suite and the full-size evaluations: what make test leaves out for time.
+eval: build
+	$(GO) test ./...
+	$(BIN) eval ocr
+	$(BIN) eval liveness
+	$(BIN) eval compare -out out/compare
 
 # Without cgo, as gomobile builds it; run from the package so that its tests find the photos.
 test-arm64:
