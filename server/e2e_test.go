@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/liveid/liveid/engine"
+	"github.com/liveid/liveid/engine/synth"
 	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/server"
 	"github.com/liveid/liveid/server/loadgen"
@@ -86,4 +87,41 @@ func TestClientVerdictIsNotTrusted(t *testing.T) {
 	if err != nil || d.Passed || !slices.Contains(d.Risk, server.RiskClientDisagrees) || !d.Client.Pass {
 		t.Errorf("passed %v, risk %v, client %+v, %v", d.Passed, d.Risk, d.Client, err)
 	}
+}
+
+// Rendered sessions (engine/synth, closed loop on the engine's guidance)
+// submitted over HTTP: a genuine one passes on the server's own decision,
+// with the reference photo matched; a printed photo moved as asked does not,
+// for the liveness reasons the server finds on the trace. Rendering is
+// slow on two cores: not with -short (the Aliyun facade's test runs a
+// genuine rendered session then).
+func TestRenderedSessionsEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("rendered sessions take tens of seconds; run without -short")
+	}
+	servertest.EachStore(t, func(t *testing.T, h *servertest.Harness) {
+		m := servertest.Models(t)
+		for _, k := range []synth.Kind{synth.Genuine, synth.PrintedPhoto} {
+			res, ch := h.Init(t, &server.InitRequest{OrderNo: "r-" + k.String(), Liveness: servertest.RenderedLiveness})
+			r := m.Rendered(t, ch, k)
+			if _, err := h.C.Submit(ctx, res.VerificationID, ch.Nonce, r.Package); err != nil {
+				t.Fatal(err)
+			}
+			d, err := h.C.Describe(ctx, res.VerificationID, "best")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%v: device %v %v; server %v %v, liveness score %d, quality %d, risk %v", k, r.Pass, r.Reasons, d.Passed, d.Reasons, d.Liveness.Score, d.Quality, d.Risk)
+			switch k {
+			case synth.Genuine:
+				if !d.Passed || d.SubCode != "PASSED" || !d.Liveness.Passed || len(d.Risk) != 0 || len(d.Frames) != 1 {
+					t.Errorf("genuine session: passed %v, %v, risk %v", d.Passed, d.Reasons, d.Risk)
+				}
+			default:
+				if d.Passed || d.Liveness.Passed || !strings.HasPrefix(d.SubCode, "LIVENESS_") {
+					t.Errorf("%v: passed %v, sub-code %s", k, d.Passed, d.SubCode)
+				}
+			}
+		}
+	})
 }

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/liveid/liveid/engine"
+	"github.com/liveid/liveid/engine/synth"
 	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/models/build"
 	"github.com/liveid/liveid/server"
@@ -82,10 +84,41 @@ func sdk(t *testing.T, dir string, h *servertest.Harness, secret, action string,
 	return res
 }
 
+// flowCase is one session the SDK flow runs and what DescribeFaceVerify
+// must say about it.
+type flowCase struct {
+	name                string
+	run                 func(t *testing.T, m *servertest.Shared, ch *engine.Challenge) *engine.Result
+	passed, subCode, fa string
+}
+
+func rendered(k synth.Kind) func(t *testing.T, m *servertest.Shared, ch *engine.Challenge) *engine.Result {
+	return func(t *testing.T, m *servertest.Shared, ch *engine.Challenge) *engine.Result {
+		return m.Rendered(t, ch, k)
+	}
+}
+
+func still(t *testing.T, m *servertest.Shared, ch *engine.Challenge) *engine.Result {
+	r, err := loadgen.StillSession(m.Engine, ch, m.Portrait, imgproc.FromImage(m.Portrait))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+var (
+	genuine = flowCase{"bona-fide", rendered(synth.Genuine), "T", "200", "F"}
+	printed = flowCase{"print-attack", rendered(synth.PrintedPhoto), "F", "205", "T"}
+	photo   = flowCase{"still-photo", still, "F", "205", "T"}
+)
+
 // The whole Aliyun flow through the official SDK: InitFaceVerify with a
 // reference photo → the CertifyUrl's challenge runs an engine session that
-// submits → DescribeFaceVerify says not passed, SubCode 205 (a still photo
-// fails liveness), with the server's scores in MaterialInfo.
+// submits → DescribeFaceVerify. A genuine rendered session (engine/synth)
+// passes (SubCode 200, the reference matched); a printed photo moved as
+// asked and a still photo do not (SubCode 205, faceAttack T); MaterialInfo
+// holds the server's scores. Rendering is slow on two cores: with -short,
+// the genuine session runs on SQLite and the still photo on PostgreSQL.
 func TestOfficialSDKFlow(t *testing.T) {
 	dir := sdkDir(t)
 	servertest.EachStore(t, func(t *testing.T, h *servertest.Harness) {
@@ -93,49 +126,58 @@ func TestOfficialSDKFlow(t *testing.T) {
 		m := servertest.Models(t)
 		var ref bytes.Buffer
 		jpeg.Encode(&ref, m.Portrait, &jpeg.Options{Quality: 90})
-		init := map[string]any{"sceneId": 1000000001, "outerOrderNo": "ali-001", "productCode": "ID_PRO", "model": "LIVENESS",
-			"certType": "IDENTITY_CARD", "userId": "u-42", "metaInfo": `{"zimVer":"3.0.0"}`,
-			"faceContrastPicture": base64.StdEncoding.EncodeToString(ref.Bytes())}
-		res := sdk(t, dir, h, h.App.Secret, "init", init)
-		ro, _ := res["resultObject"].(map[string]any)
-		if res["code"] != "200" || ro == nil {
-			t.Fatalf("InitFaceVerify: %v", res)
+		cases := []flowCase{genuine, printed, photo}
+		if testing.Short() {
+			cases = []flowCase{genuine}
+			if strings.HasPrefix(h.DBURL, "postgres") {
+				cases = []flowCase{photo}
+			}
 		}
-		certifyID, _ := ro["certifyId"].(string)
-		ch, err := aliyun.ParseChallengeURL(ro["certifyUrl"].(string))
-		if err != nil || ch.VerificationID != certifyID || len(ch.Liveness.Actions) != 1 || ch.Liveness.Actions[0].String() != "blink" {
-			t.Fatalf("CertifyUrl's challenge: %+v %v", ch, err)
+		for _, c := range cases {
+			init := map[string]any{"sceneId": 1000000001, "outerOrderNo": "ali-" + c.name, "productCode": "ID_PRO", "model": "LIVENESS",
+				"certType": "IDENTITY_CARD", "userId": "u-42", "metaInfo": `{"zimVer":"3.0.0"}`,
+				"faceContrastPicture": base64.StdEncoding.EncodeToString(ref.Bytes())}
+			res := sdk(t, dir, h, h.App.Secret, "init", init)
+			ro, _ := res["resultObject"].(map[string]any)
+			if res["code"] != "200" || ro == nil {
+				t.Fatalf("InitFaceVerify: %v", res)
+			}
+			certifyID, _ := ro["certifyId"].(string)
+			ch, err := aliyun.ParseChallengeURL(ro["certifyUrl"].(string))
+			if err != nil || ch.VerificationID != certifyID || len(ch.Liveness.Actions) != 1 || ch.Liveness.Actions[0].String() != "blink" {
+				t.Fatalf("CertifyUrl's challenge: %+v %v", ch, err)
+			}
+			if again := sdk(t, dir, h, h.App.Secret, "init", init); again["resultObject"].(map[string]any)["certifyId"] != certifyID {
+				t.Errorf("a repeated InitFaceVerify gave %v, want %s", again, certifyID)
+			}
+			if d := sdk(t, dir, h, h.App.Secret, "describe", map[string]any{"sceneId": 1000000001, "certifyId": certifyID}); d["code"] != "200" ||
+				d["resultObject"].(map[string]any)["passed"] != "F" || d["resultObject"].(map[string]any)["subCode"] != "NOT_SUBMITTED" {
+				t.Errorf("DescribeFaceVerify before the session: %v", d)
+			}
+			sess := c.run(t, m, ch)
+			if _, err := h.C.Submit(t.Context(), certifyID, ch.Nonce, sess.Package); err != nil {
+				t.Fatal(err)
+			}
+			d := sdk(t, dir, h, h.App.Secret, "describe", map[string]any{"sceneId": 1000000001, "certifyId": certifyID, "pictureReturnType": "url"})
+			ro, _ = d["resultObject"].(map[string]any)
+			if d["code"] != "200" || ro == nil || ro["passed"] != c.passed || ro["subCode"] != c.subCode {
+				t.Fatalf("%s: DescribeFaceVerify: %v", c.name, d)
+			}
+			var mi aliyun.MaterialInfo
+			if err := json.Unmarshal([]byte(ro["materialInfo"].(string)), &mi); err != nil {
+				t.Fatal(err)
+			}
+			pf := mi.FacialPictureFront
+			if mi.FaceAttack != c.fa || pf == nil || pf.VerifyScore == nil || !strings.HasPrefix(pf.PictureURL, "data:image/jpeg;base64,") {
+				t.Fatalf("%s: MaterialInfo %+v %+v", c.name, mi, pf)
+			}
+			if c.name == genuine.name && *pf.VerifyScore < 60 {
+				t.Errorf("genuine session against the user's own photo: verifyScore %.1f", *pf.VerifyScore)
+			}
+			t.Logf("%s: Passed %v, SubCode %v, reasons %v, faceAttackScore %d, qualityScore %d, verifyScore %.1f", c.name, ro["passed"],
+				ro["subCode"], mi.Reasons, pf.FaceAttackScore, pf.QualityScore, *pf.VerifyScore)
 		}
-		if again := sdk(t, dir, h, h.App.Secret, "init", init); again["resultObject"].(map[string]any)["certifyId"] != certifyID {
-			t.Errorf("a repeated InitFaceVerify gave %v, want %s", again, certifyID)
-		}
-		if d := sdk(t, dir, h, h.App.Secret, "describe", map[string]any{"sceneId": 1000000001, "certifyId": certifyID}); d["code"] != "200" ||
-			d["resultObject"].(map[string]any)["passed"] != "F" || d["resultObject"].(map[string]any)["subCode"] != "NOT_SUBMITTED" {
-			t.Errorf("DescribeFaceVerify before the session: %v", d)
-		}
-		sess, err := loadgen.StillSession(m.Engine, ch, m.Portrait, imgproc.FromImage(m.Portrait))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := h.C.Submit(t.Context(), certifyID, ch.Nonce, sess.Package); err != nil {
-			t.Fatal(err)
-		}
-		d := sdk(t, dir, h, h.App.Secret, "describe", map[string]any{"sceneId": 1000000001, "certifyId": certifyID, "pictureReturnType": "url"})
-		ro, _ = d["resultObject"].(map[string]any)
-		if d["code"] != "200" || ro == nil || ro["passed"] != "F" || ro["subCode"] != "205" {
-			t.Fatalf("DescribeFaceVerify: %v", d)
-		}
-		var mi aliyun.MaterialInfo
-		if err := json.Unmarshal([]byte(ro["materialInfo"].(string)), &mi); err != nil {
-			t.Fatal(err)
-		}
-		pf := mi.FacialPictureFront
-		if mi.FaceAttack != "T" || pf == nil || pf.VerifyScore == nil || *pf.VerifyScore < 60 || !strings.HasPrefix(pf.PictureURL, "data:image/jpeg;base64,") || len(mi.Reasons) == 0 {
-			t.Errorf("MaterialInfo %+v %+v", mi, pf)
-		}
-		t.Logf("SubCode %v, reasons %v, faceAttackScore %d, verifyScore %.1f", ro["subCode"], mi.Reasons, pf.FaceAttackScore, *pf.VerifyScore)
-
-		bad := sdk(t, dir, h, "not-the-secret", "describe", map[string]any{"sceneId": 1, "certifyId": certifyID})
+		bad := sdk(t, dir, h, "not-the-secret", "describe", map[string]any{"sceneId": 1, "certifyId": "lv_x"})
 		if e, _ := bad["error"].(map[string]any); e == nil || e["code"] != "SignatureDoesNotMatch" {
 			t.Errorf("a wrong secret: %v", bad)
 		}

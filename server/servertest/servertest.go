@@ -6,6 +6,7 @@ package servertest
 
 import (
 	"context"
+	"encoding/json"
 	"image"
 	"io"
 	"log/slog"
@@ -17,8 +18,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/disintegration/imaging"
 	"github.com/liveid/liveid/engine"
+	"github.com/liveid/liveid/engine/synth"
 	"github.com/liveid/liveid/evidence"
+	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/models"
 	"github.com/liveid/liveid/models/build"
 	"github.com/liveid/liveid/server"
@@ -40,6 +44,7 @@ func Main(m *testing.M) {
 // portrait and the body of one still-photo session to reseal.
 var shared struct {
 	once sync.Once
+	subs []*synth.Subject
 	eng  *engine.Engine
 	dec  *server.Deciders
 	img  image.Image
@@ -71,7 +76,10 @@ func Models(t testing.TB) *Shared {
 		if shared.img, shared.err = loadgen.Portrait(home); shared.err != nil {
 			return
 		}
-		shared.body, shared.err = loadgen.Template(shared.eng, shared.img, time.Now())
+		if shared.body, shared.err = loadgen.Template(shared.eng, shared.img, time.Now()); shared.err != nil {
+			return
+		}
+		shared.subs, shared.err = subjects(home, dir)
 	})
 	if shared.skip != "" {
 		t.Skip(shared.skip)
@@ -79,7 +87,50 @@ func Models(t testing.TB) *Shared {
 	if shared.err != nil {
 		t.Fatal(shared.err)
 	}
-	return &Shared{Engine: shared.eng, Deciders: shared.dec, Portrait: shared.img, Body: shared.body}
+	return &Shared{Engine: shared.eng, Deciders: shared.dec, Portrait: shared.img, Body: shared.body, Subjects: shared.subs}
+}
+
+// subjects are sample photos 3 (the user) and 4 (another person) made
+// ready for engine/synth.
+func subjects(home, dir string) ([]*synth.Subject, error) {
+	tr, err := face.NewTracker(dir, models.Options{}, face.DefaultConfig())
+	if err != nil {
+		return nil, err
+	}
+	defer tr.Close()
+	var subs []*synth.Subject
+	for _, i := range []int{3, 4} {
+		p, err := build.SamplePhoto(home, i)
+		if err != nil {
+			return nil, err
+		}
+		img, err := imaging.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		s, err := synth.SubjectFromPhoto(tr, img)
+		if err != nil {
+			return nil, err
+		}
+		subs = append(subs, s)
+	}
+	return subs, nil
+}
+
+// RenderedLiveness is a short liveness config for rendered sessions: one
+// blink (the colour flash always runs), so that a session is a few seconds
+// of frames.
+var RenderedLiveness = json.RawMessage(`{"actions":["blink"],"count":1}`)
+
+// Rendered runs a closed-loop rendered session of kind for ch with the
+// shared engine and subjects.
+func (s *Shared) Rendered(t testing.TB, ch *engine.Challenge, kind synth.Kind) *engine.Result {
+	t.Helper()
+	r, err := loadgen.RenderedSession(s.Engine, ch, kind, s.Subjects, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 // Shared are the models and the template session.
@@ -88,6 +139,7 @@ type Shared struct {
 	Deciders *server.Deciders
 	Portrait image.Image
 	Body     *evidence.Body // a still-photo session, to reseal
+	Subjects []*synth.Subject
 }
 
 // Clock is a server's clock: real time plus an offset tests move.
