@@ -1,7 +1,3 @@
-// Package loadgen renders evidence packages and drives whole verification
-// flows (init → submit → describe) against running servers, for the
-// server's tests, `liveid-server load` and `make load`. It is desktop
-// code: it runs engine sessions on the sample photos.
 package loadgen
 
 import (
