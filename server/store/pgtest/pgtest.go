@@ -28,9 +28,12 @@ type Server struct {
 // ErrNoPostgres says the server binaries are not installed.
 var ErrNoPostgres = errors.New("pgtest: PostgreSQL server binaries (initdb, pg_ctl) not found under /usr/lib/postgresql/*/bin: run `make setup`, which installs Debian's postgresql package")
 
+// binGlob is where Debian's postgresql package puts pg_ctl.
+var binGlob = "/usr/lib/postgresql/*/bin/pg_ctl"
+
 // binDir is the newest installed PostgreSQL's bin directory.
 func binDir() (string, error) {
-	m, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_ctl")
+	m, _ := filepath.Glob(binGlob)
 	if len(m) == 0 {
 		return "", ErrNoPostgres
 	}
