@@ -16,7 +16,7 @@ CROSS_ARMV7 := GOOS=linux GOARCH=arm GOARM=7 CGO_ENABLED=1 CC=arm-linux-gnueabih
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help setup deps build fetch test vet test-short test-race test-race-infer test-arm64 cross eval bench-kernels demo clean distclean
+.PHONY: help setup deps build fetch test vet test-short test-race test-race-infer test-arm64 cross eval bench-kernels demo load clean distclean
 
 help:
 	@echo "make setup      install missing build packages, build $(BIN), fetch and build the models"
@@ -27,6 +27,7 @@ help:
 	@echo "make test-arm64 imgproc tests (NEON kernels) built for arm64, run under qemu"
 	@echo "make bench-kernels  imgproc kernels against OpenCV (gocv)"
 	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations, the compare evaluation (out/compare), then a rendered genuine session and a print attack through the engine, sealed and opened (out/session)"
+	@echo "make load       verification-server load and kill -9 runs on loopback (SQLite; PostgreSQL with 2 instances)"
 	@echo "make clean      remove bin/ (distclean: also the .cache model cache)"
 
 setup: deps build fetch
@@ -50,6 +51,7 @@ deps:
 	! command -v dpkg >/dev/null || dpkg -s libc6-dev-armhf-cross >/dev/null 2>&1 || pkgs+=" libc6-dev-armhf-cross"; \
 	! command -v dpkg >/dev/null || dpkg -s libopencv-dev >/dev/null 2>&1 || pkgs+=" libopencv-dev"; \
 	! command -v dpkg >/dev/null || dpkg -s opencv-data >/dev/null 2>&1 || pkgs+=" opencv-data"; \
+	! command -v dpkg >/dev/null || dpkg -s postgresql >/dev/null 2>&1 || pkgs+=" postgresql"; \
 	if [ -n "$$pkgs" ]; then \
 		echo "setup: installing$$pkgs"; \
 		$(APT) update; \
@@ -126,6 +128,13 @@ demo: build
 		$(BIN) session verify out/session/$$k && \
 		$(BIN) open -key out/session/$$k/key.pem -challenge out/session/$$k/challenge.json out/session/$$k/package.bin || exit 1; \
 	done
+
+# Whole verification flows against liveid-server processes on loopback, each run bounded by its flow count and
+# timeout; one instance is killed with SIGKILL a third of the way in and restarted.
+load:
+	$(GO) build -o bin/liveid-server ./cmd/liveid-server
+	$(GO) run ./cmd/liveid-load -server bin/liveid-server -store sqlite -instances 1 -flows 300 -concurrency 8 -kill
+	$(GO) run ./cmd/liveid-load -server bin/liveid-server -store postgres -instances 2 -flows 300 -concurrency 8 -kill
 
 clean:
 	rm -rf bin out
