@@ -26,7 +26,7 @@ help:
 	@echo "make test-race  go test -race ./internal/..."
 	@echo "make test-arm64 imgproc tests (NEON kernels) built for arm64, run under qemu"
 	@echo "make bench-kernels  imgproc kernels against OpenCV (gocv)"
-	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations, the compare evaluation (out/compare), then a rendered genuine session and a print attack through the engine, sealed and opened (out/session)"
+	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations, the compare evaluation (out/compare), then a rendered genuine session and a print attack through the engine, sealed and opened (out/session), and one verification through a loopback server"
 	@echo "make load       verification-server load and kill -9 runs on loopback (SQLite; PostgreSQL with 2 instances)"
 	@echo "make clean      remove bin/ (distclean: also the .cache model cache)"
 
@@ -102,6 +102,9 @@ eval: build
 		$(BIN) session verify out/session/$$k && \
 		$(BIN) open -key out/session/$$k/key.pem -challenge out/session/$$k/challenge.json out/session/$$k/package.bin || exit 1; \
 	done
+	@# One whole verification through a verification server on loopback: init, submit, describe.
+	$(GO) build -o bin/liveid-server ./cmd/liveid-server
+	$(GO) run ./cmd/liveid-load -server bin/liveid-server -store sqlite -instances 1 -flows 1 -concurrency 1
 
 # Without cgo, as gomobile builds it; run from the package so that its tests find the photos.
 test-arm64:
@@ -128,6 +131,9 @@ demo: build
 		$(BIN) session verify out/session/$$k && \
 		$(BIN) open -key out/session/$$k/key.pem -challenge out/session/$$k/challenge.json out/session/$$k/package.bin || exit 1; \
 	done
+	@# One whole verification through a verification server on loopback: init, submit, describe.
+	$(GO) build -o bin/liveid-server ./cmd/liveid-server
+	$(GO) run ./cmd/liveid-load -server bin/liveid-server -store sqlite -instances 1 -flows 1 -concurrency 1
 
 # Whole verification flows against liveid-server processes on loopback, each run bounded by its flow count and
 # timeout; one instance is killed with SIGKILL a third of the way in and restarted.
