@@ -11,13 +11,15 @@ BIN := bin/liveid
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help setup deps build fetch test test-race test-arm64 bench-kernels demo clean distclean
+.PHONY: help setup deps build fetch test test-race test-arm64 bench-kernels demo clean distclean bindings test-bindings
 
 help:
 	@echo "make setup      install missing build packages, build $(BIN), fetch and build the models"
-	@echo "make test       go vet + go test (+ -race on the inference layer, + the arm64 kernel tests)"
+	@echo "make test       go vet + go test (+ -race on the inference layer, + the arm64 kernel tests, + the bindings)"
 	@echo "make test-race  go test -race ./internal/..."
 	@echo "make test-arm64 imgproc tests (NEON kernels) built for arm64, run under qemu"
+	@echo "make bindings   gobind's Java and Objective-C bindings of mobile/ into $(BIND)"
+	@echo "make test-bindings  the Java binding run on the host JVM, the Objective-C binding compile-checked"
 	@echo "make bench-kernels  imgproc kernels against OpenCV (gocv)"
 	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations, the compare evaluation (out/compare)"
 	@echo "make clean      remove bin/ (distclean: also the .cache model cache)"
@@ -38,6 +40,9 @@ deps:
 	command -v qemu-aarch64-static >/dev/null || pkgs+=" qemu-user-static"; \
 	! command -v dpkg >/dev/null || dpkg -s libopencv-dev >/dev/null 2>&1 || pkgs+=" libopencv-dev"; \
 	! command -v dpkg >/dev/null || dpkg -s opencv-data >/dev/null 2>&1 || pkgs+=" opencv-data"; \
+	command -v javac >/dev/null || pkgs+=" openjdk-17-jdk-headless"; \
+	command -v clang >/dev/null || pkgs+=" clang"; \
+	! command -v dpkg >/dev/null || dpkg -s libgnustep-base-dev >/dev/null 2>&1 || pkgs+=" libgnustep-base-dev"; \
 	if [ -n "$$pkgs" ]; then \
 		echo "setup: installing$$pkgs"; \
 		$(APT) update; \
@@ -50,7 +55,7 @@ build:
 fetch: build
 	$(BIN) models fetch
 
-test: test-arm64
+test: test-arm64 test-bindings
 	$(GO) vet ./...
 	$(GO) test ./...
 	$(GO) test -race ./internal/infer/
@@ -62,6 +67,18 @@ test-race:
 test-arm64:
 	GOARCH=arm64 CGO_ENABLED=0 $(GO) test -c -o bin/imgproc-arm64.test ./imgproc
 	cd imgproc && qemu-aarch64-static $(CURDIR)/bin/imgproc-arm64.test
+
+# gobind skips what it cannot express with a "// skipped" comment; here that fails the build.
+BIND := out/_bind
+bindings:
+	rm -rf $(BIND)
+	$(GO) tool gobind -lang=go,java,objc -outdir=$(BIND) -javapkg=io.liveid -prefix=LID github.com/liveid/liveid/mobile
+	@! grep -rn '// skipped' $(BIND) || { echo "bindings: gobind cannot bind the declarations above" >&2; exit 1; }
+
+# The Java binding on the host JVM, the Objective-C binding compiled against GNUstep (it cannot link here).
+test-bindings: bindings
+	GO=$(GO) mobile/hosttest/jvm.sh
+	GO=$(GO) mobile/hosttest/objc.sh
 
 bench-kernels:
 	$(GO) test -run '^$$' -bench . -benchmem ./imgproc/cvcheck

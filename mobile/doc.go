@@ -8,7 +8,7 @@
 // the challenge bytes the verifier's server issued; PushFrame every camera
 // frame and show the returned Guidance (prompt, message, screen colour and
 // until when, progress); Finish (or FinishAsync) for the Result: the local
-// verdict, for the UI only, and the sealed Package to upload. Callbacks
+// verdict, for the UI only, and the sealed Evidence to upload. Callbacks
 // run on a goroutine of their own, never the caller's thread.
 //
 // PushFrame wraps the caller's planes in a frame without copying them and

@@ -17,34 +17,34 @@ import (
 
 // Frame formats, the values PushFrame takes.
 const (
-	NV21 = int(imgproc.NV21) // Y plane, then interleaved V,U (Android camera, YUV_420_888 with pixel stride 2)
-	NV12 = int(imgproc.NV12) // Y plane, then interleaved U,V (iOS kCVPixelFormatType_420YpCbCr8BiPlanarFullRange)
-	I420 = int(imgproc.I420) // Y, U and V planes (YUV_420_888 with pixel stride 1)
-	RGBA = int(imgproc.RGBA) // 4 bytes a pixel in plane 0
-	BGRA = int(imgproc.BGRA) // 4 bytes a pixel in plane 0 (iOS kCVPixelFormatType_32BGRA)
+	NV21 = int32(imgproc.NV21) // Y plane, then interleaved V,U (Android camera, YUV_420_888 with pixel stride 2)
+	NV12 = int32(imgproc.NV12) // Y plane, then interleaved U,V (iOS kCVPixelFormatType_420YpCbCr8BiPlanarFullRange)
+	I420 = int32(imgproc.I420) // Y, U and V planes (YUV_420_888 with pixel stride 1)
+	RGBA = int32(imgproc.RGBA) // 4 bytes a pixel in plane 0
+	BGRA = int32(imgproc.BGRA) // 4 bytes a pixel in plane 0 (iOS kCVPixelFormatType_32BGRA)
 )
 
 // Phases of a session, Guidance.Phase.
 const (
-	PhasePrecheck = int(engine.PhasePrecheck) // frame the face
-	PhaseBaseline = int(engine.PhaseBaseline) // hold still under the neutral screen
-	PhaseFlash    = int(engine.PhaseFlash)    // hold still while the screen flashes colours
-	PhaseAction   = int(engine.PhaseAction)   // perform Guidance.Action
-	PhaseCapture  = int(engine.PhaseCapture)  // checks done: call Finish
-	PhaseDone     = int(engine.PhaseDone)     // Finish ran and the local result passed
-	PhaseFailed   = int(engine.PhaseFailed)   // failed or cancelled: Finish gives the reasons
+	PhasePrecheck = int32(engine.PhasePrecheck) // frame the face
+	PhaseBaseline = int32(engine.PhaseBaseline) // hold still under the neutral screen
+	PhaseFlash    = int32(engine.PhaseFlash)    // hold still while the screen flashes colours
+	PhaseAction   = int32(engine.PhaseAction)   // perform Guidance.Action
+	PhaseCapture  = int32(engine.PhaseCapture)  // checks done: call Finish
+	PhaseDone     = int32(engine.PhaseDone)     // Finish ran and the local result passed
+	PhaseFailed   = int32(engine.PhaseFailed)   // failed or cancelled: Finish gives the reasons
 )
 
 // Error domains, ErrorInfo.Domain: what part of the integration a failure
 // points at.
 const (
-	DomainParams    = 1 // the app passed something invalid: options, the challenge, an argument
-	DomainModel     = 2 // the model directory or ONNX Runtime: a broken install
-	DomainFrame     = 3 // a camera frame the engine cannot read, or one that breaks the stream
-	DomainSession   = 4 // a call out of order: a second session, a call after Finish, no reference
-	DomainReference = 5 // the reference photo: no usable face in it
-	DomainEvidence  = 6 // sealing the evidence failed
-	DomainInternal  = 7 // anything else; a bug to report
+	DomainParams    int32 = 1 // the app passed something invalid: options, the challenge, an argument
+	DomainModel     int32 = 2 // the model directory or ONNX Runtime: a broken install
+	DomainFrame     int32 = 3 // a camera frame the engine cannot read, or one that breaks the stream
+	DomainSession   int32 = 4 // a call out of order: a second session, a call after Finish, no reference
+	DomainReference int32 = 5 // the reference photo: no usable face in it
+	DomainEvidence  int32 = 6 // sealing the evidence failed
+	DomainInternal  int32 = 7 // anything else; a bug to report
 )
 
 // This package's own error codes.
@@ -64,7 +64,7 @@ type Options struct {
 	// "" when the process already started the runtime.
 	RuntimeLibrary string
 	// Threads is each model's thread count (default 1).
-	Threads int
+	Threads int32
 	// Language is the BCP 47 tag of the messages (default en): zh-CN,
 	// zh-HK, en, ja, ko, th or id.
 	Language string
@@ -75,10 +75,10 @@ type Options struct {
 	// PrecheckFrames good frames in a row start the liveness check
 	// (default 10); PrecheckTimeoutMs ends a session whose face never got
 	// good (default 20000).
-	PrecheckFrames    int
+	PrecheckFrames    int32
 	PrecheckTimeoutMs int64
 	// BestFrames is how many best frames are sealed (1..3, default 3).
-	BestFrames int
+	BestFrames int32
 	// DeviceModel, DeviceOS and AppID are written into the evidence header.
 	DeviceModel, DeviceOS, AppID string
 
@@ -95,9 +95,9 @@ func (o *Options) SetMessage(code, text string) {
 }
 
 func (o *Options) config(dir string) engine.Config {
-	return engine.Config{Dir: dir, RuntimeLibrary: o.RuntimeLibrary, Threads: o.Threads, Language: o.Language,
-		Messages: o.messages, CompareModel: o.CompareModel, FAR: o.FAR, PrecheckFrames: o.PrecheckFrames,
-		PrecheckTimeout: time.Duration(o.PrecheckTimeoutMs) * time.Millisecond, BestFrames: o.BestFrames,
+	return engine.Config{Dir: dir, RuntimeLibrary: o.RuntimeLibrary, Threads: int(o.Threads), Language: o.Language,
+		Messages: o.messages, CompareModel: o.CompareModel, FAR: o.FAR, PrecheckFrames: int(o.PrecheckFrames),
+		PrecheckTimeout: time.Duration(o.PrecheckTimeoutMs) * time.Millisecond, BestFrames: int(o.BestFrames),
 		Device: evidence.Device{Model: o.DeviceModel, OS: o.DeviceOS, App: o.AppID}}
 }
 
@@ -179,13 +179,13 @@ type Session struct {
 // screen colour's end time is on the same clock. A frame that changes
 // size, format or orientation, goes back in time or is invalid fails the
 // session and returns an error (DomainFrame).
-func (s *Session) PushFrame(p0, p1, p2 []byte, width, height, stride0, stride1, stride2, pixelStride, format, rotation int, mirror bool, timestampNs int64) (*Guidance, error) {
+func (s *Session) PushFrame(p0, p1, p2 []byte, width, height, stride0, stride1, stride2, pixelStride, format, rotation int32, mirror bool, timestampNs int64) (*Guidance, error) {
 	if err := checkPixelStride(format, pixelStride); err != nil {
 		return nil, err
 	}
-	s.frame = imgproc.Frame{Width: width, Height: height, Format: imgproc.Format(format),
-		Planes: [3][]byte{p0, p1, p2}, Strides: [3]int{stride0, stride1, stride2},
-		Rotation: rotation, Mirror: mirror, Timestamp: time.Duration(timestampNs)}
+	s.frame = imgproc.Frame{Width: int(width), Height: int(height), Format: imgproc.Format(format),
+		Planes: [3][]byte{p0, p1, p2}, Strides: [3]int{int(stride0), int(stride1), int(stride2)},
+		Rotation: int(rotation), Mirror: mirror, Timestamp: time.Duration(timestampNs)}
 	g, err := s.s.Push(&s.frame)
 	s.frame.Planes = [3][]byte{} // the caller's buffers are released after the call
 	return guidanceOf(&g), wrap(err)
@@ -193,8 +193,8 @@ func (s *Session) PushFrame(p0, p1, p2 []byte, width, height, stride0, stride1, 
 
 // checkPixelStride refuses a chroma layout the format does not have: the
 // classic mistake of passing a semi-planar YUV_420_888 image as I420.
-func checkPixelStride(format, pixelStride int) error {
-	want := map[int]int{NV21: 2, NV12: 2, I420: 1, RGBA: 4, BGRA: 4}[format]
+func checkPixelStride(format, pixelStride int32) error {
+	want := map[int32]int32{NV21: 2, NV12: 2, I420: 1, RGBA: 4, BGRA: 4}[format]
 	if pixelStride == 0 || want == 0 || pixelStride == want {
 		return nil // an unknown format is refused by the frame's own check
 	}
@@ -256,7 +256,7 @@ func (s *Session) Cancel() { s.s.Cancel() }
 
 // Guidance is what to show after a frame.
 type Guidance struct {
-	Phase     int    // Phase*
+	Phase     int32  // Phase*
 	PhaseName string // precheck, baseline, flash, action, capture, done, failed
 	// Prompt is the instruction's stable code (PROMPT_*, or the FACE_*
 	// code of what is wrong with the shot) and Message its text; Reason is
@@ -273,7 +273,7 @@ type Guidance struct {
 }
 
 func guidanceOf(g *engine.Guidance) *Guidance {
-	out := &Guidance{Phase: int(g.Phase), PhaseName: g.Phase.String(), Prompt: g.Prompt, Message: g.Message,
+	out := &Guidance{Phase: int32(g.Phase), PhaseName: g.Phase.String(), Prompt: g.Prompt, Message: g.Message,
 		Reason: g.Reason, ScreenColor: argb(g.Screen.R, g.Screen.G, g.Screen.B),
 		ScreenUntilNs: int64(g.ScreenUntil), Progress: g.Progress, Quality: int64(g.Quality)}
 	if g.Action != 0 {
@@ -287,7 +287,7 @@ func argb(r, g, b uint8) int32 {
 }
 
 // Result is a finished session: the device's verdict, for the UI only (the
-// server decides again from the package), and the sealed package to upload.
+// server decides again from the package), and the sealed package to upload (Evidence).
 type Result struct{ r *engine.Result }
 
 // Passed is the local verdict.
@@ -295,26 +295,26 @@ func (r *Result) Passed() bool { return r.r.Pass }
 
 // ReasonCount is how many checks failed; Reason and ReasonMessage give the
 // i-th one's stable code (LIVENESS_*, COMPARE_*, ENGINE_*) and its text.
-func (r *Result) ReasonCount() int { return len(r.r.Reasons) }
+func (r *Result) ReasonCount() int32 { return int32(len(r.r.Reasons)) }
 
 // Reason is the i-th failed check's code, "" out of range.
-func (r *Result) Reason(i int) string { return item(r.r.Reasons, i) }
+func (r *Result) Reason(i int32) string { return item(r.r.Reasons, i) }
 
 // ReasonMessage is the i-th failed check's text, "" out of range.
-func (r *Result) ReasonMessage(i int) string { return item(r.r.Messages, i) }
+func (r *Result) ReasonMessage(i int32) string { return item(r.r.Messages, i) }
 
 // Reasons are the codes joined by commas.
 func (r *Result) Reasons() string { return strings.Join(r.r.Reasons, ",") }
 
-func item(s []string, i int) string {
-	if i < 0 || i >= len(s) {
+func item(s []string, i int32) string {
+	if i < 0 || int(i) >= len(s) {
 		return ""
 	}
 	return s[i]
 }
 
-// Package is the sealed evidence to upload to the verifier's server.
-func (r *Result) Package() []byte { return r.r.Package }
+// Evidence is the sealed package to upload to the verifier's server.
+func (r *Result) Evidence() []byte { return r.r.Package }
 
 // LiveScore is the passive models' mean "live" score over the best frames
 // (0..1), an advisory figure like the vendors' liveRate.
@@ -348,7 +348,7 @@ func (r *Result) CompareMatched() bool { return r.r.Compare != nil && r.r.Compar
 // stable code (FRAME_*, MODEL_*, ENGINE_*, EVIDENCE_*, COMPARE_*, MOBILE_*)
 // and its one-line message (for logs, not for users).
 type ErrorInfo struct {
-	Domain  int
+	Domain  int32
 	Code    string
 	Message string
 }
@@ -402,7 +402,7 @@ func codeOf(err error) string {
 }
 
 // domainOf sorts a code into its domain.
-func domainOf(code string) int {
+func domainOf(code string) int32 {
 	switch code {
 	case engine.CodeBadFrame:
 		return DomainFrame

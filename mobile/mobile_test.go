@@ -59,8 +59,8 @@ func newChallenge(t *testing.T) ([]byte, *evidence.PrivateKey, string) {
 }
 
 func push(s *Session, f *imgproc.Frame, i int) (*Guidance, error) {
-	return s.PushFrame(f.Planes[0], f.Planes[1], f.Planes[2], f.Width, f.Height, f.Strides[0], f.Strides[1], f.Strides[2],
-		2, int(f.Format), f.Rotation, f.Mirror, int64(fixture.Timestamp(i)))
+	return s.PushFrame(f.Planes[0], f.Planes[1], f.Planes[2], int32(f.Width), int32(f.Height), int32(f.Strides[0]), int32(f.Strides[1]), int32(f.Strides[2]),
+		2, int32(f.Format), int32(f.Rotation), f.Mirror, int64(fixture.Timestamp(i)))
 }
 
 // A still photo pushed as NV21 planes gets through the pre-check and fails
@@ -77,7 +77,7 @@ func TestStillPhotoSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	phases := map[int]bool{}
+	phases := map[int32]bool{}
 	for i := range 120 {
 		g, err := push(s, f, i)
 		if err != nil {
@@ -101,12 +101,12 @@ func TestStillPhotoSession(t *testing.T) {
 	if r.Passed() || r.ReasonCount() == 0 || r.Reason(0) == "" || r.ReasonMessage(0) == "" || r.Reason(r.ReasonCount()) != "" {
 		t.Fatalf("a still photo: passed %v, reasons %q", r.Passed(), r.Reasons())
 	}
-	t.Logf("reasons %s, package %d bytes", r.Reasons(), len(r.Package()))
-	pkg, err := evidence.Open(r.Package(), key, id)
+	t.Logf("reasons %s, package %d bytes", r.Reasons(), len(r.Evidence()))
+	pkg, err := evidence.Open(r.Evidence(), key, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pkg.Body.Local.Pass || len(pkg.Body.Local.Reasons) != r.ReasonCount() || pkg.Header.Device.Model != "test" {
+	if pkg.Body.Local.Pass || int32(len(pkg.Body.Local.Reasons)) != r.ReasonCount() || pkg.Header.Device.Model != "test" {
 		t.Errorf("package: %+v %+v", pkg.Header, pkg.Body.Local)
 	}
 }
@@ -118,7 +118,7 @@ func TestErrorsHaveDomainAndCode(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
-	want := func(what string, err error, domain int, code string) {
+	want := func(what string, err error, domain int32, code string) {
 		t.Helper()
 		info := DescribeError(err)
 		if info == nil || info.Domain != domain || info.Code != code || info.Message == "" {
@@ -137,9 +137,9 @@ func TestErrorsHaveDomainAndCode(t *testing.T) {
 	_, err = e.NewSession(other)
 	want("second session", err, DomainSession, engine.CodeBusy)
 
-	_, err = s.PushFrame(f.Planes[0], f.Planes[1], nil, f.Width, f.Height, f.Strides[0], f.Strides[1], 0, 1, NV21, 270, true, 1)
+	_, err = s.PushFrame(f.Planes[0], f.Planes[1], nil, int32(f.Width), int32(f.Height), int32(f.Strides[0]), int32(f.Strides[1]), 0, 1, NV21, 270, true, 1)
 	want("pixel stride", err, DomainParams, CodeBadArgument)
-	_, err = s.PushFrame(f.Planes[0], f.Planes[1][:100], nil, f.Width, f.Height, f.Strides[0], f.Strides[1], 0, 2, NV21, 270, true, 1)
+	_, err = s.PushFrame(f.Planes[0], f.Planes[1][:100], nil, int32(f.Width), int32(f.Height), int32(f.Strides[0]), int32(f.Strides[1]), 0, 2, NV21, 270, true, 1)
 	want("short chroma plane", err, DomainFrame, string(imgproc.ShortPlane))
 	err = s.SetReferenceImage([]byte("not an image"))
 	want("reference", err, DomainParams, CodeBadArgument)
@@ -187,7 +187,7 @@ func TestCallbacks(t *testing.T) {
 	s.FinishAsync(done)
 	select {
 	case res := <-done:
-		if res.err != nil || res.r.Passed() || len(res.r.Package()) == 0 {
+		if res.err != nil || res.r.Passed() || len(res.r.Evidence()) == 0 {
 			t.Errorf("FinishAsync: %v, %v", res.r, res.err)
 		}
 	case <-time.After(time.Minute):
