@@ -11,7 +11,7 @@ BIN := bin/liveid
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help setup deps build fetch test test-race test-arm64 bench-kernels demo clean distclean bindings test-bindings
+.PHONY: help setup deps build fetch test test-race test-arm64 bench-kernels demo clean distclean bindings test-bindings test-c
 
 help:
 	@echo "make setup      install missing build packages, build $(BIN), fetch and build the models"
@@ -20,6 +20,7 @@ help:
 	@echo "make test-arm64 imgproc tests (NEON kernels) built for arm64, run under qemu"
 	@echo "make bindings   gobind's Java and Objective-C bindings of mobile/ into $(BIND)"
 	@echo "make test-bindings  the Java binding run on the host JVM, the Objective-C binding compile-checked"
+	@echo "make test-c     the C ABI (bindings/liveid.h) as a shared and a static library, driven by a C program"
 	@echo "make bench-kernels  imgproc kernels against OpenCV (gocv)"
 	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations, the compare evaluation (out/compare)"
 	@echo "make clean      remove bin/ (distclean: also the .cache model cache)"
@@ -55,7 +56,7 @@ build:
 fetch: build
 	$(BIN) models fetch
 
-test: test-arm64 test-bindings
+test: test-arm64 test-bindings test-c
 	$(GO) vet ./...
 	$(GO) test ./...
 	$(GO) test -race ./internal/infer/
@@ -79,6 +80,9 @@ bindings:
 test-bindings: bindings
 	GO=$(GO) mobile/hosttest/jvm.sh
 	GO=$(GO) mobile/hosttest/objc.sh
+
+test-c:
+	GO=$(GO) bindings/test/run.sh
 
 bench-kernels:
 	$(GO) test -run '^$$' -bench . -benchmem ./imgproc/cvcheck
