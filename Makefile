@@ -11,7 +11,7 @@ BIN := bin/liveid
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help setup deps build fetch test test-race test-arm64 bench-kernels demo clean distclean bindings test-bindings test-c
+.PHONY: help setup deps build fetch test test-race test-arm64 bench-kernels demo clean distclean bindings test-bindings test-c test-arm
 
 help:
 	@echo "make setup      install missing build packages, build $(BIN), fetch and build the models"
@@ -21,6 +21,7 @@ help:
 	@echo "make bindings   gobind's Java and Objective-C bindings of mobile/ into $(BIND)"
 	@echo "make test-bindings  the Java binding run on the host JVM, the Objective-C binding compile-checked"
 	@echo "make test-c     the C ABI (bindings/liveid.h) as a shared and a static library, driven by a C program"
+	@echo "make test-arm   an engine session as arm64 code under qemu against the amd64 run (ARM_FRAMES=6; ARCHS=\"arm64 armv7\")"
 	@echo "make bench-kernels  imgproc kernels against OpenCV (gocv)"
 	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations, the compare evaluation (out/compare)"
 	@echo "make clean      remove bin/ (distclean: also the .cache model cache)"
@@ -42,6 +43,7 @@ deps:
 	! command -v dpkg >/dev/null || dpkg -s libopencv-dev >/dev/null 2>&1 || pkgs+=" libopencv-dev"; \
 	! command -v dpkg >/dev/null || dpkg -s opencv-data >/dev/null 2>&1 || pkgs+=" opencv-data"; \
 	command -v javac >/dev/null || pkgs+=" openjdk-17-jdk-headless"; \
+	command -v aarch64-linux-gnu-gcc >/dev/null || pkgs+=" gcc-aarch64-linux-gnu libstdc++6-arm64-cross"; \
 	command -v clang >/dev/null || pkgs+=" clang"; \
 	! command -v dpkg >/dev/null || dpkg -s libgnustep-base-dev >/dev/null 2>&1 || pkgs+=" libgnustep-base-dev"; \
 	if [ -n "$$pkgs" ]; then \
@@ -56,7 +58,7 @@ build:
 fetch: build
 	$(BIN) models fetch
 
-test: test-arm64 test-bindings test-c
+test: test-arm64 test-bindings test-c test-arm
 	$(GO) vet ./...
 	$(GO) test ./...
 	$(GO) test -race ./internal/infer/
@@ -83,6 +85,12 @@ test-bindings: bindings
 
 test-c:
 	GO=$(GO) bindings/test/run.sh
+
+# Under qemu every frame costs seconds: the session is short unless ARM_FRAMES says otherwise.
+ARM_FRAMES ?= 6
+ARCHS ?= arm64
+test-arm:
+	for a in $(ARCHS); do GO=$(GO) mobile/hosttest/arm.sh $$a $(ARM_FRAMES); done
 
 bench-kernels:
 	$(GO) test -run '^$$' -bench . -benchmem ./imgproc/cvcheck
