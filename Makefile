@@ -19,7 +19,7 @@ help:
 	@echo "make test-race  go test -race ./internal/..."
 	@echo "make test-arm64 imgproc tests (NEON kernels) built for arm64, run under qemu"
 	@echo "make bindings   gobind's Java and Objective-C bindings of mobile/ into $(BIND)"
-	@echo "make test-bindings  the Java binding run on the host JVM, the Objective-C binding compile-checked"
+	@echo "make test-bindings  the Java binding run on the host JVM, the Objective-C binding compile-checked, the linked-runtime path"
 	@echo "make test-c     the C ABI (bindings/liveid.h) as a shared and a static library, driven by a C program"
 	@echo "make test-arm   an engine session as arm64 code under qemu against the amd64 run (ARM_FRAMES=6; ARCHS=\"arm64 armv7\")"
 	@echo "make bench-kernels  imgproc kernels against OpenCV (gocv)"
@@ -82,6 +82,7 @@ bindings:
 test-bindings: bindings
 	GO=$(GO) mobile/hosttest/jvm.sh
 	GO=$(GO) mobile/hosttest/objc.sh
+	GO=$(GO) mobile/hosttest/linked.sh
 
 test-c:
 	GO=$(GO) bindings/test/run.sh

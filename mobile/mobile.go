@@ -13,6 +13,7 @@ import (
 	"github.com/liveid/liveid/engine"
 	"github.com/liveid/liveid/evidence"
 	"github.com/liveid/liveid/imgproc"
+	"github.com/liveid/liveid/models"
 )
 
 // Frame formats, the values PushFrame takes.
@@ -47,6 +48,11 @@ const (
 	DomainInternal  int32 = 7 // anything else; a bug to report
 )
 
+// LinkedRuntime, as Options.RuntimeLibrary, takes ONNX Runtime from the
+// app itself, where it is linked statically (iOS): the runtime is found by
+// its OrtGetApiBase symbol instead of loaded from a file.
+const LinkedRuntime = models.LinkedRuntime
+
 // This package's own error codes.
 const (
 	// CodeBadArgument: an argument PushFrame or SetReferenceImage cannot
@@ -59,9 +65,11 @@ const (
 
 // Options configure Open. The zero value gives the engine's defaults.
 type Options struct {
-	// RuntimeLibrary is the ONNX Runtime shared library to load (on
-	// Android, libonnxruntime.so in the app's native library directory);
-	// "" when the process already started the runtime.
+	// RuntimeLibrary is the ONNX Runtime shared library to load: a path,
+	// or a bare file name the dynamic loader finds (on Android
+	// "libonnxruntime.so", which the AAR ships); LinkedRuntime when ONNX
+	// Runtime is linked into the app (iOS); "" when the process already
+	// started the runtime.
 	RuntimeLibrary string
 	// Threads is each model's thread count (default 1).
 	Threads int32
