@@ -11,7 +11,7 @@ BIN := bin/liveid
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help setup deps build fetch test test-race test-arm64 bench-kernels demo clean distclean bindings test-bindings test-c test-arm
+.PHONY: help setup deps build fetch test test-race test-arm64 bench-kernels demo clean distclean bindings test-bindings test-c test-arm aar xcframework
 
 help:
 	@echo "make setup      install missing build packages, build $(BIN), fetch and build the models"
@@ -21,6 +21,8 @@ help:
 	@echo "make bindings   gobind's Java and Objective-C bindings of mobile/ into $(BIND)"
 	@echo "make test-bindings  the Java binding run on the host JVM, the Objective-C binding compile-checked, the linked-runtime path"
 	@echo "make test-c     the C ABI (bindings/liveid.h) as a shared and a static library, driven by a C program"
+	@echo "make aar        out/mobile/liveid.aar: gomobile bind for Android + ONNX Runtime's Android libraries + the models (needs the Android SDK and NDK)"
+	@echo "make xcframework  out/mobile/ios/: gomobile bind for iOS + ONNX Runtime's static xcframework + the models (needs macOS with Xcode)"
 	@echo "make test-arm   an engine session as arm64 code under qemu against the amd64 run (ARM_FRAMES=6; ARCHS=\"arm64 armv7\")"
 	@echo "make bench-kernels  imgproc kernels against OpenCV (gocv)"
 	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations, the compare evaluation (out/compare)"
@@ -92,6 +94,29 @@ ARM_FRAMES ?= 6
 ARCHS ?= arm64
 test-arm:
 	for a in $(ARCHS); do GO=$(GO) mobile/hosttest/arm.sh $$a $(ARM_FRAMES); done
+
+# gomobile runs gobind from PATH: the module's pinned one goes into bin/.
+MOBILE := out/mobile
+GOMOBILE := PATH=$(CURDIR)/bin:$$PATH $(GO) tool gomobile
+aar:
+	@[ -n "$${ANDROID_NDK_HOME:-}" ] && [ -d "$${ANDROID_NDK_HOME}" ] && [ -d "$${ANDROID_HOME:-}" ] || { \
+		echo "aar: gomobile bind -target=android needs the Android SDK (ANDROID_HOME, with a platform) and NDK" \
+			"(ANDROID_NDK_HOME); this machine has neither. make bindings and make test-bindings run without them." >&2; \
+		exit 1; }
+	$(GO) build -o bin/gobind golang.org/x/mobile/cmd/gobind
+	mkdir -p $(MOBILE)
+	$(GOMOBILE) bind -target=android/arm64,android/arm -androidapi 24 -javapkg=io.liveid -o $(MOBILE)/liveid-go.aar github.com/liveid/liveid/mobile
+	$(GO) run ./mobile/internal/packaging aar $(MOBILE)/liveid-go.aar $(MOBILE)/liveid.aar
+
+xcframework:
+	@[ "$$(uname -s)" = Darwin ] && xcrun --sdk iphoneos --show-sdk-path >/dev/null 2>&1 || { \
+		echo "xcframework: gomobile bind -target=ios needs macOS with Xcode (xcrun, the iOS SDK); this machine has" \
+			"neither. make test-bindings compile-checks the Objective-C binding here." >&2; \
+		exit 1; }
+	$(GO) build -o bin/gobind golang.org/x/mobile/cmd/gobind
+	mkdir -p $(MOBILE)
+	$(GOMOBILE) bind -target=ios,iossimulator -iosversion 13.0 -prefix=LID -o $(MOBILE)/Liveid.xcframework github.com/liveid/liveid/mobile
+	$(GO) run ./mobile/internal/packaging xcframework $(MOBILE)/Liveid.xcframework $(MOBILE)/ios
 
 bench-kernels:
 	$(GO) test -run '^$$' -bench . -benchmem ./imgproc/cvcheck
