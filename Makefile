@@ -11,7 +11,7 @@ BIN := bin/liveid
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help setup deps build fetch test test-race test-arm64 bench-kernels demo clean distclean bindings test-bindings test-c test-arm aar xcframework
+.PHONY: help setup deps build fetch test test-race test-arm64 bench-kernels demo clean distclean bindings test-bindings test-c test-arm aar xcframework sizes
 
 help:
 	@echo "make setup      install missing build packages, build $(BIN), fetch and build the models"
@@ -23,6 +23,7 @@ help:
 	@echo "make test-c     the C ABI (bindings/liveid.h) as a shared and a static library, driven by a C program"
 	@echo "make aar        out/mobile/liveid.aar: gomobile bind for Android + ONNX Runtime's Android libraries + the models (needs the Android SDK and NDK)"
 	@echo "make xcframework  out/mobile/ios/: gomobile bind for iOS + ONNX Runtime's static xcframework + the models (needs macOS with Xcode)"
+	@echo "make sizes      stripped sizes per ABI: the Go library, ONNX Runtime, the models"
 	@echo "make test-arm   an engine session as arm64 code under qemu against the amd64 run (ARM_FRAMES=6; ARCHS=\"arm64 armv7\")"
 	@echo "make bench-kernels  imgproc kernels against OpenCV (gocv)"
 	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations, the compare evaluation (out/compare)"
@@ -117,6 +118,9 @@ xcframework:
 	mkdir -p $(MOBILE)
 	$(GOMOBILE) bind -target=ios,iossimulator -iosversion 13.0 -prefix=LID -o $(MOBILE)/Liveid.xcframework github.com/liveid/liveid/mobile
 	$(GO) run ./mobile/internal/packaging xcframework $(MOBILE)/Liveid.xcframework $(MOBILE)/ios
+
+sizes:
+	GO=$(GO) mobile/hosttest/sizes.sh
 
 bench-kernels:
 	$(GO) test -run '^$$' -bench . -benchmem ./imgproc/cvcheck
