@@ -47,6 +47,7 @@ deps:
 	! command -v dpkg >/dev/null || dpkg -s opencv-data >/dev/null 2>&1 || pkgs+=" opencv-data"; \
 	command -v javac >/dev/null || pkgs+=" openjdk-17-jdk-headless"; \
 	command -v aarch64-linux-gnu-gcc >/dev/null || pkgs+=" gcc-aarch64-linux-gnu libstdc++6-arm64-cross"; \
+	command -v arm-linux-gnueabihf-gcc >/dev/null || pkgs+=" gcc-arm-linux-gnueabihf"; \
 	command -v clang >/dev/null || pkgs+=" clang"; \
 	! command -v dpkg >/dev/null || dpkg -s libgnustep-base-dev >/dev/null 2>&1 || pkgs+=" libgnustep-base-dev"; \
 	if [ -n "$$pkgs" ]; then \

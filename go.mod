@@ -3,7 +3,7 @@ module github.com/liveid/liveid
 go 1.26.0
 
 require (
-	github.com/yalue/onnxruntime_go v1.27.0
+	github.com/yalue/onnxruntime_go v1.25.0
 	gocv.io/x/gocv v0.31.0
 	google.golang.org/protobuf v1.36.11
 )

@@ -120,8 +120,8 @@ func load(libPath string) error {
 	return nil
 }
 
-// ortAPIVersion is ORT_API_VERSION in onnxruntime_go v1.27.0's C header.
-const ortAPIVersion = 24
+// ortAPIVersion is ORT_API_VERSION in onnxruntime_go v1.25.0's C header.
+const ortAPIVersion = 23
 
 // RuntimeVersion is the loaded ONNX Runtime's version string (e.g.
 // "1.30.0"), or "" unless Init has succeeded.
