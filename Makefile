@@ -7,15 +7,22 @@ SHELL := /bin/bash
 GO  ?= go
 BIN := bin/liveid
 
+# The CLI cross-built for phones' CPUs: without the peer detectors (no gocv, no pigo), with cgo for
+# onnxruntime_go, by Debian's cross compilers.
+CROSS_ARM64 := GOOS=linux GOARCH=arm64 CGO_ENABLED=1 CC=aarch64-linux-gnu-gcc
+CROSS_ARMV7 := GOOS=linux GOARCH=arm GOARM=7 CGO_ENABLED=1 CC=arm-linux-gnueabihf-gcc
+
 # apt-get, through sudo unless we are root.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help setup deps build fetch test test-race test-arm64 bench-kernels demo clean distclean bindings test-bindings test-c test-arm aar xcframework sizes
+.PHONY: help setup deps build fetch test vet test-short test-race test-race-infer test-arm64 cross eval bench-kernels demo load clean distclean bindings test-bindings test-c test-arm aar xcframework sizes
 
 help:
 	@echo "make setup      install missing build packages, build $(BIN), fetch and build the models"
-	@echo "make test       go vet + go test (+ -race on the inference layer, + the arm64 kernel tests, + the bindings)"
+	@echo "make test       go vet, the arm64 kernel tests, -race on the inference layer, make cross, go test -short, the bindings, the C ABI, an arm64 session (a few minutes)"
+	@echo "make eval       go test without -short (the full synthetic sets and the compare evaluation), then the full evaluations"
+	@echo "make cross      bin/liveid-arm64 and bin/liveid-armv7 (-tags nogocv: no peer detectors), started under qemu"
 	@echo "make test-race  go test -race ./internal/..."
 	@echo "make test-arm64 imgproc tests (NEON kernels) built for arm64, run under qemu"
 	@echo "make bindings   gobind's Java and Objective-C bindings of mobile/ into $(BIND)"
@@ -26,13 +33,15 @@ help:
 	@echo "make sizes      stripped sizes per ABI: the Go library, ONNX Runtime, the models"
 	@echo "make test-arm   an engine session as arm64 code under qemu against the amd64 run (ARM_FRAMES=6; ARCHS=\"arm64 armv7\")"
 	@echo "make bench-kernels  imgproc kernels against OpenCV (gocv)"
-	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations, the compare evaluation (out/compare)"
+	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations, the compare evaluation (out/compare), then a rendered genuine session and a print attack through the engine, sealed and opened (out/session)"
+	@echo "make load       verification-server load and kill -9 runs on loopback (SQLite; PostgreSQL with 2 instances)"
 	@echo "make clean      remove bin/ (distclean: also the .cache model cache)"
 
 setup: deps build fetch
 
-# Debian packages, installed only when missing (cgo needs gcc and libc6-dev). node and npm are checked as
-# commands: a Node installed from elsewhere must not meet apt's nodejs.
+# Debian packages, installed only when missing (cgo needs gcc and libc6-dev; make cross the arm64 and armhf
+# cross compilers and their C libraries, which apt only recommends). node and npm are checked as commands: a
+# Node installed from elsewhere must not meet apt's nodejs.
 deps:
 	@command -v $(GO) >/dev/null || { echo "setup: Go 1.26 is required and not on PATH" >&2; exit 1; }
 	@pkgs=""; \
@@ -43,13 +52,17 @@ deps:
 	command -v node >/dev/null || pkgs+=" nodejs"; \
 	command -v npm >/dev/null || pkgs+=" npm"; \
 	command -v qemu-aarch64-static >/dev/null || pkgs+=" qemu-user-static"; \
+	command -v aarch64-linux-gnu-gcc >/dev/null || pkgs+=" gcc-aarch64-linux-gnu"; \
+	command -v arm-linux-gnueabihf-gcc >/dev/null || pkgs+=" gcc-arm-linux-gnueabihf"; \
+	! command -v dpkg >/dev/null || dpkg -s libc6-dev-arm64-cross >/dev/null 2>&1 || pkgs+=" libc6-dev-arm64-cross"; \
+	! command -v dpkg >/dev/null || dpkg -s libc6-dev-armhf-cross >/dev/null 2>&1 || pkgs+=" libc6-dev-armhf-cross"; \
 	! command -v dpkg >/dev/null || dpkg -s libopencv-dev >/dev/null 2>&1 || pkgs+=" libopencv-dev"; \
 	! command -v dpkg >/dev/null || dpkg -s opencv-data >/dev/null 2>&1 || pkgs+=" opencv-data"; \
 	command -v javac >/dev/null || pkgs+=" openjdk-17-jdk-headless"; \
-	command -v aarch64-linux-gnu-gcc >/dev/null || pkgs+=" gcc-aarch64-linux-gnu libstdc++6-arm64-cross"; \
-	command -v arm-linux-gnueabihf-gcc >/dev/null || pkgs+=" gcc-arm-linux-gnueabihf"; \
+	! command -v dpkg >/dev/null || dpkg -s libstdc++6-arm64-cross >/dev/null 2>&1 || pkgs+=" libstdc++6-arm64-cross"; \
 	command -v clang >/dev/null || pkgs+=" clang"; \
 	! command -v dpkg >/dev/null || dpkg -s libgnustep-base-dev >/dev/null 2>&1 || pkgs+=" libgnustep-base-dev"; \
+	! command -v dpkg >/dev/null || dpkg -s postgresql >/dev/null 2>&1 || pkgs+=" postgresql"; \
 	if [ -n "$$pkgs" ]; then \
 		echo "setup: installing$$pkgs"; \
 		$(APT) update; \
@@ -62,13 +75,44 @@ build:
 fetch: build
 	$(BIN) models fetch
 
-test: test-arm64 test-bindings test-c test-arm
+# The quick checks first, the test suite last. -short runs the smoke versions of the long tests; make eval
+# runs them in full.
+test: vet test-arm64 test-race-infer cross test-short test-bindings test-c test-arm
+
+vet:
 	$(GO) vet ./...
-	$(GO) test ./...
-	$(GO) test -race ./internal/infer/
+	$(GO) vet -tags nogocv ./cmd/liveid
+
+test-short:
+	$(GO) test -short ./...
+	$(GO) test -short -tags nogocv -run TestBenchWithoutPeers ./cmd/liveid
 
 test-race:
 	$(GO) test -race ./internal/...
+
+test-race-infer:
+	$(GO) test -race ./internal/infer/
+
+# Built as phones' CPUs run it, then started under qemu-user with the cross C library.
+cross:
+	$(CROSS_ARM64) $(GO) build -tags nogocv -o bin/liveid-arm64 ./cmd/liveid
+	$(CROSS_ARMV7) $(GO) build -tags nogocv -o bin/liveid-armv7 ./cmd/liveid
+	qemu-aarch64-static -L /usr/aarch64-linux-gnu bin/liveid-arm64 models list >/dev/null
+	qemu-arm-static -L /usr/arm-linux-gnueabihf bin/liveid-armv7 models list >/dev/null
+
+# The full test suite and the full-size evaluations: what make test leaves out for time.
+eval: build
+	$(GO) test ./...
+	$(BIN) eval ocr
+	$(BIN) eval liveness
+	$(BIN) eval compare -out out/compare
+	@# A whole session at the pixel level: a rendered genuine user and a moved print go through the engine,
+	@# and their sealed packages are opened and their decisions re-run as the verifier's server would.
+	for k in bona-fide print-attack; do \
+		$(BIN) session render -kind $$k -photo 3 -seed 2 -out out/session/$$k && \
+		$(BIN) session verify out/session/$$k && \
+		$(BIN) open -key out/session/$$k/key.pem -challenge out/session/$$k/challenge.json out/session/$$k/package.bin || exit 1; \
+	done
 
 # Without cgo, as gomobile builds it; run from the package so that its tests find the photos.
 test-arm64:
@@ -136,6 +180,20 @@ demo: build
 	$(BIN) eval liveness -genuine 20 -attacks 5
 	$(BIN) eval ocr -n 20 -peer=false
 	$(BIN) eval compare -out out/compare
+	@# A whole session at the pixel level: a rendered genuine user and a moved print go through the engine,
+	@# and their sealed packages are opened and their decisions re-run as the verifier's server would.
+	for k in bona-fide print-attack; do \
+		$(BIN) session render -kind $$k -photo 3 -seed 2 -out out/session/$$k && \
+		$(BIN) session verify out/session/$$k && \
+		$(BIN) open -key out/session/$$k/key.pem -challenge out/session/$$k/challenge.json out/session/$$k/package.bin || exit 1; \
+	done
+
+# Whole verification flows against liveid-server processes on loopback, each run bounded by its flow count and
+# timeout; one instance is killed with SIGKILL a third of the way in and restarted.
+load:
+	$(GO) build -o bin/liveid-server ./cmd/liveid-server
+	$(GO) run ./cmd/liveid-load -server bin/liveid-server -store sqlite -instances 1 -flows 300 -concurrency 8 -kill
+	$(GO) run ./cmd/liveid-load -server bin/liveid-server -store postgres -instances 2 -flows 300 -concurrency 8 -kill
 
 clean:
 	rm -rf bin out

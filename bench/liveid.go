@@ -8,6 +8,13 @@ import (
 	"github.com/liveid/liveid/models"
 )
 
+// Detector is a face detector reporting boxes in image pixels.
+type Detector interface {
+	Name() string
+	Detect(img image.Image) ([]image.Rectangle, error)
+	Close() error
+}
+
 // LiveID is liveid's own BlazeFace detector behind the Detector interface.
 type LiveID struct {
 	d    *face.Detector

@@ -24,10 +24,10 @@ type Options struct {
 	Home   string // model cache
 	Rounds int    // timed runs per input after one warm-up
 	Cards  int    // synthetic ID cards read by the OCR stage
-	// Peers adds OpenCV's Haar cascade and pigo to the detection stage.
-	// PigoCascade is pigo's facefinder file (PigoCascadePath finds it).
-	Peers       bool
-	PigoCascade string
+	// Peers are timed next to liveid's detector on the same photos
+	// (package bench/peers has OpenCV's Haar cascade and pigo); the caller
+	// closes them.
+	Peers []Detector
 }
 
 // Row is one stage's timings.
@@ -123,45 +123,31 @@ func timeEach(ctx context.Context, rounds, inputs int, f func(i int) error) ([]t
 	return times, nil
 }
 
-// detectRows times liveid's detector and, with Peers, OpenCV's Haar cascade
-// and pigo on the same photos; the note gives the faces each found (the
-// photos hold 22).
+// detectRows times liveid's detector and the peers on the same photos; the
+// note gives the faces each found (the photos hold 22) and, for a peer, its
+// median against liveid's.
 func detectRows(ctx context.Context, opt Options, photos []image.Image) ([]Row, error) {
 	l, err := NewLiveID(build.ModelDir(opt.Home))
 	if err != nil {
 		return nil, err
 	}
-	ds := []Detector{l}
-	if opt.Peers {
-		h, err := NewHaar(HaarCascadePath)
-		if err != nil {
-			return nil, err
-		}
-		p, err := NewPigo(opt.PigoCascade)
-		if err != nil {
-			return nil, err
-		}
-		ds = append(ds, h, p)
-	}
+	defer l.Close()
 	var rows []Row
-	for _, d := range ds {
+	for _, d := range append([]Detector{l}, opt.Peers...) {
 		found := make([]int, len(photos))
 		times, err := timeEach(ctx, opt.Rounds, len(photos), func(i int) error {
 			boxes, err := d.Detect(photos[i])
 			found[i] = len(boxes)
 			return err
 		})
-		d.Close()
 		if err != nil {
 			return nil, err
 		}
 		note := fmt.Sprintf("boxes on the six photos %v (hand count 3 3 3 4 5 4)", found)
 		rows = append(rows, Row{Stage: "detect", Impl: d.Name(), Times: times, Note: note})
 	}
-	if len(rows) == 3 {
-		for i := 1; i < 3; i++ {
-			rows[i].Note += fmt.Sprintf("; %.1f× liveid's median", float64(rows[i].Quantile(0.5))/float64(rows[0].Quantile(0.5)))
-		}
+	for i := 1; i < len(rows); i++ {
+		rows[i].Note += fmt.Sprintf("; %.1f× liveid's median", float64(rows[i].Quantile(0.5))/float64(rows[0].Quantile(0.5)))
 	}
 	return rows, nil
 }

@@ -286,3 +286,32 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+func TestPEM(t *testing.T) {
+	k := testKey(t, "k-pem")
+	sk, err := k.MarshalPEM()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k2, err := ParsePrivateKeyPEM(sk)
+	if err != nil || k2.ID != "k-pem" {
+		t.Fatalf("private PEM: %v, %v", k2, err)
+	}
+	pub, err := ParsePublicKeyPEM(k.Public().MarshalPEM())
+	if err != nil || pub.ID != "k-pem" {
+		t.Fatalf("public PEM: %v, %v", pub, err)
+	}
+	data, err := Seal(header(), session(t, 2), pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(data, k2, "ver-1"); err != nil {
+		t.Error(err)
+	}
+	if _, err := ParsePrivateKeyPEM(k.Public().MarshalPEM()); !errors.Is(err, ErrBadKey) {
+		t.Errorf("a public key read as private: %v", err)
+	}
+	if _, err := ParsePublicKeyPEM([]byte("junk")); !errors.Is(err, ErrBadKey) {
+		t.Errorf("junk: %v", err)
+	}
+}

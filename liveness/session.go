@@ -356,6 +356,20 @@ type Result struct {
 	Frames     int // observations accepted
 }
 
+// Same reports whether two results are the same decision with the same
+// evidence, number for number (a NaN equal to a NaN): what a server checks
+// when it re-runs a device's session.
+func (r Result) Same(o Result) bool {
+	deref := func(r Result) string {
+		refl := "nil"
+		if r.Reflection != nil {
+			refl = fmt.Sprintf("%+v", *r.Reflection)
+		}
+		return fmt.Sprintf("%v|%v|%+v|%s|%+v|%d", r.Pass, r.Reasons, r.Actions, refl, r.Passive, r.Frames)
+	}
+	return deref(r) == deref(o)
+}
+
 func (r Result) String() string {
 	if r.Pass {
 		return "pass"

@@ -1,6 +1,8 @@
 package ocr
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -126,6 +128,51 @@ func TestExtractFrontUsesLabelsAndLayout(t *testing.T) {
 	for k, v := range want {
 		if f[k].Text != v {
 			t.Errorf("%s = %q, want %q", k, f[k].Text, v)
+		}
+	}
+}
+
+func TestWarningCodes(t *testing.T) {
+	for w, want := range map[Warning]string{
+		0:                             "OK",
+		WarnBorder | WarnGlare:        "OCR_BORDER_INCOMPLETE|OCR_GLARE",
+		WarnWrongSide | WarnPhotocopy: "OCR_PHOTOCOPY|OCR_WRONG_SIDE",
+		WarnScreen | WarnBlur | 1<<9:  "OCR_SCREEN|OCR_BLUR|OCR_BIT9",
+		WarnOcclusion:                 "OCR_OCCLUSION",
+	} {
+		if got := w.String(); got != want {
+			t.Errorf("Warning(%#x) = %q, want %q", uint16(w), got, want)
+		}
+	}
+	seen := map[string]bool{}
+	for i, w := range AllWarnings {
+		codes := w.Codes()
+		if w != 1<<i || len(codes) != 1 || !strings.HasPrefix(codes[0], "OCR_") || strings.HasPrefix(codes[0], "OCR_BIT") || seen[codes[0]] {
+			t.Errorf("AllWarnings[%d] = %#x with codes %v: want bit %d with a code of its own", i, uint16(w), codes, i)
+		}
+		seen[codes[0]] = true
+	}
+}
+
+func TestErrorCodes(t *testing.T) {
+	for _, c := range []struct {
+		err      error
+		sentinel error
+		code     string
+	}{
+		{&NoCardError{Reason: "nothing card-shaped"}, ErrNoCard, "OCR_NO_CARD"},
+		{&DecodeError{Err: errors.New("unexpected EOF")}, ErrDecode, "OCR_DECODE"},
+	} {
+		wrapped := fmt.Errorf("reading: %w", c.err)
+		coded, ok := errors.AsType[interface {
+			error
+			Code() string
+		}](wrapped)
+		if !errors.Is(wrapped, c.sentinel) || !ok || coded.Code() != c.code {
+			t.Errorf("%v: matches %v %v, coded %v; want true, code %s", c.err, c.sentinel, errors.Is(wrapped, c.sentinel), ok, c.code)
+		}
+		if msg := c.err.Error(); !strings.HasPrefix(msg, "ocr: ") || strings.Contains(msg, "\n") {
+			t.Errorf("message %q: want one line starting with \"ocr: \"", msg)
 		}
 	}
 }

@@ -2,15 +2,20 @@ package ocr
 
 import (
 	"cmp"
-	"github.com/liveid/liveid/ocr/internal/geom"
 	"image"
 	"math"
+	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/liveid/liveid/ocr/internal/geom"
 )
 
-// Warning is a set of capture-quality problems, like the vendors'
-// multi-warning string. Warnings never stop a reading.
+// Warning is a set of capture-quality problems, one bit each, like the
+// vendors' multi-warning string. Warnings never stop a reading. The bit
+// positions are part of the API: they never change meaning and new
+// warnings take new bits. Each bit has a stable code (codes.go).
 type Warning uint16
 
 const (
@@ -26,26 +31,38 @@ const (
 // AllWarnings lists every warning, in bit order.
 var AllWarnings = []Warning{WarnBorder, WarnPhotocopy, WarnScreen, WarnGlare, WarnBlur, WarnOcclusion, WarnWrongSide}
 
-var warningNames = map[Warning]string{
-	WarnBorder: "border", WarnPhotocopy: "photocopy", WarnScreen: "screen", WarnGlare: "glare",
-	WarnBlur: "blur", WarnOcclusion: "occlusion", WarnWrongSide: "wrong-side",
+// warningCodes are the bits' codes, in bit order.
+var warningCodes = [...]string{
+	CodeBorderIncomplete, CodePhotocopy, CodeScreen, CodeGlare, CodeBlur, CodeOcclusion, CodeWrongSide,
 }
 
-// String is the set's names joined by commas, or "none".
-func (w Warning) String() string {
-	var names []string
-	for _, x := range AllWarnings {
-		if w&x != 0 {
-			names = append(names, warningNames[x])
+// Codes lists the stable codes of the set bits in bit order; a bit this
+// version does not know is "OCR_BIT<n>".
+func (w Warning) Codes() []string {
+	var out []string
+	for w != 0 {
+		i := bits.TrailingZeros16(uint16(w))
+		w &^= 1 << i
+		if i < len(warningCodes) {
+			out = append(out, warningCodes[i])
+		} else {
+			out = append(out, "OCR_BIT"+strconv.Itoa(i))
 		}
 	}
-	if len(names) == 0 {
-		return "none"
-	}
-	return strings.Join(names, ",")
+	return out
 }
 
-// Thresholds, set on the synthetic set (see ocr/eval).
+// String lists the codes, "|"-separated in bit order; "OK" for none.
+func (w Warning) String() string {
+	if w == 0 {
+		return "OK"
+	}
+	return strings.Join(w.Codes(), "|")
+}
+
+// Thresholds, set on the synthetic set (see ocr/eval). Pixels whose alpha
+// is below 255 lie outside the photo (the rectifying warp leaves them
+// transparent): no measurement counts them.
 const (
 	photocopyMaxChroma = 10.0 // spread of the opponent colours per brightness
 	screenPeakRatio    = 20   // a grid's spectral peak over the band's mean
@@ -86,13 +103,17 @@ func assess(card *image.RGBA, loc location, side, want Side, lines []line) Warni
 // (R+G)/2−B) relative to brightness, over the card shrunk 4×: shrinking
 // averages sensor noise away, and the ratio to brightness makes a colour
 // cast from the light, which tints dark and light print alike, uniform.
+// The ratio is scaled by 128 so that it reads in grey levels at mid-grey.
 func chromaSpread(card *image.RGBA) float64 {
+	// Below this luma the ratio is mostly sensor noise divided by a small
+	// brightness: such pixels are left out.
+	const minLuma = 40
 	small := resize(card, CardW/4, CardH/4)
 	var rg, yb []float64
 	for i := 0; i < len(small.Pix); i += 4 {
 		p := small.Pix[i:]
 		l := luma(p)
-		if p[3] < 255 || l < 40 { // too dark for a stable ratio
+		if p[3] < 255 || l < minLuma {
 			continue
 		}
 		r, g, b := float64(p[0]), float64(p[1]), float64(p[2])
@@ -125,6 +146,10 @@ func stddev(v []float64) float64 {
 // that peak's amplitude in grey levels (0 when there is no clear peak), so
 // faint regular artefacts such as JPEG block edges do not count.
 func screenScore(card *image.RGBA) float64 {
+	// n: a power of two for the FFT, and nine periods of the coarsest grid
+	// counted (7 px), so that even that grid gives a sharp peak. keep: the
+	// flattest patches of a half-overlapping lattice; eight average the
+	// noise down and still lie in the card's plain areas.
 	const n, keep = 64, 8
 	l := lumaPlane(card)
 	type patch struct {
@@ -203,7 +228,7 @@ func patchSpectrum(l *grayPlane, x0, y0, n int) []float64 {
 		}
 	}
 	rowRe, rowIm := make([]float64, n), make([]float64, n)
-	for pass := range 2 {
+	for pass := range 2 { // the rows, then the columns
 		for k := range n {
 			for i := range n {
 				idx := k*n + i
@@ -260,32 +285,39 @@ func fft(re, im []float64) {
 // glareShare is the share of the card's pixels blown out to near white in
 // every channel.
 func glareShare(card *image.RGBA) float64 {
-	n, blown := 0, 0
+	// Near white, not 255: JPEG and the rectifying warp's interpolation
+	// pull clipped highlights a few levels below it.
+	const blown = 248
+	n, white := 0, 0
 	for i := 0; i < len(card.Pix); i += 4 {
 		if card.Pix[i+3] < 255 {
 			continue
 		}
 		n++
-		if min(card.Pix[i], card.Pix[i+1], card.Pix[i+2]) >= 248 {
-			blown++
+		if min(card.Pix[i], card.Pix[i+1], card.Pix[i+2]) >= blown {
+			white++
 		}
 	}
 	if n == 0 {
 		return 0
 	}
-	return float64(blown) / float64(n)
+	return float64(white) / float64(n)
 }
 
 // sharpness is the 99.5th percentile of the luma gradient over the luma's
 // 2–98 % range: sharp print steps in one or two pixels, blur spreads it.
+// The print's edges cover more than 0.5 % of a card, so the percentile
+// falls on them; the range leaves a few specks or blown pixels out of the
+// contrast. A card with less than one grey level of contrast has no edges
+// to measure.
 func sharpness(card *image.RGBA) float64 {
-	l := boxBlur(lumaPlane(card), 1) // tame sensor noise
+	l := boxBlur(lumaPlane(card), 1) // 3×3: tames sensor noise, a sharp step stays two pixels wide
 	var grad, level histogram
 	for y := 1; y < l.h-1; y++ {
 		for x := 1; x < l.w-1; x++ {
 			gx := l.at(x+1, y) - l.at(x-1, y)
 			gy := l.at(x, y+1) - l.at(x, y-1)
-			grad.add(math.Hypot(gx, gy) / 2)
+			grad.add(math.Hypot(gx, gy) / 2) // central differences span two pixels
 			level.add(l.at(x, y))
 		}
 	}
@@ -320,9 +352,24 @@ func (h *histogram) quantile(q float64) float64 {
 
 // occludedShare is the share of the card covered by solid blobs far from
 // the card's own colour. Detected text, the printed photo and the emblem
-// are left out; other print is too thin to survive the opening.
+// are left out; other print is too thin to survive the opening. It works
+// on the card at half size: a finger stays many pixels wide, the cost
+// falls fourfold.
 func occludedShare(card *image.RGBA, side Side, lines []line) float64 {
-	const r = 6
+	const (
+		// RGB distance (of 441) from the card's median colour beyond which
+		// a pixel is foreign or print: clear of the card's own tint and of
+		// light falling off across it.
+		minDist = 70
+		// The opening's radius in half-size pixels. It keeps regions at
+		// least 2r+1 = 13 px (2.6 mm of the card) wide: the print left
+		// outside the text boxes (strokes, the background pattern), which
+		// a smaller radius lets through in specks, goes; a fingertip stays.
+		r = 6
+		// The photo's and emblem's rectangles grow by this many half-size
+		// pixels so their soft edges (warp, JPEG) are left out too.
+		margin = 4
+	)
 	small := resize(card, CardW/2, CardH/2)
 	bg := medianColour(small)
 	bgLuma := 0.299*bg[0] + 0.587*bg[1] + 0.114*bg[2]
@@ -331,7 +378,7 @@ func occludedShare(card *image.RGBA, side Side, lines []line) float64 {
 	if side == Back {
 		skip = emblemRect
 	}
-	skip = image.Rect(skip.Min.X/2, skip.Min.Y/2, skip.Max.X/2, skip.Max.Y/2).Inset(-4)
+	skip = image.Rect(skip.Min.X/2, skip.Min.Y/2, skip.Max.X/2, skip.Max.Y/2).Inset(-margin)
 	text := boxMask(lines, m.w, m.h, 0.5)
 	for y := range m.h {
 		for x := range m.w {
@@ -341,7 +388,7 @@ func occludedShare(card *image.RGBA, side Side, lines []line) float64 {
 			if p[3] < 255 || luma(p) > bgLuma || (image.Point{x, y}).In(skip) || text.v[y*m.w+x] {
 				continue
 			}
-			m.v[y*m.w+x] = colourDist([3]float64{float64(p[0]), float64(p[1]), float64(p[2])}, bg) > 70
+			m.v[y*m.w+x] = colourDist([3]float64{float64(p[0]), float64(p[1]), float64(p[2])}, bg) > minDist
 		}
 	}
 	return float64(m.erode(r).dilate(r).count()) / float64(m.w*m.h)

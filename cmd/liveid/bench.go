@@ -8,12 +8,13 @@ import (
 )
 
 // benchStages times every stage on the sample photos and synthetic cards,
-// with the peer detectors as the reference in the same run.
+// with the peer detectors as the reference in the same run when this build
+// has them.
 func benchStages(ctx context.Context, e *env, args []string) error {
 	fs := flags("bench")
 	rounds := fs.Int("rounds", 10, "timed runs per input after a warm-up")
 	cards := fs.Int("cards", 10, "synthetic ID cards for the OCR stage (0: skip it)")
-	peers := fs.Bool("peers", true, "also time OpenCV's Haar cascade and pigo on the same photos")
+	withPeers := fs.Bool("peers", peersBuilt, "also time OpenCV's Haar cascade and pigo on the same photos"+peersNote)
 	pigo := fs.String("pigo", "", "pigo's facefinder cascade (default: from the pigo module, found with go list)")
 	if err := parse(fs, e, args); err != nil {
 		return ignoreHelp(err)
@@ -21,13 +22,21 @@ func benchStages(ctx context.Context, e *env, args []string) error {
 	if *rounds < 1 || *cards < 0 {
 		return usagef("bench: -rounds must be at least 1 and -cards at least 0")
 	}
-	opt := bench.Options{Home: build.Home(), Rounds: *rounds, Cards: *cards, Peers: *peers, PigoCascade: *pigo}
-	if opt.Peers && opt.PigoCascade == "" {
-		var err error
-		if opt.PigoCascade, err = bench.PigoCascadePath(); err != nil {
+	opt := bench.Options{Home: build.Home(), Rounds: *rounds, Cards: *cards}
+	if *withPeers {
+		ps, err := openPeers(*pigo)
+		if err != nil {
 			return err
 		}
+		defer closeAll(ps)
+		opt.Peers = ps
 	}
 	_, err := bench.Run(ctx, opt, e.stdout)
 	return err
+}
+
+func closeAll(ds []bench.Detector) {
+	for _, d := range ds {
+		d.Close()
+	}
 }

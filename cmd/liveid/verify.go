@@ -8,8 +8,9 @@ import (
 	"github.com/liveid/liveid/models"
 )
 
-// modelsVerify rechecks every cached model: its sha256 against the
-// manifest, that ONNX Runtime loads it, and one inference on zeros.
+// modelsVerify rechecks the model directory: each model's sha256 against
+// the manifest, that ONNX Runtime loads it, and one inference on zeros; and
+// each asset's sha256.
 func modelsVerify(ctx context.Context, e *env, args []string) error {
 	if err := parse(flags("models verify"), e, args); err != nil {
 		return ignoreHelp(err)

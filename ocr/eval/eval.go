@@ -179,10 +179,10 @@ func (r *Report) Print(w io.Writer) {
 	for _, k := range kinds {
 		fmt.Fprintf(w, "  %-10s %s\n", k, r.ByKind[k])
 	}
-	fmt.Fprintln(w, "\nwarnings      precision  recall   (tp fp fn)")
+	fmt.Fprintln(w, "\nwarnings                precision  recall   (tp fp fn)")
 	for _, x := range ocr.AllWarnings {
 		p := r.Warnings[x]
-		fmt.Fprintf(w, "  %-11s %7s  %7s   (%d %d %d)\n", x, percent(p.TP, p.TP+p.FP), percent(p.TP, p.TP+p.FN), p.TP, p.FP, p.FN)
+		fmt.Fprintf(w, "  %-21s %7s  %7s   (%d %d %d)\n", x, percent(p.TP, p.TP+p.FP), percent(p.TP, p.TP+p.FN), p.TP, p.FP, p.FN)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "time per card   liveid %s (slowest %s)\n", r.PerCard().Round(time.Millisecond), r.Slowest.Round(time.Millisecond))

@@ -1,4 +1,4 @@
-package bench
+package peers_test
 
 import (
 	"encoding/json"
@@ -11,14 +11,15 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/bench"
+	"github.com/liveid/liveid/bench/peers"
 	"github.com/liveid/liveid/models/build"
 )
 
 // samples loads face-api's demo photos at full size, by file name.
 func samples(tb testing.TB) map[string]image.Image {
 	tb.Helper()
-	photos, err := SamplePhotos(build.Home(), 0)
+	photos, err := bench.SamplePhotos(build.Home(), 0)
 	if err != nil {
 		tb.Skipf("sample photos not in the cache (run make setup): %v", err)
 	}
@@ -31,7 +32,7 @@ func samples(tb testing.TB) map[string]image.Image {
 
 // handBoxes reads the hand-checked faces of the demo photos.
 func handBoxes(tb testing.TB) map[string][]image.Rectangle {
-	raw, err := os.ReadFile(filepath.Join("..", "face", "testdata", "sample_faces.json"))
+	raw, err := os.ReadFile(filepath.Join("..", "..", "face", "testdata", "sample_faces.json"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -81,12 +82,17 @@ func score(truth, boxes []image.Rectangle) (hits, false int) {
 
 // TestDetectorsAgainstHandCount reports each detector's recall and false
 // boxes on the 22 hand-checked faces, and holds liveid to finding them all
-// with no false box (the peers' figures are reported, not asserted).
+// with no false box (the peers' figures are reported, not asserted). With
+// -short the peers only run on the first photo.
 func TestDetectorsAgainstHandCount(t *testing.T) {
 	imgs, truth := samples(t), handBoxes(t)
 	for _, d := range detectors(t) {
+		names := slices.Sorted(maps.Keys(imgs))
+		if testing.Short() && d.Name() != "liveid-blazeface" {
+			names = names[:1]
+		}
 		total, hits, falses := 0, 0, 0
-		for _, name := range slices.Sorted(maps.Keys(imgs)) {
+		for _, name := range names {
 			boxes, err := d.Detect(imgs[name])
 			if err != nil {
 				t.Fatal(err)
@@ -103,29 +109,21 @@ func TestDetectorsAgainstHandCount(t *testing.T) {
 }
 
 // detectors opens liveid's detector and its peers.
-func detectors(tb testing.TB) []Detector {
+func detectors(tb testing.TB) []bench.Detector {
 	tb.Helper()
-	_, home, err := runtime(tb)
+	home := build.Home()
+	if _, err := build.InitRuntime(home); err != nil {
+		tb.Fatal(err)
+	}
+	l, err := bench.NewLiveID(build.ModelDir(home))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	l, err := NewLiveID(build.ModelDir(home))
+	ps, err := peers.Open("")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	h, err := NewHaar(HaarCascadePath)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	pp, err := PigoCascadePath()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	p, err := NewPigo(pp)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return []Detector{l, h, p}
+	return append([]bench.Detector{l}, ps...)
 }
 
 // BenchmarkDetect times each detector per photo and reports how many boxes
@@ -148,11 +146,4 @@ func BenchmarkDetect(b *testing.B) {
 		}
 		d.Close()
 	}
-}
-
-// runtime loads ONNX Runtime from the cache.
-func runtime(tb testing.TB) (*models.Manifest, string, error) {
-	home := build.Home()
-	m, err := build.InitRuntime(home)
-	return m, home, err
 }

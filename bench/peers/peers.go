@@ -1,8 +1,4 @@
-// Package bench runs liveid's stages next to peer implementations on the
-// same inputs, so speed and accuracy are reported as figures from one run.
-// Peers are desktop-only (OpenCV through gocv, pigo); nothing here goes to
-// phones.
-package bench
+package peers
 
 import (
 	"fmt"
@@ -14,17 +10,33 @@ import (
 
 	pigo "github.com/esimov/pigo/core"
 	"gocv.io/x/gocv"
-)
 
-// Detector is a face detector reporting boxes in image pixels.
-type Detector interface {
-	Name() string
-	Detect(img image.Image) ([]image.Rectangle, error)
-	Close() error
-}
+	"github.com/liveid/liveid/bench"
+)
 
 // HaarCascadePath is Debian's frontal-face cascade (package opencv-data).
 const HaarCascadePath = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml"
+
+// Open opens OpenCV's Haar cascade from HaarCascadePath and pigo with the
+// facefinder cascade pigoCascade ("": the one PigoCascadePath finds).
+func Open(pigoCascade string) ([]bench.Detector, error) {
+	if pigoCascade == "" {
+		var err error
+		if pigoCascade, err = PigoCascadePath(); err != nil {
+			return nil, err
+		}
+	}
+	h, err := NewHaar(HaarCascadePath)
+	if err != nil {
+		return nil, err
+	}
+	p, err := NewPigo(pigoCascade)
+	if err != nil {
+		h.Close()
+		return nil, err
+	}
+	return []bench.Detector{h, p}, nil
+}
 
 // Haar is OpenCV's Viola-Jones cascade with the usual parameters
 // (scale 1.1, 3 neighbours, faces ≥ 30 px).
@@ -35,7 +47,7 @@ func NewHaar(path string) (*Haar, error) {
 	c := gocv.NewCascadeClassifier()
 	if !c.Load(path) {
 		c.Close()
-		return nil, fmt.Errorf("bench: cannot load Haar cascade %s (install opencv-data)", path)
+		return nil, fmt.Errorf("peers: cannot load Haar cascade %s (install opencv-data)", path)
 	}
 	return &Haar{c: c}, nil
 }
@@ -68,7 +80,7 @@ type Pigo struct {
 func PigoCascadePath() (string, error) {
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/esimov/pigo").Output()
 	if err != nil {
-		return "", fmt.Errorf("bench: locating the pigo module: %w", err)
+		return "", fmt.Errorf("peers: locating the pigo module: %w", err)
 	}
 	return filepath.Join(strings.TrimSpace(string(out)), "cascade", "facefinder"), nil
 }
@@ -77,11 +89,11 @@ func PigoCascadePath() (string, error) {
 func NewPigo(path string) (*Pigo, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("bench: %w", err)
+		return nil, fmt.Errorf("peers: %w", err)
 	}
 	c, err := pigo.NewPigo().Unpack(b)
 	if err != nil {
-		return nil, fmt.Errorf("bench: pigo cascade: %w", err)
+		return nil, fmt.Errorf("peers: pigo cascade: %w", err)
 	}
 	return &Pigo{c: c, MinQ: 5}, nil
 }
