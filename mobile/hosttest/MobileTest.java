@@ -53,6 +53,9 @@ public final class MobileTest {
         opts.setThreads(1);
         opts.setDeviceModel("host-jvm");
         opts.setMessage("PROMPT_HOLD_STILL", "Hold still, JVM");
+        // The rendered sessions are open loop: the pre-check must end where their plan's clock starts.
+        String[] genuineMeta = Files.readString(fixture.resolve("genuine.txt")).trim().split(" ");
+        opts.setPrecheckFrames(Integer.parseInt(genuineMeta[1]));
         long t0 = System.nanoTime();
         Engine engine = Mobile.open(modelDir, opts);
         System.out.printf("open %.0f ms%n", (System.nanoTime() - t0) / 1e6);
@@ -79,9 +82,14 @@ public final class MobileTest {
         check(!r.passed() && r.reasonCount() > 0 && !r.reason(0).isEmpty() && !r.reasonMessage(0).isEmpty(),
                 "a still photo fails with reasons: " + r.reasons());
         check(r.evidence().length > 1000, "a sealed package");
-        Files.write(out.resolve("package.bin"), r.evidence());
-        Files.writeString(out.resolve("reasons.txt"), r.reasons());
-        System.out.println("reasons " + r.reasons() + ", package " + r.evidence().length + " bytes");
+        Files.write(out.resolve("still.bin"), r.evidence());
+        Files.writeString(out.resolve("still.txt"), r.reasons());
+        System.out.println("still photo: reasons " + r.reasons() + ", package " + r.evidence().length + " bytes");
+
+        // Rendered sessions: the genuine user passes, the print fails; both decide as package mobile does in Go.
+        for (String name : new String[] {"genuine", "print"}) {
+            rendered(engine, fixture, out, name, w, h, rotation, mirror);
+        }
 
         // Errors arrive as exceptions that name their domain and code.
         expect(() -> engine.newSession("{".getBytes()), Mobile.DomainParams, "ENGINE_CHALLENGE_MALFORMED");
@@ -122,6 +130,34 @@ public final class MobileTest {
 
         System.out.println(passed + " passed, " + failed + " failed");
         System.exit(failed == 0 ? 0 : 1);
+    }
+
+    private static void rendered(Engine engine, Path fixture, Path out, String name, int w, int h, int rotation,
+            boolean mirror) throws Exception {
+        String[] meta = Files.readString(fixture.resolve(name + ".txt")).trim().split(" ");
+        int count = Integer.parseInt(meta[0]);
+        String want = meta[2];
+        byte[] yuv = Files.readAllBytes(fixture.resolve(name + ".yuv"));
+        int size = w * h * 3 / 2;
+        Session s = engine.newSession(Files.readAllBytes(fixture.resolve(name + ".json")));
+        Set<String> phases = new HashSet<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            byte[] y = Arrays.copyOfRange(yuv, i * size, i * size + w * h);
+            byte[] vu = Arrays.copyOfRange(yuv, i * size + w * h, (i + 1) * size);
+            Guidance g = s.pushFrame(y, vu, null, w, h, w, w, 0, 2, Mobile.NV21, rotation, mirror, i * 1_000_000_000L / 30);
+            phases.add(g.getPhaseName());
+        }
+        double ms = (System.nanoTime() - t0) / 1e6 / count;
+        Result r = s.finish();
+        String got = r.passed() ? "-" : r.reasons();
+        System.out.printf("%s: %d frames, %.1f ms a frame, phases %s, decision %s%n", name, count, ms, phases, got);
+        check(got.equals(want), name + ": decision " + got + ", package mobile's in Go " + want);
+        check(name.equals("genuine") == r.passed(), name + (r.passed() ? " passed" : " failed"));
+        check(phases.contains("action") && (phases.contains("capture") || !r.passed()),
+                name + ": reached the action, and the capture if it passed");
+        Files.write(out.resolve(name + ".bin"), r.evidence());
+        Files.writeString(out.resolve(name + ".txt"), got);
     }
 
     interface Call { void run() throws Exception; }
