@@ -1,6 +1,7 @@
 // The C ABI's test: liveid_test FIXTURE_DIR OUT_DIR CYCLES, on a fixture from mobile/internal/fixture/gen.
-// A still-photo session through liveid.h (guidance, result, evidence written to OUT_DIR for the Go side to
-// open), the errors' domains and codes, then CYCLES (at least 20) open/session/finish/close cycles whose
+// A still-photo session and the rendered genuine and printed-photo sessions through liveid.h (guidance,
+// results that must be package mobile's decisions on the same frames, evidence written to OUT_DIR/NAME.bin
+// for the Go side to open), the errors' domains and codes, then CYCLES (at least 20) open/session/finish/close cycles whose
 // resident memory must not grow: the mean over the last ten cycles may exceed the mean over cycles 11-20 by
 // at most GROWTH_LIMIT_MB. Prints "N passed, M failed".
 #include <stdio.h>
@@ -95,13 +96,61 @@ static size_t challenge_len;
 static liveid_frame frame;
 static int frames;
 
+static int precheck_frames; // where the rendered sessions' plan clock starts
+
 static liveid_options options(void) {
 	liveid_options o = {0};
 	o.size = sizeof o;
 	o.runtime_library = runtime;
 	o.language = "en";
 	o.device_model = "c-test";
+	o.precheck_frames = precheck_frames;
 	return o;
+}
+
+// rendered runs the fixture's rendered session name through e: its decision must be want's.
+static void rendered(liveid_engine e, const char *fix, const char *out, const char *name) {
+	char file[64], want[256];
+	int count;
+	snprintf(file, sizeof file, "%s.txt", name);
+	if (sscanf(slurp(fix, file, NULL), "%d %*d %255s", &count, want) != 2) {
+		check(0, file);
+		return;
+	}
+	size_t len, cl;
+	snprintf(file, sizeof file, "%s.yuv", name);
+	uint8_t *yuv = (uint8_t *)slurp(fix, file, &len);
+	snprintf(file, sizeof file, "%s.json", name);
+	uint8_t *ch = (uint8_t *)slurp(fix, file, &cl);
+	size_t size = (size_t)frame.width * frame.height * 3 / 2;
+	check(len == size * count, "the rendered frames' size");
+	liveid_session s;
+	liveid_result r = {0};
+	liveid_guidance g;
+	int phases[8] = {0}, st = liveid_session_new(e, ch, cl, &s);
+	check(st == LIVEID_OK, "a session for the rendered challenge");
+	for (int i = 0; i < count && st == LIVEID_OK; i++) {
+		liveid_frame f = frame;
+		f.planes[0] = yuv + i * size;
+		f.planes[1] = f.planes[0] + f.plane_len[0];
+		f.timestamp_ns = (int64_t)i * 1000000000LL / 30;
+		st = liveid_session_push(s, &f, &g);
+		phases[g.phase] = 1;
+	}
+	check(st == LIVEID_OK && liveid_session_finish(s, &r) == LIVEID_OK, "push and finish the rendered session");
+	const char *got = r.passed ? "-" : r.reasons;
+	printf("%s: %d frames, decision %s\n", name, count, got ? got : "(none)");
+	check(got && strcmp(got, want) == 0, "the decision is package mobile's in Go");
+	check(phases[LIVEID_PHASE_ACTION] && (phases[LIVEID_PHASE_CAPTURE] || !r.passed), "reached the action (and the capture if it passed)");
+	check((strcmp(name, "genuine") == 0) == (r.passed == 1), "the genuine user passes, the print fails");
+	snprintf(file, sizeof file, "%s.bin", name);
+	spit(out, file, r.evidence, r.evidence_len);
+	snprintf(file, sizeof file, "%s.txt", name);
+	spit(out, file, got, strlen(got));
+	liveid_result_free(&r);
+	liveid_session_release(s);
+	free(yuv);
+	free(ch);
 }
 
 // session runs n frames of the still photo through a new session of e and finishes it into *r.
@@ -144,6 +193,7 @@ int main(int argc, char **argv) {
 	challenge = (uint8_t *)slurp(fix, "challenge.json", &challenge_len);
 	int w, h, ys, uvs, rot, mirror;
 	sscanf(slurp(fix, "frame.txt", NULL), "%d %d %d %d %d %d %d", &w, &h, &ys, &uvs, &rot, &mirror, &frames);
+	sscanf(slurp(fix, "genuine.txt", NULL), "%*d %d", &precheck_frames);
 	size_t yuv_len;
 	uint8_t *yuv = (uint8_t *)slurp(fix, "frame.yuv", &yuv_len);
 	frame = (liveid_frame){.planes = {yuv, yuv + (size_t)ys * h}, .plane_len = {(size_t)ys * h, yuv_len - (size_t)ys * h},
@@ -173,9 +223,13 @@ int main(int argc, char **argv) {
 	printf("session of %d frames %.0f ms\n", frames, now_ms() - t0);
 	check(phases[LIVEID_PHASE_PRECHECK] && phases[LIVEID_PHASE_BASELINE], "the pre-check, then the baseline");
 	check(!r.passed && r.reason_count > 0 && r.reasons[0] && r.evidence_len > 1000, "fails with reasons and evidence");
-	printf("reasons %s, evidence %zu bytes\n", r.reasons, r.evidence_len);
-	spit(out, "package.bin", r.evidence, r.evidence_len);
-	spit(out, "reasons.txt", r.reasons, strlen(r.reasons));
+	printf("still photo: reasons %s, evidence %zu bytes\n", r.reasons, r.evidence_len);
+	spit(out, "still.bin", r.evidence, r.evidence_len);
+	spit(out, "still.txt", r.reasons, strlen(r.reasons));
+	if (cycles > 0) { // the shared build's run; the archive's keeps to the still photo
+		rendered(e, fix, out, "genuine");
+		rendered(e, fix, out, "print");
+	}
 	char first[64], msg[256];
 	snprintf(first, sizeof first, "%.*s", (int)strcspn(r.reasons, ","), r.reasons);
 	int32_t n = liveid_message(e, first, msg, sizeof msg);
