@@ -16,15 +16,22 @@ CROSS_ARMV7 := GOOS=linux GOARCH=arm GOARM=7 CGO_ENABLED=1 CC=arm-linux-gnueabih
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help setup deps build fetch test vet test-short test-race test-race-infer test-arm64 cross eval bench-kernels demo load clean distclean
+.PHONY: help setup deps build fetch test vet test-short test-race test-race-infer test-arm64 cross eval bench-kernels demo load clean distclean bindings test-bindings test-c test-arm aar xcframework sizes
 
 help:
 	@echo "make setup      install missing build packages, build $(BIN), fetch and build the models"
-	@echo "make test       go vet, the arm64 kernel tests, -race on the inference layer, make cross, go test -short (a few minutes)"
+	@echo "make test       go vet, the arm64 kernel tests, -race on the inference layer, make cross, go test -short, the bindings, the C ABI, an arm64 session (a few minutes)"
 	@echo "make eval       go test without -short (the full synthetic sets and the compare evaluation), then the full evaluations"
 	@echo "make cross      bin/liveid-arm64 and bin/liveid-armv7 (-tags nogocv: no peer detectors), started under qemu"
 	@echo "make test-race  go test -race ./internal/..."
 	@echo "make test-arm64 imgproc tests (NEON kernels) built for arm64, run under qemu"
+	@echo "make bindings   gobind's Java and Objective-C bindings of mobile/ into $(BIND)"
+	@echo "make test-bindings  the Java binding run on the host JVM, the Objective-C binding compile-checked, the linked-runtime path"
+	@echo "make test-c     the C ABI (bindings/liveid.h) as a shared and a static library, driven by a C program"
+	@echo "make aar        out/mobile/liveid.aar: gomobile bind for Android + ONNX Runtime's Android libraries + the models (needs the Android SDK and NDK)"
+	@echo "make xcframework  out/mobile/ios/: gomobile bind for iOS + ONNX Runtime's static xcframework + the models (needs macOS with Xcode)"
+	@echo "make sizes      stripped sizes per ABI: the Go library, ONNX Runtime, the models"
+	@echo "make test-arm   an engine session as arm64 code under qemu against the amd64 run (ARM_FRAMES=6; ARCHS=\"arm64 armv7\")"
 	@echo "make bench-kernels  imgproc kernels against OpenCV (gocv)"
 	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations, the compare evaluation (out/compare), then a rendered genuine session and a print attack through the engine, sealed and opened (out/session), and one verification through a loopback server"
 	@echo "make load       verification-server load and kill -9 runs on loopback (SQLite; PostgreSQL with 2 instances)"
@@ -51,6 +58,10 @@ deps:
 	! command -v dpkg >/dev/null || dpkg -s libc6-dev-armhf-cross >/dev/null 2>&1 || pkgs+=" libc6-dev-armhf-cross"; \
 	! command -v dpkg >/dev/null || dpkg -s libopencv-dev >/dev/null 2>&1 || pkgs+=" libopencv-dev"; \
 	! command -v dpkg >/dev/null || dpkg -s opencv-data >/dev/null 2>&1 || pkgs+=" opencv-data"; \
+	command -v javac >/dev/null || pkgs+=" openjdk-17-jdk-headless"; \
+	! command -v dpkg >/dev/null || dpkg -s libstdc++6-arm64-cross >/dev/null 2>&1 || pkgs+=" libstdc++6-arm64-cross"; \
+	command -v clang >/dev/null || pkgs+=" clang"; \
+	! command -v dpkg >/dev/null || dpkg -s libgnustep-base-dev >/dev/null 2>&1 || pkgs+=" libgnustep-base-dev"; \
 	! command -v dpkg >/dev/null || dpkg -s postgresql >/dev/null 2>&1 || pkgs+=" postgresql"; \
 	if [ -n "$$pkgs" ]; then \
 		echo "setup: installing$$pkgs"; \
@@ -66,7 +77,7 @@ fetch: build
 
 # The quick checks first, the test suite last. -short runs the smoke versions of the long tests; make eval
 # runs them in full.
-test: vet test-arm64 test-race-infer cross test-short
+test: vet test-arm64 test-race-infer cross test-short test-bindings test-c test-arm
 
 vet:
 	$(GO) vet ./...
@@ -110,6 +121,54 @@ eval: build
 test-arm64:
 	GOARCH=arm64 CGO_ENABLED=0 $(GO) test -c -o bin/imgproc-arm64.test ./imgproc
 	cd imgproc && qemu-aarch64-static $(CURDIR)/bin/imgproc-arm64.test
+
+# gobind skips what it cannot express with a "// skipped" comment; here that fails the build.
+BIND := out/_bind
+bindings:
+	rm -rf $(BIND)
+	$(GO) tool gobind -lang=go,java,objc -outdir=$(BIND) -javapkg=io.liveid -prefix=LID github.com/liveid/liveid/mobile
+	@! grep -rn '// skipped' $(BIND) || { echo "bindings: gobind cannot bind the declarations above" >&2; exit 1; }
+
+# The Java binding on the host JVM, the Objective-C binding compiled against GNUstep (it cannot link here).
+test-bindings: bindings
+	GO=$(GO) mobile/hosttest/jvm.sh
+	GO=$(GO) mobile/hosttest/objc.sh
+	GO=$(GO) mobile/hosttest/linked.sh
+
+test-c:
+	GO=$(GO) bindings/test/run.sh
+
+# Under qemu every frame costs seconds: the session is short unless ARM_FRAMES says otherwise.
+ARM_FRAMES ?= 6
+ARCHS ?= arm64
+test-arm:
+	for a in $(ARCHS); do GO=$(GO) mobile/hosttest/arm.sh $$a $(ARM_FRAMES); done
+
+# gomobile runs gobind from PATH: the module's pinned one goes into bin/.
+MOBILE := out/mobile
+GOMOBILE := PATH=$(CURDIR)/bin:$$PATH $(GO) tool gomobile
+aar:
+	@[ -n "$${ANDROID_NDK_HOME:-}" ] && [ -d "$${ANDROID_NDK_HOME}" ] && [ -d "$${ANDROID_HOME:-}" ] || { \
+		echo "aar: gomobile bind -target=android needs the Android SDK (ANDROID_HOME, with a platform) and NDK" \
+			"(ANDROID_NDK_HOME); this machine has neither. make bindings and make test-bindings run without them." >&2; \
+		exit 1; }
+	$(GO) build -o bin/gobind golang.org/x/mobile/cmd/gobind
+	mkdir -p $(MOBILE)
+	$(GOMOBILE) bind -target=android/arm64,android/arm -androidapi 24 -javapkg=io.liveid -o $(MOBILE)/liveid-go.aar github.com/liveid/liveid/mobile
+	$(GO) run ./mobile/internal/packaging aar $(MOBILE)/liveid-go.aar $(MOBILE)/liveid.aar
+
+xcframework:
+	@[ "$$(uname -s)" = Darwin ] && xcrun --sdk iphoneos --show-sdk-path >/dev/null 2>&1 || { \
+		echo "xcframework: gomobile bind -target=ios needs macOS with Xcode (xcrun, the iOS SDK); this machine has" \
+			"neither. make test-bindings compile-checks the Objective-C binding here." >&2; \
+		exit 1; }
+	$(GO) build -o bin/gobind golang.org/x/mobile/cmd/gobind
+	mkdir -p $(MOBILE)
+	$(GOMOBILE) bind -target=ios,iossimulator -iosversion 13.0 -prefix=LID -o $(MOBILE)/Liveid.xcframework github.com/liveid/liveid/mobile
+	$(GO) run ./mobile/internal/packaging xcframework $(MOBILE)/Liveid.xcframework $(MOBILE)/ios
+
+sizes:
+	GO=$(GO) mobile/hosttest/sizes.sh
 
 bench-kernels:
 	$(GO) test -run '^$$' -bench . -benchmem ./imgproc/cvcheck

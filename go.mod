@@ -3,7 +3,7 @@ module github.com/liveid/liveid
 go 1.26.0
 
 require (
-	github.com/yalue/onnxruntime_go v1.27.0
+	github.com/yalue/onnxruntime_go v1.25.0
 	gocv.io/x/gocv v0.31.0
 	google.golang.org/protobuf v1.36.12
 )
@@ -30,8 +30,11 @@ require (
 	github.com/prometheus/common v0.72.0 // indirect
 	github.com/prometheus/procfs v0.22.0 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
+	golang.org/x/mobile v0.0.0-20261011034528-197770444867 // indirect
+	golang.org/x/mod v0.42.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/tools v0.52.0 // indirect
 	modernc.org/libc v1.80.1 // indirect
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
@@ -39,6 +42,11 @@ require (
 
 require (
 	github.com/esimov/pigo v1.4.6
-	golang.org/x/image v0.40.0
-	golang.org/x/text v0.42.0 // indirect
+	golang.org/x/image v0.47.0
+	golang.org/x/text v0.43.0 // indirect
+)
+
+tool (
+	golang.org/x/mobile/cmd/gobind
+	golang.org/x/mobile/cmd/gomobile
 )

@@ -43,8 +43,14 @@ func (e *MismatchError) Code() string { return "MODEL_MISMATCH" }
 
 // InitRuntime loads the ONNX Runtime shared library at libPath, once per
 // process (later calls return the first call's result). Entry points call
-// it — the engine, the CLI, the server, tests — never the stages.
+// it — the engine, the CLI, the server, tests — never the stages. libPath
+// may be LinkedRuntime, or a bare file name the dynamic loader finds.
 func InitRuntime(libPath string) error { return infer.Init(libPath) }
+
+// LinkedRuntime, as InitRuntime's libPath, takes ONNX Runtime from the
+// process itself: linked into the app (statically on iOS) or already
+// loaded, found by its OrtGetApiBase symbol.
+const LinkedRuntime = infer.LinkedLibrary
 
 // RuntimeVersion is the loaded ONNX Runtime's version, "" before
 // InitRuntime succeeded.

@@ -62,6 +62,9 @@ var (
 //
 // A missing file, a file that is not a loadable library, or a library too old
 // for the C API onnxruntime_go speaks gives a *RuntimeError (ErrRuntimeMissing).
+// libPath may also be LinkedLibrary, or a bare file name without a
+// directory, which the dynamic loader looks up on its own search path (an
+// Android app's libraries, kept inside its APK, are found only that way).
 func Init(libPath string) error {
 	initOnce.Do(func() {
 		initErr = load(libPath)
@@ -74,8 +77,16 @@ func load(libPath string) error {
 	if libPath == "" {
 		return &RuntimeError{Reason: "no library path given"}
 	}
+	if libPath == LinkedLibrary {
+		var err error
+		if libPath, err = linkedImage(); err != nil {
+			return err
+		}
+	}
 	fi, err := os.Stat(libPath)
 	switch {
+	case !strings.Contains(libPath, "/"):
+		// a bare name: the dynamic loader searches for it
 	case errors.Is(err, fs.ErrNotExist):
 		return &RuntimeError{Path: libPath, Reason: "not found"}
 	case err != nil:
@@ -109,8 +120,8 @@ func load(libPath string) error {
 	return nil
 }
 
-// ortAPIVersion is ORT_API_VERSION in onnxruntime_go v1.27.0's C header.
-const ortAPIVersion = 24
+// ortAPIVersion is ORT_API_VERSION in onnxruntime_go v1.25.0's C header.
+const ortAPIVersion = 23
 
 // RuntimeVersion is the loaded ONNX Runtime's version string (e.g.
 // "1.30.0"), or "" unless Init has succeeded.
