@@ -17,7 +17,7 @@ var root = filepath.Join("..", "..")
 // tests may import desktop code: only what they link counts.
 var phoneSide = []string{
 	"imgproc", "internal/infer", "internal/geom", "models", "face", "ocr", "liveness", "compare",
-	"evidence", "engine", "mobile",
+	"evidence", "engine", "mobile", "bindings",
 }
 
 // target is a platform to list the packages for: files for one GOOS or
