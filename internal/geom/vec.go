@@ -61,3 +61,17 @@ func Abs32(v float32) float32 { return float32(math.Abs(float64(v))) }
 
 // Clamp01 is v limited to 0..1.
 func Clamp01(v float32) float32 { return max(0, min(1, v)) }
+
+// Keys interpolates between (u, value) key pairs kv, given in increasing
+// u, with cosine easing: the value eases out of one key and into the next
+// as a person's movement does. Past the last key it holds the last value.
+func Keys(u float64, kv ...float64) float64 {
+	for i := 2; i < len(kv); i += 2 {
+		if u <= kv[i] {
+			a := (u - kv[i-2]) / (kv[i] - kv[i-2])
+			w := (1 - math.Cos(a*math.Pi)) / 2
+			return kv[i-1] + w*(kv[i+1]-kv[i-1])
+		}
+	}
+	return kv[len(kv)-1]
+}

@@ -41,29 +41,17 @@ func (g *gesture) at(t time.Duration) motion {
 	u := float64(t-g.start) / float64(g.dur)
 	switch g.action {
 	case liveness.Blink:
-		m.shut = keys(u, 0, 0, 0.3, g.amp, 0.5, g.amp, 1, 0)
+		m.shut = geom.Keys(u, 0, 0, 0.3, g.amp, 0.5, g.amp, 1, 0)
 	case liveness.OpenMouth:
-		m.mouth = keys(u, 0, 0, 0.3, g.amp, 0.7, g.amp, 1, 0)
+		m.mouth = geom.Keys(u, 0, 0, 0.3, g.amp, 0.7, g.amp, 1, 0)
 	case liveness.Nod:
-		m.pitch = keys(u, 0, 0, 0.4, -g.amp, 0.75, g.amp/3, 1, 0)
+		m.pitch = geom.Keys(u, 0, 0, 0.4, -g.amp, 0.75, g.amp/3, 1, 0)
 	case liveness.Shake:
-		m.yaw = keys(u, 0, 0, 0.3, g.first*g.amp, 0.7, -g.first*g.amp2, 1, 0)
+		m.yaw = geom.Keys(u, 0, 0, 0.3, g.first*g.amp, 0.7, -g.first*g.amp2, 1, 0)
 	case liveness.NearFar:
-		m.nearer = keys(u, 0, 1, 0.4, g.amp, 0.6, g.amp, 1, 1)
+		m.nearer = geom.Keys(u, 0, 1, 0.4, g.amp, 0.6, g.amp, 1, 1)
 	}
 	return m
-}
-
-// keys interpolates between (u, value) pairs with cosine easing.
-func keys(u float64, kv ...float64) float64 {
-	for i := 2; i < len(kv); i += 2 {
-		if u <= kv[i] {
-			a := (u - kv[i-2]) / (kv[i] - kv[i-2])
-			w := (1 - math.Cos(a*math.Pi)) / 2
-			return kv[i-1] + w*(kv[i+1]-kv[i-1])
-		}
-	}
-	return kv[len(kv)-1]
 }
 
 // performer reacts to prompts the way people do: after a reaction time,
