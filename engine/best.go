@@ -16,23 +16,24 @@ import (
 // passive models' scores, computed when it was kept.
 type bestFrame struct {
 	t       time.Duration
+	seg     int // the part of the session it was seen in (segmentOf)
 	score   float32
 	face    compare.Face
 	passive liveness.PassiveScore
 }
 
-// bestFrames keeps the top n frames by the tracker's best-frame score, at
-// least minGap apart so that they are not copies of one moment. spare is
-// the Face a replaced frame leaves, whose crop buffer the next candidate
-// reuses.
+// bestFrames keeps n frames, the best-scoring one of each of n parts of
+// the session (segmentOf): the still face before the actions, then the
+// actions split in order. Spread over the session they show whether one
+// person stayed in front of the camera throughout (identityReasons), which
+// top frames by score alone, all from the still baseline, would not.
+// spare is the Face a replaced frame leaves, whose crop buffer the next
+// candidate reuses.
 type bestFrames struct {
 	n      int
 	frames []bestFrame
 	spare  compare.Face
 }
-
-// minGap: frames closer than this show the same pose and expression.
-const minGap = 300 * time.Millisecond
 
 // unusable are the quality codes a best frame must not have.
 const unusable = face.NoFace | face.MultipleFaces | face.PartlyOutOfFrame | face.Occluded |
@@ -40,13 +41,13 @@ const unusable = face.NoFace | face.MultipleFaces | face.PartlyOutOfFrame | face
 
 func (b *bestFrames) init(n int) { b.n, b.frames = n, make([]bestFrame, 0, n) }
 
-// consider keeps the frame if it is among the best: it replaces a kept
-// frame within minGap that scores lower, else the lowest when full.
-func (b *bestFrames) consider(e *Engine, f *imgproc.Frame, r *face.Result, t time.Duration) error {
+// consider keeps the frame, seen in segment seg, if it scores higher than
+// the segment's kept frame or the segment has none.
+func (b *bestFrames) consider(e *Engine, f *imgproc.Frame, r *face.Result, t time.Duration, seg int) error {
 	if r.Score <= 0 || r.Quality&unusable != 0 {
 		return nil
 	}
-	slot := b.slotFor(r.Score, t)
+	slot := b.slotFor(r.Score, seg)
 	if slot < 0 {
 		return nil
 	}
@@ -57,7 +58,7 @@ func (b *bestFrames) consider(e *Engine, f *imgproc.Frame, r *face.Result, t tim
 	if err != nil {
 		return err
 	}
-	bf := bestFrame{t: t, score: r.Score, face: b.spare, passive: ps}
+	bf := bestFrame{t: t, seg: seg, score: r.Score, face: b.spare, passive: ps}
 	if slot == len(b.frames) {
 		b.frames = append(b.frames, bf)
 		b.spare = compare.Face{}
@@ -69,22 +70,30 @@ func (b *bestFrames) consider(e *Engine, f *imgproc.Frame, r *face.Result, t tim
 	return nil
 }
 
-// slotFor is where a frame of this score at t goes: the index of the kept
-// frame it replaces, len(frames) to append, -1 to drop it.
-func (b *bestFrames) slotFor(score float32, t time.Duration) int {
+// slotFor is where a frame of this score in segment seg goes: the index
+// of the kept frame it replaces, len(frames) to append, -1 to drop it.
+func (b *bestFrames) slotFor(score float32, seg int) int {
 	for i, k := range b.frames {
-		if d := t - k.t; d < minGap && d > -minGap {
+		if k.seg == seg {
 			if score > k.score {
 				return i
 			}
 			return -1
 		}
 	}
-	if len(b.frames) < b.n {
-		return len(b.frames)
+	return len(b.frames)
+}
+
+// segmentOf is the part of the session a liveness prompt falls in, 0..n-1:
+// 0 before the actions; during action i of count, the actions' share i/count
+// of the remaining n-1 parts; the frame that ends the last action, the
+// last part. With n = 1 the whole session is one part.
+func segmentOf(p liveness.Prompt, count, n int) int {
+	switch {
+	case n == 1 || p.Phase < liveness.PhaseAction:
+		return 0
+	case p.Phase == liveness.PhaseDone:
+		return n - 1
 	}
-	if last := len(b.frames) - 1; score > b.frames[last].score {
-		return last
-	}
-	return -1
+	return 1 + p.Index*(n-1)/count
 }

@@ -13,8 +13,10 @@
 // to perform, progress. The pre-check needs Config.PrecheckFrames good
 // frames in a row (one face, framed, lit, frontal, sharp, eyes open, and
 // light dim enough for the flash); then the liveness plan runs on the
-// frames' timestamps. The best frames are kept as aligned crops, copied at
-// once, with the passive models' scores. Finish decides locally — for the
+// frames' timestamps. The best frames, the best-scoring one of each part of
+// the session (before the actions, then the actions in order), are kept as
+// aligned crops, copied at once, with the passive models' scores; they must
+// all show one person (ReasonFaceChanged otherwise). Finish decides locally — for the
 // UI only: the server decides again — and seals the evidence (package
 // evidence) to the challenge's key. Cancel ends a session without
 // evidence.

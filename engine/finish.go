@@ -98,6 +98,7 @@ func (s *Session) Finish() (*Result, error) {
 	for _, r := range res.Liveness.Reasons {
 		res.Reasons = append(res.Reasons, string(r))
 	}
+	res.Reasons = append(res.Reasons, s.identityReasons()...)
 	res.Reasons = append(res.Reasons, s.compareReasons(res)...)
 	if s.e.cfg.Now().After(s.ch.ExpiresAt) {
 		res.Reasons = append(res.Reasons, ReasonExpired)
@@ -115,6 +116,35 @@ func (s *Session) Finish() (*Result, error) {
 	var err error
 	res.Package, err = s.seal(res)
 	return res, err
+}
+
+// identityReasons checks that the best frames, one from each part of the
+// session, show one person: each must match the top frame at the
+// comparer's FAR. A different live person swapped in during the actions
+// passes every liveness check and only this one.
+func (s *Session) identityReasons() []string {
+	frames := s.best.frames
+	if len(frames) < 2 {
+		return nil
+	}
+	top, err := s.e.cmp.EmbedFace(frames[0].face, compare.Photo)
+	if err != nil {
+		return []string{codeOf(err)}
+	}
+	for _, f := range frames[1:] {
+		fc, err := s.e.cmp.EmbedFace(f.face, compare.Photo)
+		if err != nil {
+			return []string{codeOf(err)}
+		}
+		r, err := s.e.cmp.Match(top, fc)
+		if err != nil {
+			return []string{codeOf(err)}
+		}
+		if !r.Pass {
+			return []string{ReasonFaceChanged}
+		}
+	}
+	return nil
 }
 
 // compareReasons runs the advisory comparison of the best frame with the

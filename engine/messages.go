@@ -446,6 +446,7 @@ var messageTable = map[string]messageTexts{
 		langID:   "Wajah tidak cocok dengan foto",
 	},
 	"LIVENESS_WRONG_ORDER":           notLiveTexts,
+	"ENGINE_FACE_CHANGED":            notLiveTexts,
 	"LIVENESS_PLANAR_MOTION":         notLiveTexts,
 	"LIVENESS_DISTANCE_CHECK_FAILED": notLiveTexts,
 	"LIVENESS_REFLECTION_FAILED":     notLiveTexts,

@@ -25,14 +25,14 @@ var wantCodes = func() []string {
 		codes = append(codes, string(r))
 	}
 	return append(codes, ReasonCancelled, ReasonPrecheckTimeout, ReasonBadStream, ReasonExpired,
-		ReasonNoReference, ReasonNoMatch)
+		ReasonNoReference, ReasonNoMatch, ReasonFaceChanged)
 }()
 
 // attackCodes must all read the same, so the text does not say which check
 // caught the attempt.
 var attackCodes = []string{
 	"LIVENESS_WRONG_ORDER", "LIVENESS_PLANAR_MOTION", "LIVENESS_DISTANCE_CHECK_FAILED",
-	"LIVENESS_REFLECTION_FAILED", "LIVENESS_RECAPTURED", "LIVENESS_SYNTHESIS_SUSPECTED",
+	"LIVENESS_REFLECTION_FAILED", "LIVENESS_RECAPTURED", "LIVENESS_SYNTHESIS_SUSPECTED", "ENGINE_FACE_CHANGED",
 }
 
 // Characters whose Simplified and Traditional forms differ, among those the

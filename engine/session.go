@@ -17,6 +17,7 @@ const (
 	ReasonExpired         = "ENGINE_CHALLENGE_EXPIRED" // the challenge expired before Finish
 	ReasonNoReference     = "ENGINE_NO_REFERENCE"      // a comparison was asked for and no reference given
 	ReasonNoMatch         = "COMPARE_NO_MATCH"         // the live face did not match the reference
+	ReasonFaceChanged     = "ENGINE_FACE_CHANGED"      // the best frames, over the session, show different people
 )
 
 // Session runs one verification: Push every camera frame and show the
@@ -186,7 +187,7 @@ func (s *Session) observe(f *imgproc.Frame) error {
 		s.phase = PhaseCapture
 	}
 	if s.res.Found {
-		return s.best.consider(s.e, f, &s.res, t)
+		return s.best.consider(s.e, f, &s.res, t, segmentOf(p, len(s.plan.Actions), s.best.n))
 	}
 	return nil
 }

@@ -270,6 +270,7 @@ func (dc *decider) decide(in *decisionInput, hashes map[string]string) (*Decisio
 		d.Liveness.Reasons = append(d.Liveness.Reasons, string(r))
 		d.Reasons = append(d.Reasons, string(r))
 	}
+	d.Reasons = append(d.Reasons, dc.identity(frames)...)
 	d.Reasons = append(d.Reasons, dc.compare(in, frames, d)...)
 	d.Passed = len(d.Reasons) == 0
 	d.SubCode = "PASSED"
@@ -322,6 +323,33 @@ func withMargin(img image.Image) *imgproc.Frame {
 		}
 	}
 	return &imgproc.Frame{Width: 2 * w, Height: 2 * h, Format: imgproc.RGB, Planes: [3][]byte{pix}, Strides: [3]int{3 * 2 * w}}
+}
+
+// identity checks, as the engine does, that the best frames (one from each
+// part of the session) show one person: each matches the top frame at the
+// server comparer's FAR. A frame the comparer refuses fails the session.
+func (dc *decider) identity(frames []serverFrame) []string {
+	if len(frames) < 2 {
+		return nil
+	}
+	top, err := dc.cmp.Embed(frames[0].frame, compare.Photo)
+	if err != nil {
+		return []string{codeOf(err)}
+	}
+	for _, f := range frames[1:] {
+		fc, err := dc.cmp.Embed(f.frame, compare.Photo)
+		if err != nil {
+			return []string{codeOf(err)}
+		}
+		r, err := dc.cmp.Match(top, fc)
+		if err != nil {
+			return []string{codeOf(err)}
+		}
+		if !r.Pass {
+			return []string{engine.ReasonFaceChanged}
+		}
+	}
+	return nil
 }
 
 // compare judges the best frame against the reference with the server's

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"os"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -76,40 +75,54 @@ func session(t *testing.T, k synth.Kind, i int) (*engine.Result, *evidence.Packa
 	return res, pkg, plan
 }
 
-// Rendered genuine sessions go through the real engine end to end; at
-// least one of the two must pass (on the pixel-level simulation today's
-// thresholds, set on observation-level simulations, still reject some
-// genuine sessions: see the session evaluation), and every package's
-// trace replays to the device's decision exactly.
+// Rendered genuine sessions of three different faces (subjects 1, 3 and
+// 4: session i shows subject i) pass through the real engine end to end,
+// and every package's trace replays to the device's decision exactly.
+// Sessions 0 and 2 of this seed are left out on purpose: they fail for
+// what the renderer cannot yet draw well enough, which the session
+// evaluation reports (a narrow-eyed face whose painted blink the mesh
+// barely sees, a shallow mesh depth that gives the near–far check too
+// little perspective, a room bright enough to drown the flash).
 func TestGenuineSessions(t *testing.T) {
-	passed := 0
-	for i := range 2 {
+	for _, i := range []int{1, 3, 4} {
 		res, pkg, plan := session(t, synth.Genuine, i)
-		if res.Pass {
-			passed++
-			if len(pkg.Body.BestFrames) == 0 || len(pkg.Body.Passive) == 0 {
-				t.Errorf("session %d passed without best frames or passive scores", i)
-			}
+		if !res.Pass {
+			t.Errorf("genuine session %d failed: %v", i, res.Reasons)
+		} else if len(pkg.Body.BestFrames) < 2 || len(pkg.Body.Passive) != len(pkg.Body.BestFrames) {
+			t.Errorf("session %d passed with %d best frames and %d passive scores; want one of each part of the session",
+				i, len(pkg.Body.BestFrames), len(pkg.Body.Passive))
 		}
 		if got := engine.Replay(plan, &pkg.Body.Trace, pkg.Body.Passive); !got.Same(res.Liveness) {
 			t.Errorf("session %d: the replayed decision %v differs from the device's %v", i, got, res.Liveness)
 		}
 	}
-	if passed == 0 {
-		t.Error("no rendered genuine session passed")
-	}
 }
 
-// A printed photo moved as the prompts ask is rejected, for a reason a
-// print gives away: flat geometry or no relief in the reflection.
-func TestPrintAttackRejected(t *testing.T) {
-	res, _, _ := session(t, synth.PrintedPhoto, 0)
-	if res.Pass {
-		t.Fatal("a print attack passed")
-	}
-	if !slices.ContainsFunc(res.Reasons, func(r string) bool {
-		return strings.Contains(r, "PLANAR") || strings.Contains(r, "DISTANCE") || strings.Contains(r, "REFLECTION")
-	}) {
-		t.Errorf("print rejected for %v, none of them geometric or reflection", res.Reasons)
+// Every attack the renderer draws is rejected, among its reasons one that
+// names what gives that attack away.
+func TestAttacksRejected(t *testing.T) {
+	for _, c := range []struct {
+		kind synth.Kind
+		want []string // one of these must be among the reasons
+	}{
+		// Flat geometry, or a reflection without relief.
+		{synth.PrintedPhoto, []string{"LIVENESS_PLANAR_MOTION", "LIVENESS_DISTANCE_CHECK_FAILED", "LIVENESS_REFLECTION_FAILED"}},
+		// A recording made under another plan: its actions and flashes.
+		{synth.ScreenReplay, []string{"LIVENESS_WRONG_ORDER", "LIVENESS_REFLECTION_FAILED", "LIVENESS_RECAPTURED"}},
+		// Frames that never saw this screen: no reflection of its flashes.
+		{synth.InjectedVideo, []string{"LIVENESS_REFLECTION_FAILED", "LIVENESS_WRONG_ORDER"}},
+		// Another live person: every liveness check passes, the identity check does not.
+		{synth.FaceSwap, []string{engine.ReasonFaceChanged}},
+		{synth.SecondFace, []string{"LIVENESS_MULTIPLE_FACES"}},
+	} {
+		t.Run(c.kind.String(), func(t *testing.T) {
+			res, _, _ := session(t, c.kind, 0)
+			if res.Pass {
+				t.Fatal("the attack passed")
+			}
+			if !slices.ContainsFunc(res.Reasons, func(r string) bool { return slices.Contains(c.want, r) }) {
+				t.Errorf("rejected for %v, none of %v", res.Reasons, c.want)
+			}
+		})
 	}
 }
