@@ -12,8 +12,11 @@
 // message, the colour to fill the screen with and until when, the action
 // to perform, progress. The pre-check needs Config.PrecheckFrames good
 // frames in a row (one face, framed, lit, frontal, sharp, eyes open, and
-// light dim enough for the flash); then the liveness plan runs on the
-// frames' timestamps. The best frames, the best-scoring one of each part of
+// light dim enough for the flash); then a light probe (ProbeTime: the
+// screen black, then white) measures the share of the light on the face
+// the screen provides, and a room too bright for the reflection check
+// sends the user back with PromptTooBrightForFlash, once; then the
+// liveness plan runs on the frames' timestamps. The best frames, the best-scoring one of each part of
 // the session (before the actions, then the actions in order), are kept as
 // aligned crops, copied at once, with the passive models' scores; they must
 // all show one person (ReasonFaceChanged otherwise). Finish decides locally — for the

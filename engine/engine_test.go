@@ -5,6 +5,7 @@ import (
 	"image"
 	"os"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -153,6 +154,44 @@ func TestStillPhotoFailsAndReplaysExactly(t *testing.T) {
 	}
 	if len(pkg.Body.BestFrames) == 0 || len(pkg.Body.BestFrames[0].JPEG) == 0 {
 		t.Error("no best frame sealed")
+	}
+}
+
+// The light probe on a still photo: the screen goes black, then white,
+// while the pre-check holds; a face that does not answer the screen (as in
+// sunlight, or in a stream that ignores it) is asked to leave the bright
+// light, probed once more, and then the flash runs anyway: the liveness
+// checks decide, not an endless prompt.
+func TestLightProbe(t *testing.T) {
+	e := testEngine(t)
+	ch, _ := challenge(t)
+	s, err := e.NewSession(ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Cancel()
+	var seen []string
+	for _, f := range phoneFrames(t, portrait(t), 150, time.Second) {
+		g, err := s.Push(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		step := g.Phase.String()
+		switch {
+		case g.Phase == PhasePrecheck && g.Screen == (liveness.Color{}):
+			step = "black"
+		case g.Phase == PhasePrecheck && g.Prompt == PromptHoldStill:
+			step = "white"
+		case g.Prompt == PromptTooBrightForFlash:
+			step = "too bright"
+		}
+		if len(seen) == 0 || seen[len(seen)-1] != step {
+			seen = append(seen, step)
+		}
+	}
+	want := []string{"precheck", "black", "white", "too bright", "precheck", "black", "white", "baseline"}
+	if len(seen) < len(want) || !slices.Equal(seen[:len(want)], want) {
+		t.Errorf("guidance steps %v; want %v first", seen, want)
 	}
 }
 

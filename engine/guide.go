@@ -22,6 +22,10 @@ func (s *Session) guidance() Guidance {
 			g.Prompt, g.Reason = p, p
 		}
 		g.Progress = 0.1 * float32(s.good) / float32(s.e.cfg.PrecheckFrames)
+		if s.probe.start >= 0 { // the light probe: hold still while the screen goes black, then white
+			g.Prompt, g.Reason, g.Progress = PromptHoldStill, "", 0.1
+			g.Screen, g.ScreenUntil = s.probe.screen(s.last), s.probe.until(s.last)
+		}
 	case PhaseCapture:
 		g.Prompt, g.Progress = PromptProcessing, 1
 	default:

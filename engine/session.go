@@ -37,6 +37,9 @@ type Session struct {
 	first     time.Duration // of the first frame
 	liveStart time.Duration // of the first baseline frame
 	good      int           // good precheck frames in a row
+	probe     probe
+	// brightUntil: the bright-light prompt holds until then.
+	brightUntil time.Duration
 	// lastProblem is the precheck's prompt for the latest frame, prompt
 	// the liveness session's.
 	lastProblem string
@@ -64,7 +67,7 @@ func geomOf(f *imgproc.Frame) frameGeom {
 }
 
 func newSession(e *Engine, ch *Challenge, plan *liveness.Plan, now time.Time) *Session {
-	s := &Session{e: e, ch: ch, plan: plan, wallStart: now}
+	s := &Session{e: e, ch: ch, plan: plan, wallStart: now, probe: probe{start: -1}}
 	s.trace.init(plan)
 	s.best.init(e.cfg.BestFrames)
 	s.obs.Landmarks = make([][3]float32, liveness.MeshPoints)
@@ -92,8 +95,13 @@ func (s *Session) Push(f *imgproc.Frame) (Guidance, error) {
 		return s.guidance(), err
 	}
 	if s.live == nil {
-		s.precheck(f)
-		return s.guidance(), nil
+		if s.probe.start < 0 {
+			s.precheck(f)
+			return s.guidance(), nil
+		}
+		if !s.probeFrame(f) {
+			return s.guidance(), nil
+		}
 	}
 	return s.guidance(), s.observe(f)
 }
@@ -118,21 +126,23 @@ func (s *Session) checkFrame(f *imgproc.Frame) error {
 	return nil
 }
 
-// precheck counts good frames and starts the liveness check after
+// precheck counts good frames and starts the light probe after
 // Config.PrecheckFrames of them in a row.
 func (s *Session) precheck(f *imgproc.Frame) {
 	if f.Timestamp-s.first > s.e.cfg.PrecheckTimeout {
 		s.fail(ReasonPrecheckTimeout)
 		return
 	}
-	if s.lastProblem = s.shotProblem(f); s.lastProblem != "" {
+	s.lastProblem = s.shotProblem(f)
+	if s.lastProblem == "" && f.Timestamp < s.brightUntil {
+		s.lastProblem = PromptTooBrightForFlash
+	}
+	if s.lastProblem != "" {
 		s.good = 0
 		return
 	}
 	if s.good++; s.good >= s.e.cfg.PrecheckFrames {
-		s.live = liveness.NewSession(s.plan)
-		s.liveStart = f.Timestamp
-		s.phase = PhaseBaseline
+		s.probe.begin(f.Timestamp)
 	}
 }
 

@@ -126,11 +126,13 @@ type renderInfo struct {
 	Kind     string `json:"kind"`
 	Photo    int    `json:"photo"`
 	Seed     uint64 `json:"seed"`
-	// PlanStartMS is when the liveness plan's clock starts on the frames'
-	// clock: an engine fed these frames must start its session there.
-	PlanStartMS float64     `json:"plan_start_ms"`
-	Actions     []string    `json:"actions"`
-	Frames      []frameInfo `json:"frames"`
+	// ProbeStartMS is when the engine's light probe starts on the frames'
+	// clock (the pre-check must end there) and PlanStartMS when the
+	// liveness plan's clock starts, engine.ProbeTime later.
+	ProbeStartMS float64     `json:"probe_start_ms"`
+	PlanStartMS  float64     `json:"plan_start_ms"`
+	Actions      []string    `json:"actions"`
+	Frames       []frameInfo `json:"frames"`
 }
 
 type frameInfo struct {
@@ -171,7 +173,7 @@ func writeSession(ctx context.Context, e *env, s *synth.Session, dir string, inf
 	}
 	defer vid.Close()
 	sched := s.Schedule()
-	info.PlanStartMS = ms(sched.PlanStart)
+	info.ProbeStartMS, info.PlanStartMS = ms(sched.ProbeStart), ms(sched.PlanStart)
 	for _, c := range sched.Cues {
 		if c.Prompt.Phase == synth.PhaseAction {
 			info.Actions = append(info.Actions, c.Prompt.Action.String())

@@ -40,9 +40,10 @@ func sessionVerify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	// The frames were rendered open loop: the plan's clock starts at
-	// PlanStartMS, so the pre-check must take exactly the frames before it.
-	pre := int(math.Round(info.PlanStartMS*float64(info.FPS)/1000)) + 1
+	// The frames were rendered open loop: the engine's light probe starts
+	// at ProbeStartMS, so the pre-check must take exactly the frames before
+	// it (and the plan's clock then starts at PlanStartMS).
+	pre := int(math.Round(info.ProbeStartMS*float64(info.FPS)/1000)) + 1
 	eng, err := engine.Open(engine.Config{Dir: modelDir, PrecheckFrames: pre})
 	if err != nil {
 		return err

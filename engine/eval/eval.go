@@ -189,7 +189,7 @@ func Verify(e *engine.Engine, ch *engine.Challenge, ss *synth.Session, limit tim
 
 // prompt is the engine's guidance as the renderer's user sees it.
 func prompt(g engine.Guidance) synth.Prompt {
-	p := synth.Prompt{Action: g.Action, Screen: g.Screen}
+	p := synth.Prompt{Action: g.Action, Screen: g.Screen, TooBright: g.Prompt == engine.PromptTooBrightForFlash}
 	switch g.Phase {
 	case engine.PhasePrecheck:
 		p.Phase = synth.PhasePrecheck

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/liveid/liveid/engine"
 	"github.com/liveid/liveid/liveness"
 )
 
@@ -36,9 +37,12 @@ func (p Phase) String() string {
 // frame's time, as for a host that repaints once per camera frame) until
 // the next frame's Prompt.
 type Prompt struct {
-	Phase       Phase
-	Action      liveness.Action // in PhaseAction, what the user is asked to do
-	Screen      liveness.Color  // full-screen colour (liveness.Neutral outside the flash)
+	Phase  Phase
+	Action liveness.Action // in PhaseAction, what the user is asked to do
+	// TooBright: the host asks the user to move out of the bright light
+	// (engine.PromptTooBrightForFlash); a person does, after a moment.
+	TooBright   bool
+	Screen      liveness.Color // full-screen colour (liveness.Neutral outside the flash)
 	ScreenSince time.Duration
 }
 
@@ -49,17 +53,19 @@ type Cue struct {
 }
 
 // Schedule is an open-loop session: the prompts an engine would give for
-// the plan, without an engine. Precheck is a second of still face; the
-// plan's clock starts at PlanStart (its baseline, then its flash colours at
+// the plan, without an engine. Precheck is a second of still face, up to
+// ProbeStart, then the engine's light probe (the screen black, then white,
+// for engine.ProbeTime); the plan's clock starts at PlanStart (its baseline, then its flash colours at
 // their times, each prompt's ScreenSince the colour's start, so the screen
 // shows Plan.ColorAt exactly); each action is prompted at the plan's
 // ActionsStart or actionGap after the previous gesture ends, by when an
 // engine would have prompted it; Done follows the last gesture by the same
 // gap, at End.
 type Schedule struct {
-	Cues      []Cue
-	PlanStart time.Duration
-	End       time.Duration
+	Cues       []Cue
+	ProbeStart time.Duration
+	PlanStart  time.Duration
+	End        time.Duration
 }
 
 const (
@@ -92,9 +98,12 @@ func cmpDur(a, b time.Duration) int {
 // newSchedule lays out plan for a performer whose gestures come from seed
 // and who.
 func newSchedule(plan *liveness.Plan, seed, who uint64) *Schedule {
-	t0 := precheckTime
-	s := &Schedule{PlanStart: t0, Cues: []Cue{
+	p0, half := precheckTime, engine.ProbeTime/2
+	t0 := p0 + engine.ProbeTime
+	s := &Schedule{ProbeStart: p0, PlanStart: t0, Cues: []Cue{
 		{0, Prompt{Phase: PhasePrecheck, Screen: liveness.Neutral}},
+		{p0, Prompt{Phase: PhasePrecheck, Screen: liveness.Color{}, ScreenSince: p0}},
+		{p0 + half, Prompt{Phase: PhasePrecheck, Screen: liveness.Neutral, ScreenSince: p0 + half}},
 		{t0, Prompt{Phase: PhaseBaseline, Screen: liveness.Neutral}},
 	}}
 	for _, f := range plan.Flashes {

@@ -54,6 +54,13 @@ func newScene(seed uint64) *scene {
 	return sc
 }
 
+// dimmer is the scene after the user moved away from the brightest light
+// (a window, a lamp): the room gives two to four times less of the light
+// on the face, up to the share of the dimmest rooms newScene draws.
+func (sc *scene) dimmer(r *rand.Rand) {
+	sc.share = min(sc.share*uniform(r, 2, 4), 0.3)
+}
+
 // clothes are linear garment colours: dark, grey, navy, wine, olive,
 // white.
 var clothes = []rgb{{0.02, 0.02, 0.025}, {0.12, 0.12, 0.12}, {0.02, 0.03, 0.09}, {0.15, 0.02, 0.04}, {0.07, 0.08, 0.03}, {0.55, 0.55, 0.52}}

@@ -26,8 +26,13 @@ type Session struct {
 	tremor   sway // the phone in the user's hand: the room shifts a little
 	frames   int
 	last     time.Duration
-	out      *image.RGBA // the last frame, upright
-	truth    Truth
+	// dimAt is when the user, asked to leave the bright light, has moved
+	// (0: not asked); moves counts the moves, asked says the prompt shows.
+	dimAt time.Duration
+	moves int
+	asked bool
+	out   *image.RGBA // the last frame, upright
+	truth Truth
 }
 
 // Truth is what a frame shows, as rendered: the ground truth a test or an
@@ -149,6 +154,7 @@ func (s *Session) render(t time.Duration, p Prompt) error {
 		return fmt.Errorf("%w: %v after %v", ErrTimeOrder, t, s.last)
 	}
 	s.frames, s.last = s.frames+1, t
+	s.followLight(t, p)
 	s.screens.show(t, p.ScreenSince, p.Screen)
 	e := s.screens.emitted(t, s.sc.lag)
 	s.truth = Truth{T: t, Prompt: p, Faces: 1, Nearer: 1, Emitted: e}
@@ -165,6 +171,24 @@ func (s *Session) render(t time.Duration, p Prompt) error {
 		return err
 	}
 	return s.pt.paint(t, append([]layer{bg}, layers...))
+}
+
+// dimReaction is how long a user takes to move out of the bright light
+// once asked.
+const dimReaction = time.Second
+
+// followLight moves the user to a dimmer place dimReaction after each time
+// the host starts asking for it.
+func (s *Session) followLight(t time.Duration, p Prompt) {
+	if p.TooBright && !s.asked {
+		s.dimAt = t + dimReaction
+	}
+	s.asked = p.TooBright
+	if s.dimAt > 0 && t >= s.dimAt {
+		s.moves++
+		s.sc.dimmer(stream(s.seed, streamScene, uint64(s.moves)))
+		s.dimAt = 0
+	}
 }
 
 // neck is the pivot a head turns about, in the head frame (cm): behind and

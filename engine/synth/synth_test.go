@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/disintegration/imaging"
+	"github.com/liveid/liveid/engine"
 	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/liveness"
@@ -651,6 +652,17 @@ func TestSchedule(t *testing.T) {
 	if p := sc.At(500 * time.Millisecond); p.Phase != PhasePrecheck {
 		t.Errorf("at 0.5 s: %v", p.Phase)
 	}
+	// The engine's light probe between the pre-check and the plan: black,
+	// then white.
+	if p := sc.At(sc.ProbeStart + time.Millisecond); p.Phase != PhasePrecheck || p.Screen != (liveness.Color{}) {
+		t.Errorf("probe start: %+v", p)
+	}
+	if p := sc.At(sc.ProbeStart + engine.ProbeTime/2 + time.Millisecond); p.Phase != PhasePrecheck || p.Screen != liveness.Neutral {
+		t.Errorf("probe's second half: %+v", p)
+	}
+	if sc.PlanStart != sc.ProbeStart+engine.ProbeTime {
+		t.Errorf("plan starts at %v, the probe at %v", sc.PlanStart, sc.ProbeStart)
+	}
 	if p := sc.At(sc.PlanStart + plan.FlashStart - time.Millisecond); p.Phase != PhaseBaseline || p.Screen != liveness.Neutral {
 		t.Errorf("before the flash: %v %v", p.Phase, p.Screen)
 	}
@@ -702,6 +714,9 @@ func TestEmitted(t *testing.T) {
 		p := sched.At(tt)
 		s.screens.show(tt, p.ScreenSince, p.Screen)
 		shown := tt - sched.PlanStart - s.sc.lag
+		if shown < exposure {
+			continue // before the plan: the engine's light probe, not plan.ColorAt
+		}
 		a, b := plan.ColorAt(shown-exposure), plan.ColorAt(shown)
 		if a != b || plan.ColorAt(shown-exposure/2) != a {
 			continue // a change within the exposure
