@@ -70,7 +70,7 @@ var commands = &command{name: "liveid", sub: []*command{
 	{name: "open", args: "-key KEY [-challenge FILE] [-out DIR] PACKAGE", short: "decrypt a sealed evidence package and print it; with -challenge re-run its liveness decision", run: openPackage},
 	{name: "bench", args: "[-rounds N] [-cards N] [-peers=false] [-pigo FILE]", short: "time every stage on the sample photos and synthetic cards, next to OpenCV's Haar cascade and pigo" + peersNote, run: benchStages},
 	{name: "session", short: "simulated verification sessions", sub: []*command{
-		{name: "render", args: "[-kind K] [-photo N] [-seed S] [-out DIR]", short: "render a SIMULATED session (genuine or an attack) as NV21 camera frames, PNG previews and a video", run: sessionRender},
+		{name: "render", args: "[-kind K] [-photo N] [-seed S] [-until D] [-out DIR]", short: "render a SIMULATED session (genuine or an attack) as NV21 camera frames, PNG previews and a video", run: sessionRender},
 	}},
 	{name: "verify", args: "[-seed S] [-lang L] [-out DIR] FRAMES_DIR | -video FILE | -webcam N [-show]", short: "run one session through the engine on rendered frames, a video file or a webcam" + cameraNote + ", print the guidance as it changes, seal the package", run: verifySession},
 	{name: "eval", short: "measure the engine on generated and real test sets", sub: []*command{
