@@ -85,7 +85,7 @@ vet:
 
 test-short:
 	$(GO) test -short ./...
-	$(GO) test -short -tags nogocv -run TestBenchWithoutPeers ./cmd/liveid
+	$(GO) test -short -tags nogocv -run 'TestBenchWithoutPeers|TestVerifyWithoutOpenCV' ./cmd/liveid
 
 test-race:
 	$(GO) test -race ./internal/...
