@@ -85,7 +85,7 @@ vet:
 
 test-short:
 	$(GO) test -short ./...
-	$(GO) test -short -tags nogocv -run TestBenchWithoutPeers ./cmd/liveid
+	$(GO) test -short -tags nogocv -run 'TestBenchWithoutPeers|TestVerifyWithoutOpenCV' ./cmd/liveid
 
 test-race:
 	$(GO) test -race ./internal/...
@@ -110,7 +110,7 @@ eval: build
 	@# and their sealed packages are opened and their decisions re-run as the verifier's server would.
 	for k in bona-fide print-attack; do \
 		$(BIN) session render -kind $$k -photo 3 -seed 2 -out out/session/$$k && \
-		$(BIN) session verify out/session/$$k && \
+		$(BIN) verify out/session/$$k && \
 		$(BIN) open -key out/session/$$k/key.pem -challenge out/session/$$k/challenge.json out/session/$$k/package.bin || exit 1; \
 	done
 	@# One whole verification through a verification server on loopback: init, submit, describe.
@@ -187,7 +187,7 @@ demo: build
 	@# and their sealed packages are opened and their decisions re-run as the verifier's server would.
 	for k in bona-fide print-attack; do \
 		$(BIN) session render -kind $$k -photo 3 -seed 2 -out out/session/$$k && \
-		$(BIN) session verify out/session/$$k && \
+		$(BIN) verify out/session/$$k && \
 		$(BIN) open -key out/session/$$k/key.pem -challenge out/session/$$k/challenge.json out/session/$$k/package.bin || exit 1; \
 	done
 	@# One whole verification through a verification server on loopback: init, submit, describe.

@@ -18,11 +18,15 @@
 //	liveid bench [-peers=false]         time every stage, next to OpenCV's Haar cascade and pigo
 //	liveid eval ocr|liveness|compare    accuracy on generated and real test sets
 //	liveid session render [-kind K]     render a simulated session as camera frames, previews and a video
+//	liveid verify FRAMES_DIR | -video FILE | -webcam N
+//	                                    run one session through the engine, print the guidance, seal the package
 //
-// The default build links the peer detectors of liveid bench (OpenCV
-// through gocv, pigo). Built with -tags nogocv it links neither, so it
-// cross-builds for arm64 and armv7 (make cross), and bench -peers says the
-// build has none.
+// The default build links OpenCV through gocv, for the peer detectors of
+// liveid bench (with pigo), session render's video and verify's -video
+// and -webcam. Built with -tags nogocv it links neither OpenCV nor pigo,
+// so it cross-builds for arm64 and armv7 (make cross); there bench -peers,
+// verify -video and -webcam say the build has none, and session render
+// writes no video.
 //
 // The cache lives in $LIVEID_HOME (default: .cache at the module root).
 // Errors print one line, "liveid: ...", to stderr and exit 1; usage errors
@@ -66,9 +70,9 @@ var commands = &command{name: "liveid", sub: []*command{
 	{name: "open", args: "-key KEY [-challenge FILE] [-out DIR] PACKAGE", short: "decrypt a sealed evidence package and print it; with -challenge re-run its liveness decision", run: openPackage},
 	{name: "bench", args: "[-rounds N] [-cards N] [-peers=false] [-pigo FILE]", short: "time every stage on the sample photos and synthetic cards, next to OpenCV's Haar cascade and pigo" + peersNote, run: benchStages},
 	{name: "session", short: "simulated verification sessions", sub: []*command{
-		{name: "render", args: "[-kind K] [-photo N] [-seed S] [-out DIR]", short: "render a SIMULATED session (genuine or an attack) as NV21 camera frames, PNG previews and a video", run: sessionRender},
-		{name: "verify", args: "[-key-out DIR] FRAMES_DIR", short: "run a rendered session's frames through the engine, print the guidance as it changes, seal the package", run: sessionVerify},
+		{name: "render", args: "[-kind K] [-photo N] [-seed S] [-until D] [-out DIR]", short: "render a SIMULATED session (genuine or an attack) as NV21 camera frames, PNG previews and a video", run: sessionRender},
 	}},
+	{name: "verify", args: "[-seed S] [-lang L] [-out DIR] FRAMES_DIR | -video FILE | -webcam N [-show]", short: "run one session through the engine on rendered frames, a video file or a webcam" + cameraNote + ", print the guidance as it changes, seal the package", run: verifySession},
 	{name: "eval", short: "measure the engine on generated and real test sets", sub: []*command{
 		{name: "ocr", args: "[-n N] [-seed S] [-peer=false] [-v]", short: "ID-card OCR accuracy, warnings and speed on synthetic cards, with a peer engine", run: evalOCR},
 		{name: "compare", args: "[-models M,M] [-out DIR]", short: "face-comparison ROC, EER, TAR at FAR and calibration on the packages' real faces", run: evalCompare},
@@ -183,6 +187,21 @@ func parse(fs *flag.FlagSet, e *env, args []string) error {
 // parseN is parse for a command taking exactly n positional arguments
 // (n < 0: one or more), named by synopsis in the usage error.
 func parseN(fs *flag.FlagSet, e *env, args []string, n int, synopsis string) error {
+	if err := parseFlags(fs, e, args); err != nil {
+		return err
+	}
+	switch {
+	case n == 0 && fs.NArg() > 0:
+		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	case n < 0 && fs.NArg() == 0, n > 0 && fs.NArg() != n:
+		return usagef("%s: want %s", fs.Name(), synopsis)
+	}
+	return nil
+}
+
+// parseFlags parses the flags of args and leaves the positional
+// arguments to the command.
+func parseFlags(fs *flag.FlagSet, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintf(e.stdout, "Usage of liveid %s:\n", fs.Name())
@@ -191,12 +210,6 @@ func parseN(fs *flag.FlagSet, e *env, args []string, n int, synopsis string) err
 			return errHelp
 		}
 		return usagef("%s: %v", fs.Name(), err)
-	}
-	switch {
-	case n == 0 && fs.NArg() > 0:
-		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
-	case n < 0 && fs.NArg() == 0, n > 0 && fs.NArg() != n:
-		return usagef("%s: want %s", fs.Name(), synopsis)
 	}
 	return nil
 }

@@ -37,6 +37,7 @@ func sessionRender(ctx context.Context, e *env, args []string) error {
 	photo := fs.Int("photo", 3, fmt.Sprintf("the user's face: face-api demo photo 1..%d (the most frontal open-eyed face in it)", build.SamplePhotos))
 	seed := fs.Uint64("seed", 1, "seed of the liveness plan and of every rendering choice (same seed, same frames)")
 	out := fs.String("out", "out/session", "output directory")
+	until := fs.Duration("until", 0, "render only the session's first part, up to this time (default: the whole session)")
 	if err := parse(fs, e, args); err != nil {
 		return ignoreHelp(err)
 	}
@@ -47,11 +48,14 @@ func sessionRender(ctx context.Context, e *env, args []string) error {
 	if *photo < 1 || *photo > build.SamplePhotos {
 		return usagef("session render: -photo %d: want 1..%d", *photo, build.SamplePhotos)
 	}
+	if *until < 0 {
+		return usagef("session render: -until %v: want a positive duration", *until)
+	}
 	s, err := newRenderSession(kind, *photo, *seed)
 	if err != nil {
 		return err
 	}
-	return writeSession(ctx, e, s, *out, renderInfo{Kind: kind.String(), Photo: *photo, Seed: *seed})
+	return writeSession(ctx, e, s, *out, *until, renderInfo{Kind: kind.String(), Photo: *photo, Seed: *seed})
 }
 
 // newRenderSession prepares the session: the user from the photo, the
@@ -161,7 +165,8 @@ type truthInfo struct {
 // previewEvery: every tenth frame is also written as an upright PNG.
 const previewEvery = 10
 
-func writeSession(ctx context.Context, e *env, s *synth.Session, dir string, info renderInfo) error {
+// writeSession renders s into dir, up to until when it is not zero.
+func writeSession(ctx context.Context, e *env, s *synth.Session, dir string, until time.Duration, info renderInfo) error {
 	for _, d := range []string{"frames", "preview"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
 			return err
@@ -182,7 +187,7 @@ func writeSession(ctx context.Context, e *env, s *synth.Session, dir string, inf
 	start := time.Now()
 	for i := 0; ; i++ {
 		t := time.Duration(i) * time.Second / sessionFPS
-		if t > sched.End {
+		if t > sched.End || until > 0 && t > until {
 			break
 		}
 		if err := ctx.Err(); err != nil {
