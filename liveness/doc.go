@@ -8,8 +8,9 @@
 // The server issues a random seed (at least MinSeedLen bytes). Client and
 // server derive the same Plan from it with NewPlan(seed, cfg): the ordered
 // actions (blink, open mouth, nod, shake, near–far; at least one of the
-// last three, which a photo cannot fake in 3-D) and the flash colours with
-// their timing. The host then runs a Session on the session clock (t = 0
+// last three, which a photo cannot fake in 3-D; near–far only when the
+// config names it, see DefaultActions) and the flash colours with their
+// timing. The host then runs a Session on the session clock (t = 0
 // at start):
 //
 //	s := liveness.NewSession(plan)
