@@ -253,6 +253,11 @@ func TestBadStreamFailsClosed(t *testing.T) {
 			f.Timestamp -= time.Second
 			return &f
 		},
+		"another format": func(good []*imgproc.Frame) *imgproc.Frame {
+			f := imgproc.FromImage(img)
+			f.Timestamp = good[len(good)-1].Timestamp + time.Second/30
+			return f
+		},
 		"corrupt planes": func(good []*imgproc.Frame) *imgproc.Frame {
 			f := *good[len(good)-1]
 			f.Timestamp += time.Second
@@ -289,17 +294,26 @@ func TestBadStreamFailsClosed(t *testing.T) {
 // tracker, the observation, the trace, the session and the best frames.
 func BenchmarkPush(b *testing.B) {
 	e := testEngine(b)
-	frames := phoneFrames(b, portrait(b), 30, 0)
+	frames := phoneFrames(b, portrait(b), 300, 0)
 	ch, _ := challenge(b)
 	s, err := e.NewSession(ch)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Cancel()
-	for _, f := range frames[:15] {
-		if _, err := s.Push(f); err != nil {
+	// Through the pre-check and the light probe (a still photo is probed
+	// twice) into the plan.
+	for _, f := range frames {
+		g, err := s.Push(f)
+		if err != nil {
 			b.Fatal(err)
 		}
+		if g.Phase != PhasePrecheck {
+			break
+		}
+	}
+	if s.live == nil {
+		b.Fatal("the liveness plan never started")
 	}
 	f := *frames[0]
 	b.ReportAllocs()
