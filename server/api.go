@@ -165,7 +165,7 @@ func (s *Server) checkInit(req *InitRequest) error {
 		return errorf(CodeBadRequest, "compare %q: want none, photo or id-portrait", req.Compare)
 	}
 	if req.ReferencePhoto != nil {
-		if _, err := decodeImage(req.ReferencePhoto, maxReferenceSide, maxReferencePixels); err != nil {
+		if _, err := decodeImage(req.ReferencePhoto, referenceLimits); err != nil {
 			return errorf(CodeBadReference, "reference_photo: %v", err)
 		}
 	}
