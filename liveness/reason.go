@@ -8,11 +8,13 @@ type Reason string
 
 // The reasons, in the order Result.Reasons lists them.
 const (
-	// MissingEvidence: a required input never arrived — no observations, no
-	// reflection frames, no passive model scores (闭环失败: fail closed).
+	// MissingEvidence: a required input never arrived — no observations, a
+	// nil one, no reflection frames, no passive model scores (闭环失败: fail
+	// closed).
 	MissingEvidence Reason = "LIVENESS_MISSING_EVIDENCE"
 	// PoorQuality: too few usable frames, frames too far apart, timestamps
-	// going backwards, a face too small or malformed landmarks (质量差).
+	// going backwards, a face too small, malformed landmarks or a NaN or
+	// infinite number in an observation (质量差).
 	PoorQuality Reason = "LIVENESS_POOR_QUALITY"
 	// MultipleFaces: more than one face in view (多人脸).
 	MultipleFaces Reason = "LIVENESS_MULTIPLE_FACES"

@@ -103,7 +103,10 @@ func (s *Session) ColorAt(t time.Duration) Color { return s.plan.ColorAt(t) }
 func (s *Session) AddPassive(p PassiveScore) { s.passive = append(s.passive, p) }
 
 // Observe takes the next frame. The Observation is not kept: the host may
-// reuse it and its slices.
+// reuse it and its slices. A nil Observation fails the session
+// (MissingEvidence), as does one with a NaN or infinite field
+// (PoorQuality): a value no check can be made on ends the session rather
+// than skip the check.
 func (s *Session) Observe(o *Observation) Prompt {
 	if !s.done {
 		s.observe(o)
@@ -131,6 +134,12 @@ func (s *Session) fail(r Reason) {
 
 func (s *Session) observe(o *Observation) {
 	switch {
+	case o == nil:
+		s.fail(MissingEvidence)
+		return
+	case !o.finite():
+		s.fail(PoorQuality)
+		return
 	case o.T < 0 || s.n > 0 && o.T < s.last:
 		s.fail(PoorQuality)
 		return
