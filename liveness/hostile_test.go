@@ -55,3 +55,57 @@ func TestObserveNilFailsClosed(t *testing.T) {
 		t.Error("Observe(nil) mid-session did not fail it")
 	}
 }
+
+// passiveReasons runs a still noisy stream, hands over the given scores and
+// returns which passive reasons the session gave.
+func passiveReasons(t *testing.T, scores ...PassiveScore) (synth, recaptured bool, pe PassiveEvidence) {
+	s, src := NewSession(testPlan(t)), newStream()
+	for ts := 33 * time.Millisecond; ts <= 3*time.Second; ts += 33 * time.Millisecond {
+		s.Observe(src.at(ts))
+	}
+	for _, p := range scores {
+		s.AddPassive(p)
+	}
+	r := s.Finish()
+	return slices.Contains(r.Reasons, SynthesisSuspected), slices.Contains(r.Reasons, Recaptured), r.Passive
+}
+
+// TestPassiveScoresRangeCheckedAndRobust: a score that is not a probability
+// fails its model's check, and one high crop cannot lift a spoof's low
+// ones (before, +Inf, or 0, 0, 0 and 5.0, passed 24 of 24 sessions).
+func TestPassiveScoresRangeCheckedAndRobust(t *testing.T) {
+	inf, nan := float32(math.Inf(1)), float32(math.NaN())
+	ps := func(v ...float32) []PassiveScore {
+		var out []PassiveScore
+		for _, x := range v {
+			out = append(out, PassiveScore{Real: x, Live: x})
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name   string
+		scores []PassiveScore
+		fail   bool
+	}{
+		{"+Inf", ps(inf), true},
+		{"NaN", ps(nan), true},
+		{"negative", ps(-0.5, 0.9, 0.9), true},
+		{"above one", ps(1.5), true},
+		{"0, 0, 0, 5.0", ps(0, 0, 0, 5), true},
+		{"0, 0, 0, 1.0", ps(0, 0, 0, 1), true},
+		{"0, 0, 1.0", ps(0, 0, 1), true},
+		{"0.05, 1.0 (no majority)", ps(0.05, 1), true},
+		{"0.9, 0.05, 0.9 (one low outlier)", ps(0.9, 0.05, 0.9), false},
+		{"0.9, 0.9", ps(0.9, 0.9), false},
+		{"0.95", ps(0.95), false},
+	} {
+		synth, recap, pe := passiveReasons(t, c.scores...)
+		if synth != c.fail || recap != c.fail {
+			t.Errorf("%s: synthesis %v, recaptured %v (%+v); want both %v", c.name, synth, recap, pe, c.fail)
+		}
+	}
+	// Each model is checked on its own: a bad Live does not pass for a good Real.
+	if synth, recap, _ := passiveReasons(t, PassiveScore{Real: 0.9, Live: inf}); synth || !recap {
+		t.Errorf("Live +Inf: synthesis %v, recaptured %v; want false, true", synth, recap)
+	}
+}

@@ -323,8 +323,9 @@ func item(s []string, i int32) string {
 // Evidence is the sealed package to upload to the verifier's server.
 func (r *Result) Evidence() []byte { return r.r.Package }
 
-// LiveScore is the passive models' mean "live" score over the best frames
-// (0..1), an advisory figure like the vendors' liveRate.
+// LiveScore is the passive liveness model's "live" score over the best
+// frames (0..1, their lower median: liveness.PassiveEvidence), an advisory
+// figure like the vendors' liveRate.
 func (r *Result) LiveScore() float32 { return r.r.Liveness.Passive.Live }
 
 // Compared reports whether a comparison with the reference was made;
