@@ -32,7 +32,7 @@ var wantCodes = func() []string {
 // caught the attempt.
 var attackCodes = []string{
 	"LIVENESS_WRONG_ORDER", "LIVENESS_PLANAR_MOTION", "LIVENESS_DISTANCE_CHECK_FAILED",
-	"LIVENESS_REFLECTION_FAILED", "LIVENESS_RECAPTURED", "LIVENESS_SYNTHESIS_SUSPECTED",
+	"LIVENESS_REFLECTION_FAILED", "LIVENESS_RECAPTURED", "LIVENESS_SYNTHESIS_SUSPECTED", "LIVENESS_FRAME_REPEATED",
 }
 
 // Characters whose Simplified and Traditional forms differ, among those the

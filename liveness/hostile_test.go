@@ -109,3 +109,57 @@ func TestPassiveScoresRangeCheckedAndRobust(t *testing.T) {
 		t.Errorf("Live +Inf: synthesis %v, recaptured %v; want false, true", synth, recap)
 	}
 }
+
+// TestRepeatedFramesFail: a camera never delivers two frames at one
+// capture time, nor a frame whose landmarks and colours repeat an earlier
+// one bit for bit; an injected stream that pads or loops itself does.
+// Before, equal timestamps passed and duplicating every third frame passed
+// 24 of 24 sessions.
+func TestRepeatedFramesFail(t *testing.T) {
+	dup := func(every int) func(o *Observation) {
+		var last *Observation
+		i := 0
+		return func(o *Observation) {
+			if i++; i%every == 0 && last != nil {
+				o.Landmarks, o.Regions = last.Landmarks, last.Regions
+			}
+			last = &Observation{Landmarks: append([][3]float32(nil), o.Landmarks...), Regions: o.Regions}
+		}
+	}
+	var loop []*Observation
+	k := 0
+	looped := func(o *Observation) { // a 1 s clip played again and again
+		if k++; len(loop) == 30 {
+			c := loop[k%30]
+			o.Landmarks, o.Regions = c.Landmarks, c.Regions
+		} else {
+			loop = append(loop, &Observation{Landmarks: append([][3]float32(nil), o.Landmarks...), Regions: o.Regions})
+		}
+	}
+	for name, edit := range map[string]func(o *Observation){
+		"every third frame twice": dup(3),
+		"every tenth frame twice": dup(10),
+		"a looped clip":           looped,
+	} {
+		if r := run(t, 5*time.Second, edit); r.Pass || !slices.Contains(r.Reasons, FrameRepeated) {
+			t.Errorf("%s: %v, want FRAME_REPEATED", name, r)
+		}
+	}
+	s, src := NewSession(testPlan(t)), newStream()
+	s.Observe(src.at(time.Second))
+	if s.Observe(src.at(time.Second)); !slices.Contains(s.Finish().Reasons, FrameRepeated) {
+		t.Error("two frames at one capture time did not fail the session")
+	}
+	// One frame delivered twice is forgiven.
+	once := false
+	var prev *Observation
+	r := run(t, 5*time.Second, func(o *Observation) {
+		if !once && prev != nil && o.T > 2*time.Second {
+			o.Landmarks, o.Regions, once = prev.Landmarks, prev.Regions, true
+		}
+		prev = &Observation{Landmarks: append([][3]float32(nil), o.Landmarks...), Regions: o.Regions}
+	})
+	if slices.Contains(r.Reasons, FrameRepeated) {
+		t.Errorf("a single repeated frame: %v", r)
+	}
+}

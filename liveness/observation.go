@@ -2,6 +2,7 @@ package liveness
 
 import (
 	"errors"
+	"math"
 	"slices"
 	"time"
 
@@ -213,4 +214,25 @@ func finite32(vs ...float32) bool {
 		}
 	}
 	return true
+}
+
+// contentHash is an FNV-1a hash of the bits of o's landmarks and region
+// colours: what a repeated frame repeats exactly.
+func contentHash(o *Observation) uint64 {
+	h := uint64(14695981039346656037)
+	add := func(v float32) {
+		h ^= uint64(math.Float32bits(v))
+		h *= 1099511628211
+	}
+	for _, p := range o.Landmarks {
+		add(p[0])
+		add(p[1])
+		add(p[2])
+	}
+	for _, c := range o.Regions {
+		add(c[0])
+		add(c[1])
+		add(c[2])
+	}
+	return h
 }

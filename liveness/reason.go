@@ -42,12 +42,17 @@ const (
 	// Recaptured: the passive liveness model says the face is a recapture of
 	// a screen or print (翻拍).
 	Recaptured Reason = "LIVENESS_RECAPTURED"
-	// SynthesisSuspected: the stream looks generated or injected — frozen
-	// identical frames — or the anti-spoofing model says fake (疑似合成).
+	// SynthesisSuspected: the anti-spoofing model says the face is
+	// generated or edited (疑似合成).
 	SynthesisSuspected Reason = "LIVENESS_SYNTHESIS_SUSPECTED"
+	// FrameRepeated: the stream repeats frames — two at one capture time,
+	// or more than one frame whose landmarks and region colours are bit for
+	// bit an earlier frame's: a frozen, looped or padded injected stream
+	// (疑似注入).
+	FrameRepeated Reason = "LIVENESS_FRAME_REPEATED"
 )
 
 // AllReasons lists every reason in the order Result.Reasons gives them.
 var AllReasons = []Reason{MissingEvidence, PoorQuality, MultipleFaces, FaceLeftFrame, EyesClosedThroughout,
 	Timeout, ActionNotCompleted, WrongOrder, PlanarMotion, DistanceCheckFailed, ReflectionFailed, Recaptured,
-	SynthesisSuspected}
+	SynthesisSuspected, FrameRepeated}
