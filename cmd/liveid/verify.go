@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/liveid/liveid/models"
@@ -19,7 +20,11 @@ func modelsVerify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "runtime  ONNX Runtime %s\n", models.RuntimeVersion())
+	pin := "sha256 checked against the manifest"
+	if os.Getenv("LIVEID_ORT_LIB") != "" {
+		pin = "from LIVEID_ORT_LIB: not pinned, checked to be a whole ELF file"
+	}
+	fmt.Fprintf(e.stdout, "runtime  ONNX Runtime %s (%s)\n", models.RuntimeVersion(), pin)
 	failed := 0
 	for i := range m.Models {
 		md := &m.Models[i]
