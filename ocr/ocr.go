@@ -105,11 +105,7 @@ type Engine struct {
 // Open loads the models and the character list from the model directory
 // dir. The runtime must have been started (models.InitRuntime).
 func Open(dir string, o models.Options) (*Engine, error) {
-	b, err := models.ReadAsset(dir, KeysAsset)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := parseKeys(b)
+	keys, err := ReadKeys(dir)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/liveid/liveid/imgproc"
+	"github.com/liveid/liveid/models"
 )
 
 func TestCheckDigit(t *testing.T) {
@@ -187,5 +188,19 @@ func TestDecodeRefusesImageBombs(t *testing.T) {
 	de, ok := errors.AsType[*imgproc.DecodeError](err)
 	if !errors.Is(err, ErrDecode) || !errors.Is(err, imgproc.ErrTooLarge) || !ok || de.Code() != "IMAGE_TOO_LARGE" {
 		t.Errorf("60000×60000 PNG: %v", err)
+	}
+}
+
+// TestKeysMustFitTheModel: an empty or short character list is an error
+// naming the mismatch, not an engine that reads every card as no card.
+func TestKeysMustFitTheModel(t *testing.T) {
+	for name, b := range map[string]string{"empty": "", "three": "a\nb\nc\n"} {
+		_, err := parseKeys([]byte(b), 6625)
+		if me, ok := errors.AsType[*models.MismatchError](err); !ok || !errors.Is(err, models.ErrMismatch) || me.Code() != "MODEL_MISMATCH" {
+			t.Errorf("%s list: %v, want a MODEL_MISMATCH error", name, err)
+		}
+	}
+	if keys, err := parseKeys([]byte("a\nb\r\n"), 4); err != nil || string(keys) != "ab " {
+		t.Errorf("two keys for four classes: %q, %v", string(keys), err)
 	}
 }
