@@ -1,6 +1,7 @@
 package liveness
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
 	"testing"
@@ -162,4 +163,63 @@ func TestRepeatedFramesFail(t *testing.T) {
 	if slices.Contains(r.Reasons, FrameRepeated) {
 		t.Errorf("a single repeated frame: %v", r)
 	}
+}
+
+// FuzzObserve drives a session with a fuzzed stream: each 6-byte step
+// moves the clock (by -128..127 ms) and either observes a noisy still
+// face, observes nil, or sets one field of the frame to the step's float
+// (NaN, infinities, huge values), changes the track, the face count or the
+// landmark count; a final passive score comes from the last step. No
+// stream may panic, and one that had a nil or non-finite observation, a
+// repeated or reversed capture time, or a score outside 0..1 never passes.
+func FuzzObserve(f *testing.F) {
+	plan, err := NewPlan(seedOf(42), Config{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte{33, 0, 0, 0, 0, 0, 33, 1, 0, 0, 0xc0, 0x7f, 33, 7, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, ops []byte) {
+		s, src := NewSession(plan), newStream()
+		ts, last, bad := time.Duration(0), time.Duration(-1), false
+		var score float32 = 0.9
+		for len(ops) >= 6 && ts < plan.Config.Timeout {
+			step, kind, v := time.Duration(int8(ops[0]))*time.Millisecond, ops[1]%10, math.Float32frombits(binary.LittleEndian.Uint32(ops[2:6]))
+			ops = ops[6:]
+			ts += step
+			if kind == 9 {
+				s.Observe(nil)
+				bad = true
+				continue
+			}
+			o := src.at(ts)
+			switch kind {
+			case 1:
+				o.EyeOpen[0] = v
+			case 2:
+				o.Yaw = v
+			case 3:
+				o.Landmarks[int(uint32(math.Float32bits(v))%MeshPoints)][1] = v
+			case 4:
+				o.Regions[Chin][0] = v
+			case 5:
+				o.Box.W = v
+			case 6:
+				o.TrackID = uint64(math.Float32bits(v))
+			case 7:
+				o.Faces = int(int8(math.Float32bits(v)))
+			case 8:
+				score = v
+			}
+			if !o.finite() || ts <= last {
+				bad = true
+			}
+			last = max(last, ts)
+			s.Observe(o)
+		}
+		s.AddPassive(PassiveScore{Real: score, Live: score})
+		bad = bad || !(score >= 0 && score <= 1)
+		if r := s.Finish(); r.Pass && bad {
+			t.Fatalf("a bad stream passed: %+v", r)
+		}
+	})
 }
