@@ -102,7 +102,11 @@ type RuntimeLibraryError struct {
 }
 
 func (e *RuntimeLibraryError) Error() string {
-	return fmt.Sprintf("models: ONNX Runtime library %s: %s (run make setup)", e.Path, e.Detail)
+	hint := " (run make setup)"
+	if os.Getenv("LIVEID_ORT_LIB") != "" {
+		hint = " (named by LIVEID_ORT_LIB)"
+	}
+	return fmt.Sprintf("models: ONNX Runtime library %s: %s%s", e.Path, e.Detail, hint)
 }
 
 // Is reports whether target is ErrBadRuntime.
