@@ -16,7 +16,7 @@ CROSS_ARMV7 := GOOS=linux GOARCH=arm GOARM=7 CGO_ENABLED=1 CC=arm-linux-gnueabih
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help setup deps build fetch test vet test-short test-race test-race-infer test-arm64 cross eval bench-kernels demo load clean distclean bindings test-bindings test-c test-arm aar xcframework sizes
+.PHONY: help setup deps build fetch test vet test-short test-race test-race-infer test-arm64 cross eval bench-kernels demo load clean distclean bindings test-bindings test-c test-arm aar xcframework sizes fuzz
 
 help:
 	@echo "make setup      install missing build packages, build $(BIN), fetch and build the models"
@@ -33,6 +33,7 @@ help:
 	@echo "make sizes      stripped sizes per ABI: the Go library, ONNX Runtime, the models"
 	@echo "make test-arm   an engine session as arm64 code under qemu against the amd64 run (ARM_FRAMES=6; ARCHS=\"arm64 armv7\")"
 	@echo "make bench-kernels  imgproc kernels against OpenCV (gocv)"
+	@echo "make fuzz       every native fuzz target for FUZZTIME each (default 20s; FUZZFLAGS=-parallel=1 on a busy machine)"
 	@echo "make demo       verify the models, detect faces in the sample photos (overlays in out/demo), short liveness and OCR evaluations, the compare evaluation (out/compare), then a rendered genuine session and a print attack through the engine, sealed and opened (out/session), and one verification through a loopback server"
 	@echo "make load       verification-server load and kill -9 runs on loopback (SQLite; PostgreSQL with 2 instances)"
 	@echo "make clean      remove bin/ (distclean: also the .cache model cache)"
@@ -172,6 +173,17 @@ sizes:
 
 bench-kernels:
 	$(GO) test -run '^$$' -bench . -benchmem ./imgproc/cvcheck
+
+# The parsers of untrusted data, fuzzed one target at a time (go test -fuzz takes one); every go test replays their
+# seed corpora in testdata/fuzz/, the crash inputs of issue 16 among them. A finding is written there and fails the run.
+FUZZTIME ?= 20s
+FUZZFLAGS ?=
+FUZZ_TARGETS := imgproc:FuzzCropResize imgproc:FuzzDecode models/tfjs:FuzzReadGraph liveness:FuzzObserve \
+	compare:FuzzMatch evidence:FuzzOpen server:FuzzInitRequest
+fuzz:
+	for t in $(FUZZ_TARGETS); do \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./$${t%%:*} || exit 1; \
+	done
 
 # The sample photos come with the face-api package in the model cache.
 SAMPLES = $${LIVEID_HOME:-.cache}/pkg/@vladmandic/face-api@1.7.15/demo/sample*.jpg

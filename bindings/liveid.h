@@ -112,7 +112,7 @@ typedef struct {
 	char *reasons;          /* the failed checks' stable codes, comma-separated; "" when passed */
 	uint8_t *evidence;      /* the sealed package to upload */
 	size_t evidence_len;
-	float live_score;       /* the passive models' mean live score, 0..1 (advisory) */
+	float live_score;       /* the passive models' live score (lower median of the best frames), 0..1 (advisory) */
 	int32_t compared;       /* 1 if a comparison with a reference photo was made; then: */
 	float similarity;       /* its cosine, -1..1 */
 	float score;            /* its calibrated score, 0..100 */

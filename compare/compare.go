@@ -349,7 +349,9 @@ func (c *Comparer) Compare(a, b *imgproc.Frame, kind Reference) (Result, error) 
 	return c.Match(fa, fb)
 }
 
-// Match scores two embedded faces.
+// Match scores two embedded faces. Embeddings that are not finite and of
+// unit length (stored ones that were tampered with or damaged) are a
+// *EmbeddingError: never a score, never a pass.
 func (c *Comparer) Match(a, b Face) (Result, error) {
 	sim, err := Similarity(a.Embedding, b.Embedding)
 	if err != nil {
@@ -366,16 +368,46 @@ func (c *Comparer) Match(a, b Face) (Result, error) {
 	return r, nil
 }
 
+// unitTolerance is how far from 1 an embedding's length may be. Embed
+// normalises in float32, which leaves an error of a few 1e-7 per value
+// summed over a few hundred values: at most about 1e-4. A vector that is
+// further off was not made by Embed, and a cosine clamped from it would
+// mean nothing.
+const unitTolerance = 1e-3
+
 // Similarity is the cosine of two embeddings of the same model and kind.
+// Both must be finite and of unit length (a *EmbeddingError otherwise).
 func Similarity(a, b Embedding) (float32, error) {
 	if a.Model != b.Model || a.Kind != b.Kind || len(a.Vector) != len(b.Vector) || len(a.Vector) == 0 {
 		return 0, &MismatchError{Detail: fmt.Sprintf("embeddings %s/%s (%d values) and %s/%s (%d)", a.Model, a.Kind, len(a.Vector), b.Model, b.Kind, len(b.Vector))}
+	}
+	if err := checkUnit("a", a.Vector); err != nil {
+		return 0, err
+	}
+	if err := checkUnit("b", b.Vector); err != nil {
+		return 0, err
 	}
 	var dot float64
 	for i, x := range a.Vector {
 		dot += float64(x) * float64(b.Vector[i])
 	}
 	return float32(min(max(dot, -1), 1)), nil
+}
+
+// checkUnit refuses a vector with a non-finite value or a length that is
+// not one within unitTolerance.
+func checkUnit(side string, v []float32) error {
+	var ss float64
+	for i, x := range v {
+		if f := float64(x); math.IsNaN(f) || math.IsInf(f, 0) {
+			return &EmbeddingError{Detail: fmt.Sprintf("embedding %s: value %d is %v", side, i, x)}
+		}
+		ss += float64(x) * float64(x)
+	}
+	if n := math.Sqrt(ss); !(math.Abs(n-1) <= unitTolerance) {
+		return &EmbeddingError{Detail: fmt.Sprintf("embedding %s: length %.6g, not 1", side, n)}
+	}
+	return nil
 }
 
 func sideError(err error, side string) error {

@@ -18,6 +18,9 @@ const (
 	// CodeMismatch: embeddings of different models or reference kinds, or
 	// a Face not aligned for the comparer's model.
 	CodeMismatch = "COMPARE_MISMATCH"
+	// CodeBadEmbedding: an embedding with a value that is not finite, or
+	// not of unit length: not one this package made, so no score.
+	CodeBadEmbedding = "COMPARE_BAD_EMBEDDING"
 )
 
 // Sentinels for errors.Is; a *FaceError matches the one of its Reason.
@@ -28,6 +31,8 @@ var (
 	ErrTooTurned  = errors.New("compare: face too turned")
 	// ErrMismatch is matched by every *MismatchError.
 	ErrMismatch = errors.New("compare: model or reference kind mismatch")
+	// ErrBadEmbedding is matched by every *EmbeddingError.
+	ErrBadEmbedding = errors.New("compare: invalid embedding")
 )
 
 var reasonErr = map[Reason]error{NoFace: ErrNoFace, TooSmall: ErrTooSmall, TooBlurred: ErrTooBlurred, TooTurned: ErrTooTurned}
@@ -70,3 +75,18 @@ func (e *MismatchError) Is(target error) bool { return target == ErrMismatch }
 
 // Code is the error's stable code, CodeMismatch.
 func (e *MismatchError) Code() string { return CodeMismatch }
+
+// EmbeddingError reports an embedding Match and Similarity cannot score: a
+// NaN or infinite value, or a length other than one. It matches
+// ErrBadEmbedding.
+type EmbeddingError struct {
+	Detail string // which vector and what is wrong with it
+}
+
+func (e *EmbeddingError) Error() string { return "compare: invalid embedding: " + e.Detail }
+
+// Is reports whether target is ErrBadEmbedding.
+func (e *EmbeddingError) Is(target error) bool { return target == ErrBadEmbedding }
+
+// Code is the error's stable code, CodeBadEmbedding.
+func (e *EmbeddingError) Code() string { return CodeBadEmbedding }

@@ -232,3 +232,63 @@ func TestCropIsExact(t *testing.T) {
 		}
 	}
 }
+
+// TestMatchRefusesBadEmbeddings: a NaN scored 100 and passed before, and a
+// vector of the wrong length was clamped to cosine 1 and passed.
+func TestMatchRefusesBadEmbeddings(t *testing.T) {
+	c := &Comparer{far: 1e-3}
+	unit := []float32{0.6, 0.8, 0}
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	for _, model := range Models {
+		for name, v := range map[string][]float32{
+			"NaN":           {nan, 0.8, 0},
+			"all NaN":       {nan, nan, nan},
+			"+Inf":          {inf, 0, 0},
+			"long":          {6, 8, 0},
+			"short":         {0.06, 0.08, 0},
+			"zero":          {0, 0, 0},
+			"barely long":   {0.6, 0.8, 0.05},
+			"denormal tiny": {1e-40, 0, 0},
+		} {
+			for _, pair := range [][2][]float32{{v, unit}, {unit, v}} {
+				a := Face{Embedding: Embedding{Model: model, Vector: pair[0]}}
+				b := Face{Embedding: Embedding{Model: model, Vector: pair[1]}}
+				r, err := c.Match(a, b)
+				ee, ok := errors.AsType[*EmbeddingError](err)
+				if !ok || !errors.Is(err, ErrBadEmbedding) || ee.Code() != "COMPARE_BAD_EMBEDDING" || r.Pass || r.Score != 0 {
+					t.Errorf("%s, %s: %+v, %v; want a COMPARE_BAD_EMBEDDING error", model, name, r, err)
+				}
+			}
+		}
+		if r, err := c.Match(Face{Embedding: Embedding{Model: model, Vector: unit}}, Face{Embedding: Embedding{Model: model, Vector: unit}}); err != nil || r.Similarity != 1 {
+			t.Errorf("%s: a unit vector with itself: %+v, %v", model, r, err)
+		}
+	}
+}
+
+// FuzzMatch: any two vectors either fail with a typed error or give a
+// similarity in -1..1, a score in 0..100 and a pass only at the threshold.
+func FuzzMatch(f *testing.F) {
+	f.Add(float32(0.6), float32(0.8), float32(0), float32(1), float32(0), float32(0), uint8(0))
+	f.Add(float32(math.NaN()), float32(0.8), float32(0), float32(0.6), float32(0.8), float32(0), uint8(1))
+	f.Add(float32(6), float32(8), float32(0), float32(0.6), float32(0.8), float32(0), uint8(2))
+	c := &Comparer{far: 1e-3}
+	f.Fuzz(func(t *testing.T, a0, a1, a2, b0, b1, b2 float32, m uint8) {
+		model := Models[int(m)%len(Models)]
+		a := Face{Embedding: Embedding{Model: model, Vector: []float32{a0, a1, a2}}}
+		b := Face{Embedding: Embedding{Model: model, Vector: []float32{b0, b1, b2}}}
+		r, err := c.Match(a, b)
+		if err != nil {
+			if !errors.Is(err, ErrBadEmbedding) {
+				t.Fatalf("untyped error %v", err)
+			}
+			return
+		}
+		if checkUnit("a", a.Vector) != nil || checkUnit("b", b.Vector) != nil {
+			t.Fatalf("scored a vector that is not unit: %v %v", a.Vector, b.Vector)
+		}
+		if !(r.Similarity >= -1 && r.Similarity <= 1) || !(r.Score >= 0 && r.Score <= 100) || r.Pass && r.Score < 60 {
+			t.Fatalf("%v · %v: %+v", a.Vector, b.Vector, r)
+		}
+	})
+}

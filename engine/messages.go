@@ -452,6 +452,7 @@ var messageTable = map[string]messageTexts{
 	"LIVENESS_REFLECTION_FAILED":     notLiveTexts,
 	"LIVENESS_RECAPTURED":            notLiveTexts,
 	"LIVENESS_SYNTHESIS_SUSPECTED":   notLiveTexts,
+	"LIVENESS_FRAME_REPEATED":        notLiveTexts,
 }
 
 // Messages is the user-facing text of every code in one language, with the

@@ -271,6 +271,11 @@ func TestKeySerialisation(t *testing.T) {
 	}
 }
 
+// FuzzOpen: any bytes are refused with an *Error or are the package itself.
+// The key is made afresh each run, so the seed corpus
+// (testdata/fuzz/FuzzOpen) holds what the parser meets before any
+// decryption: bad magic, versions, header lengths past the limits or the
+// data, cut and trailing parts.
 func FuzzOpen(f *testing.F) {
 	k := testKey(f, "k1")
 	data, err := Seal(header(), session(f, 3), k.Public())
@@ -280,9 +285,17 @@ func FuzzOpen(f *testing.F) {
 	f.Add(data)
 	f.Add(data[:100])
 	f.Fuzz(func(t *testing.T, d []byte) {
+		if _, err := ReadHeader(d); err != nil {
+			if _, ok := errors.AsType[*Error](err); !ok {
+				t.Fatalf("ReadHeader: untyped error %v", err)
+			}
+		}
 		p, err := Open(d, k, "ver-1")
 		if err == nil && !bytes.Equal(d, data) {
 			t.Fatalf("a changed package opened: %+v", p.Header)
+		}
+		if _, ok := errors.AsType[*Error](err); err != nil && !ok {
+			t.Fatalf("Open: untyped error %v", err)
 		}
 	})
 }

@@ -6,6 +6,13 @@
 // with LumaStats and Sharpness, and the linear-light colour of small skin
 // patches with DiscMean.
 //
+// It is also the one place untrusted encoded images are decoded: Decode
+// reads JPEG and PNG only (by their magic bytes, whatever other decoders
+// the binary registers), checks the header's size against DecodeLimits
+// before a pixel is allocated and fails with a *DecodeError carrying an
+// IMAGE_ code. The CLI, ocr.Decode, mobile's reference photos and the
+// server's uploads all go through it.
+//
 // It needs no cgo, so that gomobile builds it for phones: Go, plus NEON (arm64)
 // and AVX2 (amd64, when the CPU has it) assembly for the NV21/NV12 row
 // conversion, each checked bit for bit against the Go version. Comparisons

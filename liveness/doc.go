@@ -52,7 +52,9 @@
 // behind its eyes: the front-to-outline span ratio grows as it comes
 // nearer. Another deliberate action than the prompted one, a lost or
 // replaced track, a second face, a face smaller than the tracker's
-// face.Config.MinFaceWidth for a second, or a frozen stream fails the
+// face.Config.MinFaceWidth for a second, or a stream that repeats frames
+// (a capture time twice, or a frame bit for bit an earlier one's: frozen,
+// looped or padded injection, LIVENESS_FRAME_REPEATED) fails the
 // session.
 //
 // The reflection check fits the regions' chromaticity change to the

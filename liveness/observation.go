@@ -2,6 +2,7 @@ package liveness
 
 import (
 	"errors"
+	"math"
 	"slices"
 	"time"
 
@@ -184,4 +185,54 @@ func (o *Observation) hasRegions() bool {
 		}
 	}
 	return false
+}
+
+// finite reports whether every number of o is finite. A NaN compares false
+// with every threshold, so a check fed one would neither pass nor fail: it
+// would be skipped.
+func (o *Observation) finite() bool {
+	if !finite32(o.Yaw, o.Pitch, o.Roll, o.EyeOpen[0], o.EyeOpen[1], o.MouthOpen, o.Box.X, o.Box.Y, o.Box.W, o.Box.H) {
+		return false
+	}
+	for _, c := range o.Regions {
+		if !finite32(c[0], c[1], c[2]) {
+			return false
+		}
+	}
+	for _, p := range o.Landmarks {
+		if !finite32(p[0], p[1], p[2]) {
+			return false
+		}
+	}
+	return true
+}
+
+func finite32(vs ...float32) bool {
+	for _, v := range vs {
+		if v-v != 0 { // NaN and ±Inf; v-v is 0 for every finite v
+			return false
+		}
+	}
+	return true
+}
+
+// contentHash is an FNV-1a hash of the bits of o's landmarks and region
+// colours: what a repeated frame repeats exactly.
+func contentHash(o *Observation) uint64 {
+	h := uint64(14695981039346656037)
+	add := func(v float32) {
+		h ^= uint64(math.Float32bits(v))
+		h *= 1099511628211
+	}
+	for _, p := range o.Landmarks {
+		add(p[0])
+		add(p[1])
+		add(p[2])
+	}
+	for _, c := range o.Regions {
+		add(c[0])
+		add(c[1])
+		add(c[2])
+	}
+	return h
 }

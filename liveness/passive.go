@@ -3,6 +3,7 @@ package liveness
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/liveid/liveid/face"
 	"github.com/liveid/liveid/imgproc"
@@ -116,20 +117,34 @@ func (p *Passive) Close() error {
 	return errors.Join(p.spoof.Close(), p.live.Close())
 }
 
-// Passive thresholds on the mean over a session's crops (PassiveEvidence):
-// Real and Live must reach MinReal and MinLive, or the Strict ones when
-// the reflection fit is merely adequate. The models are weak (see
-// Passive), so the thresholds only veto clear cases; the genuine faces of
-// the liveness evaluation score well above the strict ones.
+// Passive thresholds on the session's scores (PassiveEvidence): Real and
+// Live must reach MinReal and MinLive, or the Strict ones when the
+// reflection fit is merely adequate. The models are weak (see Passive), so
+// the thresholds only veto clear cases; the genuine faces of the liveness
+// evaluation score well above the strict ones.
 const (
 	MinReal, MinRealStrict = 0.1, 0.3
 	MinLive, MinLiveStrict = 0.1, 0.3
 )
 
 // PassiveEvidence summarises the passive scores of a session.
+//
+// Real and Live are each the lower median of the crops' scores (the
+// middle one of an odd count, the lower middle one of an even count), so
+// a model's check passes only when a strict majority of the crops reach
+// its threshold. A mean let one outlier rescue a spoof (0, 0, 0 and 5.0
+// averaged 1.25); the lower median cannot be lifted by one crop, however
+// high, above the score of a crop that is at or below it, and with three
+// or more crops one low outlier cannot sink a genuine session either. A
+// minimum would make every blink or motion-blurred crop a reject.
+//
+// Every score must be a probability: one outside 0..1, or NaN, is not
+// something the model can output, so it fails that model's check
+// (Invalid counts such crops) rather than being averaged or clamped.
 type PassiveEvidence struct {
 	Crops      int
-	Real, Live float32 // means over the crops
+	Real, Live float32 // lower medians over the crops
+	Invalid    int     // crops with a score outside 0..1 or NaN
 	Strict     bool    // the stricter thresholds applied
 }
 
@@ -139,20 +154,37 @@ func (s *Session) passiveEvidence() PassiveEvidence {
 		s.flags[MissingEvidence] = true
 		return pe
 	}
+	reals, lives := make([]float32, 0, pe.Crops), make([]float32, 0, pe.Crops)
+	badReal, badLive := false, false
 	for _, p := range s.passive {
-		pe.Real += p.Real / float32(pe.Crops)
-		pe.Live += p.Live / float32(pe.Crops)
+		okReal, okLive := probability(p.Real), probability(p.Live)
+		if !okReal || !okLive {
+			pe.Invalid++
+		}
+		badReal, badLive = badReal || !okReal, badLive || !okLive
+		reals, lives = append(reals, p.Real), append(lives, p.Live)
 	}
+	pe.Real, pe.Live = lowerMedian(reals), lowerMedian(lives)
 	pe.Strict = s.reflection == nil || s.reflection.Fit < strongFit
 	realMin, liveMin := float32(MinReal), float32(MinLive)
 	if pe.Strict {
 		realMin, liveMin = MinRealStrict, MinLiveStrict
 	}
-	if !(pe.Real >= realMin) { // NaN fails too
+	if badReal || !(pe.Real >= realMin) {
 		s.flags[SynthesisSuspected] = true
 	}
-	if !(pe.Live >= liveMin) {
+	if badLive || !(pe.Live >= liveMin) {
 		s.flags[Recaptured] = true
 	}
 	return pe
+}
+
+// probability: v is a score a sigmoid or softmax can give.
+func probability(v float32) bool { return v >= 0 && v <= 1 }
+
+// lowerMedian sorts v and returns its lower median. NaNs sort first (and
+// have failed probability already).
+func lowerMedian(v []float32) float32 {
+	slices.Sort(v)
+	return v[(len(v)-1)/2]
 }

@@ -8,11 +8,13 @@ type Reason string
 
 // The reasons, in the order Result.Reasons lists them.
 const (
-	// MissingEvidence: a required input never arrived — no observations, no
-	// reflection frames, no passive model scores (闭环失败: fail closed).
+	// MissingEvidence: a required input never arrived — no observations, a
+	// nil one, no reflection frames, no passive model scores (闭环失败: fail
+	// closed).
 	MissingEvidence Reason = "LIVENESS_MISSING_EVIDENCE"
 	// PoorQuality: too few usable frames, frames too far apart, timestamps
-	// going backwards, a face too small or malformed landmarks (质量差).
+	// going backwards, a face too small, malformed landmarks or a NaN or
+	// infinite number in an observation (质量差).
 	PoorQuality Reason = "LIVENESS_POOR_QUALITY"
 	// MultipleFaces: more than one face in view (多人脸).
 	MultipleFaces Reason = "LIVENESS_MULTIPLE_FACES"
@@ -40,12 +42,17 @@ const (
 	// Recaptured: the passive liveness model says the face is a recapture of
 	// a screen or print (翻拍).
 	Recaptured Reason = "LIVENESS_RECAPTURED"
-	// SynthesisSuspected: the stream looks generated or injected — frozen
-	// identical frames — or the anti-spoofing model says fake (疑似合成).
+	// SynthesisSuspected: the anti-spoofing model says the face is
+	// generated or edited (疑似合成).
 	SynthesisSuspected Reason = "LIVENESS_SYNTHESIS_SUSPECTED"
+	// FrameRepeated: the stream repeats frames — two at one capture time,
+	// or more than one frame whose landmarks and region colours are bit for
+	// bit an earlier frame's: a frozen, looped or padded injected stream
+	// (疑似注入).
+	FrameRepeated Reason = "LIVENESS_FRAME_REPEATED"
 )
 
 // AllReasons lists every reason in the order Result.Reasons gives them.
 var AllReasons = []Reason{MissingEvidence, PoorQuality, MultipleFaces, FaceLeftFrame, EyesClosedThroughout,
 	Timeout, ActionNotCompleted, WrongOrder, PlanarMotion, DistanceCheckFailed, ReflectionFailed, Recaptured,
-	SynthesisSuspected}
+	SynthesisSuspected, FrameRepeated}

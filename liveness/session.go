@@ -16,8 +16,7 @@ const (
 	smallFaceGrace = time.Second            // a face too small (minFaceWidth) for longer: PoorQuality
 	minBaseFrames  = 5
 	eyeOpenMin     = 0.15 // eye aspect ratio under which eyes count as closed
-	frozenFrac     = 0.5  // share of identical consecutive frames that means a frozen (injected) stream
-	minFrozenPairs = 10
+	maxRepeats     = 1    // frames identical to an earlier one that are forgiven (trackRepeats)
 )
 
 // minFaceWidth is the smallest face, as its box width over the frame's
@@ -60,9 +59,9 @@ type Session struct {
 	flags   map[Reason]bool
 	done    bool
 
-	lostSince, multiSince, smallSince time.Duration // -1 when not in that state
-	prev                              *Observation  // last frame with a face (copied)
-	pairs, frozen                     int
+	lostSince, multiSince, smallSince time.Duration   // -1 when not in that state
+	seen                              map[uint64]bool // content hashes of the frames with a face
+	repeats                           int             // frames whose content was seen before
 	eyeMax                            float32
 
 	base        baseline
@@ -103,7 +102,10 @@ func (s *Session) ColorAt(t time.Duration) Color { return s.plan.ColorAt(t) }
 func (s *Session) AddPassive(p PassiveScore) { s.passive = append(s.passive, p) }
 
 // Observe takes the next frame. The Observation is not kept: the host may
-// reuse it and its slices.
+// reuse it and its slices. A nil Observation fails the session
+// (MissingEvidence), as does one with a NaN or infinite field
+// (PoorQuality): a value no check can be made on ends the session rather
+// than skip the check.
 func (s *Session) Observe(o *Observation) Prompt {
 	if !s.done {
 		s.observe(o)
@@ -131,8 +133,17 @@ func (s *Session) fail(r Reason) {
 
 func (s *Session) observe(o *Observation) {
 	switch {
+	case o == nil:
+		s.fail(MissingEvidence)
+		return
+	case !o.finite():
+		s.fail(PoorQuality)
+		return
 	case o.T < 0 || s.n > 0 && o.T < s.last:
 		s.fail(PoorQuality)
+		return
+	case s.n > 0 && o.T == s.last:
+		s.flags[FrameRepeated] = true // a camera never delivers two frames at one capture time
 		return
 	case s.n > 0 && o.T-s.last > maxFrameGap:
 		s.fail(PoorQuality)
@@ -146,7 +157,7 @@ func (s *Session) observe(o *Observation) {
 	if !s.faceOK(o) {
 		return
 	}
-	s.trackFrozen(o)
+	s.trackRepeats(o)
 	s.eyeMax = max(s.eyeMax, (o.EyeOpen[0]+o.EyeOpen[1])/2)
 	switch {
 	case o.T < s.plan.ActionsStart:
@@ -182,7 +193,7 @@ func (s *Session) faceOK(o *Observation) bool {
 		s.fail(PoorQuality)
 		return false
 	}
-	if s.prev != nil && o.TrackID != s.trackID {
+	if len(s.seen) > 0 && o.TrackID != s.trackID {
 		s.fail(FaceLeftFrame)
 		return false
 	}
@@ -201,21 +212,23 @@ func inFrame(o *Observation) bool {
 		b.X >= -m && b.Y >= -m && b.X+b.W <= float32(o.FrameW)+m && b.Y+b.H <= float32(o.FrameH)+m
 }
 
-// trackFrozen counts consecutive frames whose landmarks and region means are
-// bit-for-bit equal: a camera's noise never allows that, a looped still
-// image injected as the stream always does.
-func (s *Session) trackFrozen(o *Observation) {
-	if s.prev != nil {
-		s.pairs++
-		if s.prev.Regions == o.Regions && slices.Equal(s.prev.Landmarks, o.Landmarks) {
-			s.frozen++
-		}
-	} else {
-		s.prev = &Observation{}
+// trackRepeats counts the frames whose landmarks and region colours are
+// bit for bit an earlier frame's, however far back: sensor noise makes
+// that impossible for a camera, while an injected stream that freezes,
+// loops a clip or pads itself with copies of frames does it every time.
+// More than maxRepeats of them fail the session at Finish; one is forgiven
+// so that a single frame delivered twice by a camera pipeline under load
+// does not fail a genuine user. The session goes on to its end either way,
+// so the prompts do not tell an attacker which frame gave the stream away.
+func (s *Session) trackRepeats(o *Observation) {
+	if s.seen == nil {
+		s.seen = make(map[uint64]bool, 256)
 	}
-	lm := append(s.prev.Landmarks[:0], o.Landmarks...)
-	*s.prev = *o
-	s.prev.Landmarks = lm
+	h := contentHash(o)
+	if s.seen[h] {
+		s.repeats++
+	}
+	s.seen[h] = true
 }
 
 // act runs the action windows.
@@ -321,11 +334,11 @@ func (s *Session) Finish() Result {
 			s.flags[s.actions[s.cur].Failed] = true
 		}
 	}
+	if s.repeats > maxRepeats {
+		s.flags[FrameRepeated] = true
+	}
 	if s.n > 0 && s.eyeMax < eyeOpenMin {
 		s.flags[EyesClosedThroughout] = true
-	}
-	if s.pairs >= minFrozenPairs && float64(s.frozen) >= frozenFrac*float64(s.pairs) {
-		s.flags[SynthesisSuspected] = true
 	}
 	if !s.reflChecked && s.n > 0 {
 		s.analyzeReflection()

@@ -109,7 +109,7 @@ func TestStreamRules(t *testing.T) {
 	}
 }
 
-func TestFrozenStreamIsSynthesis(t *testing.T) {
+func TestFrozenStreamIsRepeated(t *testing.T) {
 	var first *Observation
 	r := run(t, 5*time.Second, func(o *Observation) {
 		if first == nil {
@@ -117,10 +117,10 @@ func TestFrozenStreamIsSynthesis(t *testing.T) {
 		}
 		o.Landmarks, o.Regions = first.Landmarks, first.Regions
 	})
-	if r.Pass || !slices.Contains(r.Reasons, SynthesisSuspected) {
+	if r.Pass || !slices.Contains(r.Reasons, FrameRepeated) {
 		t.Errorf("identical frames: %v", r)
 	}
-	if r := run(t, 5*time.Second, func(*Observation) {}); slices.Contains(r.Reasons, SynthesisSuspected) {
+	if r := run(t, 5*time.Second, func(*Observation) {}); slices.Contains(r.Reasons, FrameRepeated) {
 		t.Errorf("a noisy still face counted as frozen: %v", r)
 	}
 }
@@ -132,7 +132,7 @@ func TestReasonCodesAreStable(t *testing.T) {
 		FaceLeftFrame: "LIVENESS_FACE_LEFT_FRAME", EyesClosedThroughout: "LIVENESS_EYES_CLOSED_THROUGHOUT", Timeout: "LIVENESS_TIMEOUT",
 		ActionNotCompleted: "LIVENESS_ACTION_NOT_COMPLETED", WrongOrder: "LIVENESS_WRONG_ORDER", PlanarMotion: "LIVENESS_PLANAR_MOTION",
 		DistanceCheckFailed: "LIVENESS_DISTANCE_CHECK_FAILED", ReflectionFailed: "LIVENESS_REFLECTION_FAILED", Recaptured: "LIVENESS_RECAPTURED",
-		SynthesisSuspected: "LIVENESS_SYNTHESIS_SUSPECTED",
+		SynthesisSuspected: "LIVENESS_SYNTHESIS_SUSPECTED", FrameRepeated: "LIVENESS_FRAME_REPEATED",
 	}
 	if len(want) != len(AllReasons) {
 		t.Fatalf("%d reasons listed, %d tested", len(AllReasons), len(want))

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/jpeg" // reference photos arrive as JPEG or PNG
-	_ "image/png"
 	"strings"
 	"time"
 
@@ -219,9 +216,11 @@ func (s *Session) ScreenColorAt(timestampNs int64) int32 {
 
 // SetReferenceImage gives the photo (JPEG or PNG bytes) the live face is
 // compared with, for a challenge whose compare mode is photo. Its largest
-// face is embedded now; the bytes are not kept.
+// face is embedded now; the bytes are not kept. An image over
+// imgproc.DefaultDecodeLimits (24 Mi pixels) is refused from its header,
+// before its pixels are allocated; other formats are refused too.
 func (s *Session) SetReferenceImage(encoded []byte) error {
-	img, _, err := image.Decode(bytes.NewReader(encoded))
+	img, _, err := imgproc.Decode(bytes.NewReader(encoded), imgproc.DefaultDecodeLimits)
 	if err != nil {
 		return &failure{code: CodeBadArgument, err: fmt.Errorf("mobile: reference image: %w", err)}
 	}
@@ -324,8 +323,9 @@ func item(s []string, i int32) string {
 // Evidence is the sealed package to upload to the verifier's server.
 func (r *Result) Evidence() []byte { return r.r.Package }
 
-// LiveScore is the passive models' mean "live" score over the best frames
-// (0..1), an advisory figure like the vendors' liveRate.
+// LiveScore is the passive liveness model's "live" score over the best
+// frames (0..1, their lower median: liveness.PassiveEvidence), an advisory
+// figure like the vendors' liveRate.
 func (r *Result) LiveScore() float32 { return r.r.Liveness.Passive.Live }
 
 // Compared reports whether a comparison with the reference was made;

@@ -30,10 +30,12 @@ type Package struct {
 // ID is the package's name@version.
 func (p *Package) ID() string { return p.Name + "@" + p.Version }
 
-// Runtime names the ONNX Runtime shared library per GOOS-GOARCH.
+// Runtime names the ONNX Runtime shared library per GOOS-GOARCH, and pins
+// the sha256 of each, checked before the desktop loads it.
 type Runtime struct {
 	Package string            `json:"package"`
 	Files   map[string]string `json:"files"`
+	SHA256  map[string]string `json:"sha256"`
 }
 
 // Model describes one ONNX model as liveid runs it.

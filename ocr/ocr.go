@@ -1,15 +1,13 @@
 package ocr
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"image"
-	_ "image/jpeg" // decoders for Decode
-	_ "image/png"
 	"io"
 	"strings"
 
+	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/models"
 	"github.com/liveid/liveid/ocr/internal/geom"
 )
@@ -107,11 +105,7 @@ type Engine struct {
 // Open loads the models and the character list from the model directory
 // dir. The runtime must have been started (models.InitRuntime).
 func Open(dir string, o models.Options) (*Engine, error) {
-	b, err := models.ReadAsset(dir, KeysAsset)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := parseKeys(b)
+	keys, err := ReadKeys(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -142,13 +136,11 @@ func (e *Engine) Close() error {
 	return nil
 }
 
-// Decode reads a JPEG or PNG; a broken file gives a *DecodeError.
+// Decode reads a JPEG or PNG within imgproc.DefaultDecodeLimits; a
+// broken, unknown or oversized image gives a *DecodeError wrapping
+// imgproc's *DecodeError (its code says which).
 func Decode(r io.Reader) (image.Image, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, &DecodeError{Err: err}
-	}
-	img, _, err := image.Decode(bytes.NewReader(data))
+	img, _, err := imgproc.Decode(r, imgproc.DefaultDecodeLimits)
 	if err != nil {
 		return nil, &DecodeError{Err: err}
 	}

@@ -155,9 +155,42 @@ func (e *Engine) ctcDecode(p []float32, steps, classes int) ([]rune, []float32) 
 	return text, probs
 }
 
-// parseKeys reads the rec model's character list, one per line; the
-// model's last class is a space after them.
-func parseKeys(b []byte) ([]rune, error) {
+// ReadKeys reads the recognition model's character list (KeysAsset) from
+// the model directory dir, checked against its pinned sha256 and against
+// the model: one character a line, as many as the model has classes but
+// the CTC blank and the final space. A list that does not fit the model
+// (empty, or of another model) is a *models.MismatchError: every line
+// would otherwise read as nothing, and every card as no card.
+func ReadKeys(dir string) ([]rune, error) {
+	b, err := models.ReadAsset(dir, KeysAsset)
+	if err != nil {
+		return nil, err
+	}
+	m, err := models.Load()
+	if err != nil {
+		return nil, err
+	}
+	md, err := m.Model(RecModel)
+	if err != nil {
+		return nil, err
+	}
+	return parseKeys(b, recClasses(md))
+}
+
+// recClasses is the class count of the rec model's output, its last
+// dimension in the manifest.
+func recClasses(md *models.Model) int {
+	if len(md.Outputs) == 0 || len(md.Outputs[0].Shape) == 0 {
+		return 0
+	}
+	s := md.Outputs[0].Shape
+	return int(s[len(s)-1])
+}
+
+// parseKeys reads the rec model's character list, one per line, for a
+// model of the given class count: the CTC blank, the characters, then a
+// space.
+func parseKeys(b []byte, classes int) ([]rune, error) {
 	var keys []rune
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
@@ -169,6 +202,10 @@ func parseKeys(b []byte) ([]rune, error) {
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("ocr: character list: %w", err)
+	}
+	if len(keys)+2 != classes {
+		return nil, &models.MismatchError{Model: KeysAsset, Detail: fmt.Sprintf("%d characters, the model %s reads %d (%d classes less the blank and the space)",
+			len(keys), RecModel, classes-2, classes)}
 	}
 	return append(keys, ' '), nil
 }

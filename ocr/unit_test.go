@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/liveid/liveid/imgproc"
+	"github.com/liveid/liveid/models"
 )
 
 func TestCheckDigit(t *testing.T) {
@@ -174,5 +177,30 @@ func TestErrorCodes(t *testing.T) {
 		if msg := c.err.Error(); !strings.HasPrefix(msg, "ocr: ") || strings.Contains(msg, "\n") {
 			t.Errorf("message %q: want one line starting with \"ocr: \"", msg)
 		}
+	}
+}
+
+// TestDecodeRefusesImageBombs: a header claiming 60000×60000 is refused
+// before its pixels are allocated, with imgproc's code in the chain.
+func TestDecodeRefusesImageBombs(t *testing.T) {
+	bomb := "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\xea`\x00\x00\xea`\x08\x06\x00\x00\x00\x80\xd2uB\x00\x00\x00\x04IDATx\x9c\x03\x00\x9b\x8c}#"
+	_, err := Decode(strings.NewReader(bomb))
+	de, ok := errors.AsType[*imgproc.DecodeError](err)
+	if !errors.Is(err, ErrDecode) || !errors.Is(err, imgproc.ErrTooLarge) || !ok || de.Code() != "IMAGE_TOO_LARGE" {
+		t.Errorf("60000×60000 PNG: %v", err)
+	}
+}
+
+// TestKeysMustFitTheModel: an empty or short character list is an error
+// naming the mismatch, not an engine that reads every card as no card.
+func TestKeysMustFitTheModel(t *testing.T) {
+	for name, b := range map[string]string{"empty": "", "three": "a\nb\nc\n"} {
+		_, err := parseKeys([]byte(b), 6625)
+		if me, ok := errors.AsType[*models.MismatchError](err); !ok || !errors.Is(err, models.ErrMismatch) || me.Code() != "MODEL_MISMATCH" {
+			t.Errorf("%s list: %v, want a MODEL_MISMATCH error", name, err)
+		}
+	}
+	if keys, err := parseKeys([]byte("a\nb\r\n"), 4); err != nil || string(keys) != "ab " {
+		t.Errorf("two keys for four classes: %q, %v", string(keys), err)
 	}
 }

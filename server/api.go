@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -59,14 +60,12 @@ type record struct {
 var orderNoRE = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,64}$`)
 
 func (s *Server) handleInit(w http.ResponseWriter, r *http.Request, app appCtx, body []byte) {
-	var req InitRequest
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		s.writeError(w, r, errorf(CodeBadRequest, "init body: %v", err))
+	req, err := decodeInit(body)
+	if err != nil {
+		s.writeError(w, r, err)
 		return
 	}
-	res, err := s.Init(r.Context(), app.ID, &req)
+	res, err := s.Init(r.Context(), app.ID, req)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -76,6 +75,21 @@ func (s *Server) handleInit(w http.ResponseWriter, r *http.Request, app appCtx, 
 		status = http.StatusOK
 	}
 	writeJSON(w, status, res)
+}
+
+// decodeInit reads an init request's body: one JSON object of
+// InitRequest's fields and nothing else.
+func decodeInit(body []byte) (*InitRequest, error) {
+	var req InitRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return nil, errorf(CodeBadRequest, "init body: %v", err)
+	}
+	if dec.More() {
+		return nil, errorf(CodeBadRequest, "init body: more than one JSON value")
+	}
+	return &req, nil
 }
 
 // Init issues a verification for app: a repeated order number with the
@@ -165,7 +179,7 @@ func (s *Server) checkInit(req *InitRequest) error {
 		return errorf(CodeBadRequest, "compare %q: want none, photo or id-portrait", req.Compare)
 	}
 	if req.ReferencePhoto != nil {
-		if _, err := decodeImage(req.ReferencePhoto, maxReferenceSide, maxReferencePixels); err != nil {
+		if _, err := decodeImage(req.ReferencePhoto, referenceLimits); err != nil {
 			return errorf(CodeBadReference, "reference_photo: %v", err)
 		}
 	}

@@ -3,10 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"image"
-	_ "image/jpeg" // best frames and reference photos
-	_ "image/png"  // reference photos
 	"math"
 	"slices"
 	"time"
@@ -209,28 +206,16 @@ func (d *Deciders) decide(ctx context.Context, in *decisionInput) (*Decision, er
 
 // Decode limits of the best frames (aligned crops of a few hundred pixels)
 // and reference photos, checked on the header before any pixel is
-// allocated.
-const (
-	maxFrameSide       = 1024
-	maxReferenceSide   = 8192
-	maxReferencePixels = 24 << 20
+// allocated (imgproc.Decode).
+var (
+	frameLimits     = imgproc.DecodeLimits{MaxSide: 1024, MaxPixels: 1024 * 1024}
+	referenceLimits = imgproc.DecodeLimits{MaxSide: 8192, MaxPixels: 24 << 20}
 )
 
-// decodeImage decodes a JPEG or PNG whose header says it is within the
-// limits.
-func decodeImage(b []byte, maxSide, maxPixels int) (image.Image, error) {
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
-	if err != nil {
-		return nil, fmt.Errorf("not a JPEG or PNG image: %v", err)
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxSide || cfg.Height > maxSide || cfg.Width*cfg.Height > maxPixels {
-		return nil, fmt.Errorf("%s of %d×%d: over the limit of %d px a side, %d px", format, cfg.Width, cfg.Height, maxSide, maxPixels)
-	}
-	img, _, err := image.Decode(bytes.NewReader(b))
-	if err != nil {
-		return nil, fmt.Errorf("%s does not decode: %v", format, err)
-	}
-	return img, nil
+// decodeImage decodes a JPEG or PNG whose header says it is within l.
+func decodeImage(b []byte, l imgproc.DecodeLimits) (image.Image, error) {
+	img, _, err := imgproc.Decode(bytes.NewReader(b), l)
+	return img, err
 }
 
 // serverFrame is a best frame as the server sees it.
@@ -290,7 +275,7 @@ func percent(v float32) int { return int(math.Round(float64(min(max(v, 0), 1)) *
 func (dc *decider) bestFrames(bf []evidence.BestFrame) ([]serverFrame, error) {
 	var out []serverFrame
 	for _, f := range bf {
-		img, err := decodeImage(f.JPEG, maxFrameSide, maxFrameSide*maxFrameSide)
+		img, err := decodeImage(f.JPEG, frameLimits)
 		if err != nil {
 			continue
 		}
@@ -375,7 +360,7 @@ func (dc *decider) compare(in *decisionInput, frames []serverFrame, d *Decision)
 	if len(frames) == 0 {
 		return nil // already failed: no frame to compare
 	}
-	img, err := decodeImage(in.reference, maxReferenceSide, maxReferencePixels)
+	img, err := decodeImage(in.reference, referenceLimits)
 	if err != nil {
 		return []string{ReasonReferenceUnusable}
 	}

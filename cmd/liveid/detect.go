@@ -7,7 +7,6 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-	_ "image/jpeg"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -86,17 +85,33 @@ func qualityString(q face.Quality) string {
 	return q.String()
 }
 
+// decodeImage reads a JPEG or PNG file within imgproc's default decode
+// limits; nothing else is decoded, whatever decoders imaging registers.
 func decodeImage(path string) (image.Image, error) {
-	f, err := os.Open(path)
+	f, err := openImage(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	img, _, err := image.Decode(f)
+	img, _, err := imgproc.Decode(f, imgproc.DefaultDecodeLimits)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a readable JPEG or PNG image: %w", path, err)
 	}
 	return img, nil
+}
+
+// openImage opens an image file, refusing a directory by name rather than
+// by what reading it would say.
+func openImage(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s: is a directory, not a JPEG or PNG image", path)
+	}
+	return f, nil
 }
 
 // writeOverlay draws boxes (green), keypoints (red) and mesh points (cyan).

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -24,7 +26,9 @@ func TestRunExitCodes(t *testing.T) {
 		{[]string{"models", "list"}, 0, ""},
 		{[]string{"compare", "a.jpg"}, 2, "liveid: compare: want IMAGE_A IMAGE_B"},
 		{[]string{"compare", "-ref", "card", "a.jpg", "b.jpg"}, 2, `liveid: compare: -ref "card": want photo or id-portrait`},
-		{[]string{"compare", "main_test.go", "main.go"}, 1, "liveid: main_test.go: not a readable JPEG or PNG image: image: unknown format"},
+		{[]string{"compare", "main_test.go", "main.go"}, 1, "liveid: main_test.go: not a readable JPEG or PNG image: imgproc: IMAGE_UNKNOWN_FORMAT: only JPEG and PNG are decoded"},
+		{[]string{"compare", ".", "main.go"}, 1, "liveid: .: is a directory, not a JPEG or PNG image"},
+		{[]string{"ocr", "."}, 1, "liveid: .: is a directory, not a JPEG or PNG image"},
 		{[]string{"eval", "compare", "extra"}, 2, `liveid: eval compare: unexpected argument "extra"`},
 	} {
 		var stdout, stderr bytes.Buffer
@@ -52,5 +56,25 @@ func TestOneLine(t *testing.T) {
 	}
 	if got := shape([]int64{-1, 128, 128, 3}); got != "[?,128,128,3]" {
 		t.Errorf("shape = %q", got)
+	}
+}
+
+// TestImageBombsFailClearly: a file whose header claims a huge image is
+// refused from its header by every command that decodes, before the
+// pixels are allocated (this test would run out of memory otherwise).
+func TestImageBombsFailClearly(t *testing.T) {
+	dir := t.TempDir()
+	bomb := filepath.Join(dir, "bomb.png")
+	// The 49-byte PNG of issue 16: an IHDR for 60000×60000 RGBA and a 4-byte IDAT.
+	data := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\xea`\x00\x00\xea`\x08\x06\x00\x00\x00\x80\xd2uB\x00\x00\x00\x04IDATx\x9c\x03\x00\x9b\x8c}#")
+	if err := os.WriteFile(bomb, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"compare", bomb, bomb}, {"ocr", bomb}} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), args, &env{stdout: &stdout, stderr: &stderr})
+		if code != 1 || !strings.Contains(stderr.String(), "IMAGE_TOO_LARGE") {
+			t.Errorf("liveid %q: exit %d, stderr %q", args, code, stderr.String())
+		}
 	}
 }

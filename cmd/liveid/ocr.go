@@ -43,7 +43,7 @@ func ocrRead(ctx context.Context, e *env, args []string) error {
 	if !ok {
 		return usagef("ocr: -side %q: want front, back or any", *sideName)
 	}
-	f, err := os.Open(fs.Arg(0))
+	f, err := openImage(fs.Arg(0))
 	if err != nil {
 		return err
 	}

@@ -83,6 +83,22 @@ func TestVerifyErrorsAreOneLine(t *testing.T) {
 		t.Errorf("missing runtime: exit %d, stderr %q", code, stderr)
 	}
 
+	// A truncated library is an error before it is loaded, not a SIGBUS.
+	lib, err := build.RuntimeLibrary(real, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := os.ReadFile(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "libonnxruntime.so.1")
+	os.WriteFile(cut, whole[:len(whole)/3], 0o644)
+	_, stderr, code = run("LIVEID_HOME="+real, "LIVEID_ORT_LIB="+cut)
+	if code != 1 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "truncated") {
+		t.Errorf("truncated runtime: exit %d, stderr %q", code, stderr)
+	}
+
 	home := scratchHome(t, m, real)
 	victims := []string{m.Models[0].Name, m.Models[1].Name, m.Models[2].Name}
 	os.Remove(modelPath(home, m.Models[0])) // missing

@@ -1,7 +1,10 @@
 package build
 
 import (
+	"debug/elf"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -70,7 +73,9 @@ func RuntimeLibrary(home string, m *models.Manifest) (string, error) {
 
 // InitRuntime loads the manifest and starts ONNX Runtime from the library
 // cached under home (or LIVEID_ORT_LIB): what desktop entry points (the
-// CLI, tests, evaluations) call before opening a model.
+// CLI, tests, evaluations) call before opening a model. The library is
+// checked first (CheckRuntimeLibrary): a damaged one is an error, where
+// loading it would crash the process.
 func InitRuntime(home string) (*models.Manifest, error) {
 	m, err := models.Load()
 	if err != nil {
@@ -80,7 +85,91 @@ func InitRuntime(home string) (*models.Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := CheckRuntimeLibrary(lib, m); err != nil {
+		return nil, err
+	}
 	return m, models.InitRuntime(lib)
+}
+
+// ErrBadRuntime is matched by every *RuntimeLibraryError.
+var ErrBadRuntime = errors.New("models: the ONNX Runtime library is damaged or not the pinned one")
+
+// RuntimeLibraryError reports an ONNX Runtime library that cannot be
+// loaded safely: not the pinned file, or an ELF file cut short. It
+// matches ErrBadRuntime.
+type RuntimeLibraryError struct {
+	Path, Detail string
+}
+
+func (e *RuntimeLibraryError) Error() string {
+	hint := " (run make setup)"
+	if os.Getenv("LIVEID_ORT_LIB") != "" {
+		hint = " (named by LIVEID_ORT_LIB)"
+	}
+	return fmt.Sprintf("models: ONNX Runtime library %s: %s%s", e.Path, e.Detail, hint)
+}
+
+// Is reports whether target is ErrBadRuntime.
+func (e *RuntimeLibraryError) Is(target error) bool { return target == ErrBadRuntime }
+
+// Code is the error's stable code, MODEL_BAD_RUNTIME.
+func (e *RuntimeLibraryError) Code() string { return "MODEL_BAD_RUNTIME" }
+
+// CheckRuntimeLibrary checks the library at lib before it is loaded. The
+// cache's own library must have the manifest's sha256. One named by
+// LIVEID_ORT_LIB cannot be pinned, so on Linux it must at least be a
+// whole ELF file: every segment the loader maps must lie within the file,
+// since touching a mapped page past its end is a SIGBUS, not an error. A
+// bare name the dynamic loader resolves is not checked.
+func CheckRuntimeLibrary(lib string, m *models.Manifest) error {
+	if os.Getenv("LIVEID_ORT_LIB") == "" {
+		want := m.Runtime.SHA256[runtime.GOOS+"-"+runtime.GOARCH]
+		got, err := fileSHA256(lib)
+		switch {
+		case err != nil:
+			return &RuntimeLibraryError{Path: lib, Detail: err.Error()}
+		case got != want:
+			return &RuntimeLibraryError{Path: lib, Detail: fmt.Sprintf("sha256 %s, the manifest pins %s", got, want)}
+		}
+	}
+	if filepath.Base(lib) == lib || runtime.GOOS != "linux" {
+		return nil
+	}
+	return checkELF(lib)
+}
+
+func hasELFMagic(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var magic [4]byte
+	_, err = io.ReadFull(f, magic[:])
+	return err == nil && string(magic[:]) == elf.ELFMAG
+}
+
+// checkELF refuses a file that is not ELF or whose loadable segments run
+// past its end.
+func checkELF(path string) error {
+	f, err := elf.Open(path)
+	if err != nil {
+		if hasELFMagic(path) {
+			return &RuntimeLibraryError{Path: path, Detail: "truncated or damaged ELF file: " + err.Error()}
+		}
+		return &RuntimeLibraryError{Path: path, Detail: "not a loadable ELF library: " + err.Error()}
+	}
+	defer f.Close()
+	fi, err := os.Stat(path)
+	if err != nil {
+		return &RuntimeLibraryError{Path: path, Detail: err.Error()}
+	}
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_LOAD && (p.Off > uint64(fi.Size()) || p.Filesz > uint64(fi.Size())-p.Off) {
+			return &RuntimeLibraryError{Path: path, Detail: fmt.Sprintf("truncated: a segment ends at byte %d of a %d-byte file", p.Off+p.Filesz, fi.Size())}
+		}
+	}
+	return nil
 }
 
 // SamplePhotos is how many demo photos face-api ships: liveid's real test

@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -37,11 +39,13 @@ func (e *IntegrityError) Error() string {
 // stampName is the file in Dir(home) recording what was extracted there.
 const stampName = ".liveid-stamp.json"
 
-// stamp records the tarball an extraction came from and the size of every
-// file it wrote, so a warm cache is recognised without reading the tarball.
+// stamp records the tarball an extraction came from and the sha256 of
+// every file it wrote, so a warm cache is recognised without reading the
+// tarball, and a file damaged in place (even to the same size) is
+// extracted again rather than trusted.
 type stamp struct {
-	Integrity string           `json:"integrity"`
-	Files     map[string]int64 `json:"files"`
+	Integrity string            `json:"integrity"`
+	Files     map[string]string `json:"sha256"` // path → hex sha256
 }
 
 // packFunc downloads the tarball of p into dir and returns its path.
@@ -123,16 +127,32 @@ func extracted(home string, p *models.Package) bool {
 		return false
 	}
 	for _, f := range p.Extract {
-		size, ok := st.Files[f]
+		want, ok := st.Files[f]
 		if !ok {
 			return false
 		}
-		fi, err := os.Stat(filepath.Join(PackageDir(home, p), filepath.FromSlash(f)))
-		if err != nil || !fi.Mode().IsRegular() || fi.Size() != size {
+		if got, err := fileSHA256(filepath.Join(PackageDir(home, p), filepath.FromSlash(f))); err != nil || got != want {
 			return false
 		}
 	}
 	return true
+}
+
+// fileSHA256 is the hex sha256 of a regular file.
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return "", fmt.Errorf("models: %s is not a regular file", path)
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // ensureTarball returns the path of a verified tarball of p in the cache,
@@ -277,7 +297,7 @@ func extract(tgz, dir string, p *models.Package) (*stamp, error) {
 	for _, e := range p.Extract {
 		want[e] = true
 	}
-	st := &stamp{Integrity: p.Integrity, Files: make(map[string]int64, len(p.Extract))}
+	st := &stamp{Integrity: p.Integrity, Files: make(map[string]string, len(p.Extract))}
 	tr := tar.NewReader(zr)
 	for {
 		hdr, err := tr.Next()
@@ -294,10 +314,11 @@ func extract(tgz, dir string, p *models.Package) (*stamp, error) {
 		if hdr.Typeflag != tar.TypeReg {
 			return nil, fmt.Errorf("models: %s: %s is not a regular file in the tarball", p.ID(), name)
 		}
-		if err := writeAtomicFrom(filepath.Join(dir, filepath.FromSlash(name)), tr); err != nil {
+		h := sha256.New()
+		if err := writeAtomicFrom(filepath.Join(dir, filepath.FromSlash(name)), io.TeeReader(tr, h)); err != nil {
 			return nil, fmt.Errorf("models: %s: %s: %w", p.ID(), name, err)
 		}
-		st.Files[name] = hdr.Size
+		st.Files[name] = hex.EncodeToString(h.Sum(nil))
 	}
 	var missing []string
 	for _, e := range p.Extract {

@@ -181,6 +181,36 @@ func TestFetchReextractsMissingFile(t *testing.T) {
 	}
 }
 
+// TestFetchRepairsSameSizeCorruption: a file damaged in place to the same
+// size (a zeroed header) is extracted again from the cached tarball. With
+// sizes in the stamp it was trusted, and every later step failed on it.
+func TestFetchRepairsSameSizeCorruption(t *testing.T) {
+	home := t.TempDir()
+	tgz, sri := makeTgz(t, testFiles)
+	fp := &fakePack{tgz: tgz}
+	m := testManifest(sri)
+	p := &m.Packages[0]
+	ctx := context.Background()
+	if err := fetch(ctx, home, m, nil, fp.pack); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"lib/libthing.so.1", "models/a.bin"} {
+		path := filepath.Join(PackageDir(home, p), filepath.FromSlash(f))
+		if err := os.WriteFile(path, make([]byte, len(testFiles[f])), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := fetch(ctx, home, m, nil, fp.pack); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := os.ReadFile(path); string(b) != testFiles[f] {
+			t.Errorf("%s zeroed to the same size: still %q after fetch", f, b)
+		}
+	}
+	if fp.calls != 1 {
+		t.Errorf("npm pack ran %d times, want 1 (the cached tarball verifies)", fp.calls)
+	}
+}
+
 func TestFetchExtendedExtractList(t *testing.T) {
 	home := t.TempDir()
 	tgz, sri := makeTgz(t, testFiles)

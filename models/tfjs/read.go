@@ -1,5 +1,8 @@
 // Package tfjs reads TensorFlow.js models (graph models and bare weight
-// manifests) and converts graph models to ONNX.
+// manifests) and converts graph models to ONNX. The reader treats a model
+// as untrusted: weight shards are read only from the model's folder (an
+// os.Root), and shapes, dtypes and quantization are checked before
+// anything is allocated, so a hostile manifest is an error, not a panic.
 package tfjs
 
 import (
@@ -7,8 +10,10 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -101,20 +106,33 @@ type modelJSON struct {
 	} `json:"signature"`
 }
 
-// LoadGraph reads a graph model's model.json and its weight shards.
+// LoadGraph reads a graph model's model.json and its weight shards, which
+// must lie in model.json's folder or below it.
 func LoadGraph(path string) (*Graph, error) {
-	raw, err := os.ReadFile(path)
+	root, err := os.OpenRoot(filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("tfjs: %w", err)
+	}
+	defer root.Close()
+	return ReadGraph(root.FS(), filepath.Base(path))
+}
+
+// ReadGraph reads the graph model name and its weight shards from fsys,
+// which confines the shards' paths: a path with "..", an absolute one or
+// (for an os.Root's FS) a symbolic link out of it is an error.
+func ReadGraph(fsys fs.FS, name string) (*Graph, error) {
+	raw, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return nil, fmt.Errorf("tfjs: %w", err)
 	}
 	var mj modelJSON
 	if err := json.Unmarshal(raw, &mj); err != nil {
-		return nil, fmt.Errorf("tfjs: %s: %w", path, err)
+		return nil, fmt.Errorf("tfjs: %s: %w", name, err)
 	}
 	if mj.Format != "graph-model" || len(mj.ModelTopology.Node) == 0 {
-		return nil, fmt.Errorf("tfjs: %s: not a TFJS graph model", path)
+		return nil, fmt.Errorf("tfjs: %s: not a TFJS graph model", name)
 	}
-	w, err := ReadWeights(filepath.Dir(path), mj.WeightsManifest)
+	w, err := readWeights(fsys, path.Dir(name), mj.WeightsManifest)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +143,8 @@ func LoadGraph(path string) (*Graph, error) {
 	return g, nil
 }
 
-// LoadWeightsManifest reads a bare weights manifest (face-api's format).
+// LoadWeightsManifest reads a bare weights manifest (face-api's format);
+// its shards must lie in its folder or below it.
 func LoadWeightsManifest(path string) (map[string]*Tensor, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -139,13 +158,31 @@ func LoadWeightsManifest(path string) (map[string]*Tensor, error) {
 }
 
 // ReadWeights decodes every group's shards, dequantizing uint8/uint16 and
-// float16 weights to float32.
+// float16 weights to float32. The shards' paths are relative to dir and
+// may not leave it.
 func ReadWeights(dir string, groups []WeightGroup) (map[string]*Tensor, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("tfjs: weights: %w", err)
+	}
+	defer root.Close()
+	return readWeights(root.FS(), ".", groups)
+}
+
+// maxElements bounds one weight: 2^28 values (1 GiB of float32), far above
+// the largest tensor of any model liveid converts (a few million).
+const maxElements = 1 << 28
+
+func readWeights(fsys fs.FS, dir string, groups []WeightGroup) (map[string]*Tensor, error) {
 	out := map[string]*Tensor{}
 	for _, g := range groups {
 		var data []byte
 		for _, p := range g.Paths {
-			b, err := os.ReadFile(filepath.Join(dir, p))
+			name := path.Join(dir, p)
+			if !fs.ValidPath(name) || !fs.ValidPath(p) {
+				return nil, fmt.Errorf("tfjs: weights: shard path %q leaves the model folder", p)
+			}
+			b, err := fs.ReadFile(fsys, name)
 			if err != nil {
 				return nil, fmt.Errorf("tfjs: weights: %w", err)
 			}
@@ -166,17 +203,47 @@ func ReadWeights(dir string, groups []WeightGroup) (map[string]*Tensor, error) {
 	return out, nil
 }
 
+// elements is the element count of a weight's shape: every dimension at
+// least 0 and the product at most maxElements, checked as it is formed so
+// that it cannot overflow.
+func elements(s WeightSpec) (int, error) {
+	n := int64(1)
+	for _, d := range s.Shape {
+		if d < 0 {
+			return 0, fmt.Errorf("tfjs: weight %s: shape %v has a negative dimension", s.Name, s.Shape)
+		}
+		if d > 0 && n > maxElements/d {
+			return 0, fmt.Errorf("tfjs: weight %s: shape %v holds more than %d values", s.Name, s.Shape, maxElements)
+		}
+		n *= d
+	}
+	return int(n), nil
+}
+
 func decodeWeight(s WeightSpec, data []byte) (*Tensor, int, error) {
-	n := int(Size(s.Shape))
+	n, err := elements(s)
+	if err != nil {
+		return nil, 0, err
+	}
 	dtype := s.DType
 	if s.Quantization != nil {
 		dtype = s.Quantization.DType
 	}
 	width := map[string]int{"float32": 4, "int32": 4, "uint8": 1, "uint16": 2, "float16": 2}[dtype]
-	if width == 0 {
+	switch {
+	case width == 0:
 		return nil, 0, fmt.Errorf("tfjs: weight %s: unsupported dtype %s", s.Name, dtype)
-	}
-	if len(data) < n*width {
+	case s.DType != "float32" && s.DType != "int32":
+		return nil, 0, fmt.Errorf("tfjs: weight %s: unsupported dtype %s", s.Name, s.DType)
+	case s.Quantization != nil && dtype != "uint8" && dtype != "uint16" && dtype != "float16":
+		return nil, 0, fmt.Errorf("tfjs: weight %s: unsupported quantization %s", s.Name, dtype)
+	case s.DType == "int32" && dtype != "int32":
+		// TFJS can store int32 weights quantized; no model liveid converts
+		// does, and reading them as int32 would run past the shard.
+		return nil, 0, fmt.Errorf("tfjs: weight %s: int32 stored as %s is not supported", s.Name, dtype)
+	case s.Quantization != nil && !finite(s.Quantization.Scale, s.Quantization.Min):
+		return nil, 0, fmt.Errorf("tfjs: weight %s: quantization scale %v, min %v", s.Name, s.Quantization.Scale, s.Quantization.Min)
+	case len(data)/width < n:
 		return nil, 0, fmt.Errorf("tfjs: weight %s: shards too short (truncated file?)", s.Name)
 	}
 	t := &Tensor{Shape: s.Shape}
@@ -186,9 +253,6 @@ func decodeWeight(s WeightSpec, data []byte) (*Tensor, int, error) {
 			t.Ints[i] = int64(int32(binary.LittleEndian.Uint32(data[4*i:])))
 		}
 		return t, n * width, nil
-	}
-	if s.DType != "float32" {
-		return nil, 0, fmt.Errorf("tfjs: weight %s: unsupported dtype %s", s.Name, s.DType)
 	}
 	t.Floats = make([]float32, n)
 	for i := range t.Floats {
@@ -205,6 +269,15 @@ func decodeWeight(s WeightSpec, data []byte) (*Tensor, int, error) {
 		}
 	}
 	return t, n * width, nil
+}
+
+func finite(vs ...float64) bool {
+	for _, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // halfToFloat widens an IEEE 754 binary16 value.
