@@ -151,7 +151,13 @@ func TestConvertedModelsMatchTFJS(t *testing.T) {
 					maxAbs = math.Max(maxAbs, math.Abs(float64(w)))
 					maxDiff = math.Max(maxDiff, math.Abs(float64(w-outs[i][j])))
 				}
-				tol := math.Max(1e-4, 1e-5*maxAbs)
+				// fp32 through a different graph runtime: ONNX Runtime picks
+				// its kernels by the CPU's features (AVX2, AVX-512, FMA), which
+				// sum in other orders; blazeface measured 1.04e-5 of its
+				// largest output on an AVX-512 host, so 3e-5 leaves room for
+				// the next CPU while a wrong weight or layout is off by 1e-2
+				// or more.
+				tol := math.Max(1e-4, 3e-5*maxAbs)
 				if maxDiff > tol || math.IsNaN(maxDiff) {
 					t.Errorf("%s: max |onnx-tfjs| = %.3g > %.3g", name, maxDiff, tol)
 				}
