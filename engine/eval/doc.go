@@ -10,12 +10,13 @@
 // Its bona fide error is higher than liveness/eval's, which draws the
 // observations themselves (eye ratios, poses, landmark depths, region
 // colours) from distributions the thresholds were set on. Here the same
-// thresholds meet what the real tracker reads off rendered pixels: a
-// painted blink the mesh sees as a shallow dip on a narrow-eyed face, a
-// near–far move whose perspective comes from the mesh's own (shallow)
-// depth, and rooms where the screen adds only a few per cent of the light
-// on the face, too little for the reflection's relief to be measured.
-// Those are limits of the renderer or of flash liveness in bright rooms,
-// not of the tracking; the attack rows are rejected for the reasons their
-// instruments give away.
+// thresholds meet what the real tracker reads off rendered pixels. What
+// that showed: a near–far move's perspective, as FaceMesh reports it, does
+// not separate a live head from a print (so near–far left the default
+// action pool); rooms where the screen adds a few per cent of the light
+// drown the flash (so the engine probes the light before it and asks the
+// user to move, as the rendered user does); and a narrow-eyed face, whose
+// open eyes read at the tracker's closed-eye level, gets few best frames
+// and a painted blink the mesh barely sees. The attack rows are rejected
+// for the reasons their instruments give away.
 package eval

@@ -75,16 +75,14 @@ func session(t *testing.T, k synth.Kind, i int) (*engine.Result, *evidence.Packa
 	return res, pkg, plan
 }
 
-// Rendered genuine sessions of three different faces (subjects 1, 3 and
-// 4: session i shows subject i) pass through the real engine end to end,
+// Rendered genuine sessions of three different faces (subjects 1, 2 and
+// 3: session i shows subject i) pass through the real engine end to end,
 // and every package's trace replays to the device's decision exactly.
-// Sessions 0 and 2 of this seed are left out on purpose: they fail for
-// what the renderer cannot yet draw well enough, which the session
-// evaluation reports (a narrow-eyed face whose painted blink the mesh
-// barely sees, a shallow mesh depth that gives the near–far check too
-// little perspective, a room bright enough to drown the flash).
+// Subject 0 is left out on purpose: a narrow-eyed face (its open eyes read
+// 0.145–0.17, at the tracker's closed-eye level) whose painted blink the
+// mesh barely sees, which the session evaluation reports.
 func TestGenuineSessions(t *testing.T) {
-	for _, i := range []int{1, 3, 4} {
+	for _, i := range []int{1, 2, 3} {
 		res, pkg, plan := session(t, synth.Genuine, i)
 		if !res.Pass {
 			t.Errorf("genuine session %d failed: %v", i, res.Reasons)
@@ -107,8 +105,10 @@ func TestAttacksRejected(t *testing.T) {
 	}{
 		// Flat geometry, or a reflection without relief.
 		{synth.PrintedPhoto, []string{"LIVENESS_PLANAR_MOTION", "LIVENESS_DISTANCE_CHECK_FAILED", "LIVENESS_REFLECTION_FAILED"}},
-		// A recording made under another plan: its actions and flashes.
-		{synth.ScreenReplay, []string{"LIVENESS_WRONG_ORDER", "LIVENESS_REFLECTION_FAILED", "LIVENESS_RECAPTURED"}},
+		// A recording made under another plan: its actions and flashes, or
+		// (when the light probe asked the user to move and the recording
+		// played on) a face that never holds still for the pre-check again.
+		{synth.ScreenReplay, []string{"LIVENESS_WRONG_ORDER", "LIVENESS_REFLECTION_FAILED", "LIVENESS_RECAPTURED", engine.ReasonPrecheckTimeout}},
 		// Frames that never saw this screen: no reflection of its flashes.
 		{synth.InjectedVideo, []string{"LIVENESS_REFLECTION_FAILED", "LIVENESS_WRONG_ORDER"}},
 		// Another live person: every liveness check passes, the identity check does not.
