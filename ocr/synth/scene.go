@@ -18,15 +18,17 @@ import (
 const sceneW, sceneH = 960, 720
 
 // scene places the card in a cluttered frame and applies the kind's
-// defects and the camera's light, blur, noise and JPEG compression.
-func scene(r *rand.Rand, card *image.RGBA, k Kind) *image.RGBA {
+// defects and the camera's light, blur, noise and JPEG compression. It
+// returns the photo, where the card's corners are in it and the kind of
+// background.
+func scene(r *rand.Rand, card *image.RGBA, k Kind) (*image.RGBA, [4]geom.Point, string) {
 	switch k {
 	case Photocopy:
 		photocopy(card)
 	case Screen:
 		screen(r, card)
 	}
-	m := background(r)
+	m, bg := background(r)
 	clutter(r, m)
 	q := placement(r, k)
 	composite(m, card, q)
@@ -46,7 +48,7 @@ func scene(r *rand.Rand, card *image.RGBA, k Kind) *image.RGBA {
 	}
 	gaussianBlur(m, sigma)
 	noise(r, m, map[bool]float64{true: 1.5, false: uniform(r, 2, 5)}[k == Clean])
-	return jpegRoundTrip(m)
+	return jpegRoundTrip(m), q, bg
 }
 
 func uniform(r *rand.Rand, lo, hi float64) float64 { return lo + (hi-lo)*r.Float64() }
@@ -146,7 +148,7 @@ func clamp8(v float64) uint8 { return uint8(min(max(v+0.5, 0), 255)) }
 // background is a table top: wood grain, a dark desk or a textured cloth,
 // darker and more saturated than the card so a person could tell them
 // apart at a glance.
-func background(r *rand.Rand) *image.RGBA {
+func background(r *rand.Rand) (*image.RGBA, string) {
 	m := image.NewRGBA(image.Rect(0, 0, sceneW, sceneH))
 	kind := r.IntN(3)
 	base := [3]float64{uniform(r, 60, 150), uniform(r, 40, 120), uniform(r, 20, 110)}
@@ -169,7 +171,7 @@ func background(r *rand.Rand) *image.RGBA {
 			m.Pix[o+3] = 255
 		}
 	}
-	return m
+	return m, [...]string{"wood", "desk", "cloth"}[kind]
 }
 
 // clutter scatters objects and stray text about the frame; the card is

@@ -81,6 +81,11 @@ type Sample struct {
 	Truth    map[string]string // the shown side's fields
 	Warnings ocr.Warning       // the warnings it should raise
 	ID       Identity
+	// Scene names the kind of background the card lies on.
+	Scene string
+	// Corners are where the card's own corners are in Image, clockwise
+	// from its top-left (as ocr.Card.Corners), some maybe outside it.
+	Corners [4]ocr.Point
 }
 
 // Generator renders samples. It is not safe for concurrent use.
@@ -178,6 +183,6 @@ func (g *Generator) Make(s Spec) *Sample {
 	for _, f := range fields {
 		out.Truth[f] = id.Fields()[f]
 	}
-	out.Image = scene(r, card, s.Kind)
+	out.Image, out.Corners, out.Scene = scene(r, card, s.Kind)
 	return out
 }
