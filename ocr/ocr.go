@@ -9,6 +9,7 @@ import (
 	_ "image/png"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/liveid/liveid/models"
 	"github.com/liveid/liveid/ocr/internal/geom"
@@ -80,6 +81,11 @@ type Card struct {
 	// field named here also has a lowered confidence.
 	Problems []string
 	Warnings Warning
+	// Clarity is how sharp and clean the capture is, from 0 (text edges
+	// smeared, the warning's blur) to 1 (crisp print): the edge
+	// steepness that WarnBlur thresholds, mapped linearly between a
+	// blurred and a sharp capture's.
+	Clarity float64
 	// Corners are the card's corners in the input image, clockwise from
 	// the card's own top-left (they may lie outside the image).
 	Corners  [4]Point
@@ -158,8 +164,14 @@ func Decode(r io.Reader) (image.Image, error) {
 // Read finds and reads a card. want is the side the caller asked the user
 // to show: showing the other one raises WarnWrongSide (AnySide never does).
 // It fails with ErrNoCard when there is no card; quality problems are
-// warnings, not errors.
+// warnings, not errors. Expiry is judged against the clock: see ReadAt.
 func (e *Engine) Read(ctx context.Context, img image.Image, want Side) (*Card, error) {
+	return e.ReadAt(ctx, img, want, time.Now())
+}
+
+// ReadAt is Read on the day now: a back whose validity has ended by then
+// raises WarnExpired, one ending within ExpiringWithin WarnExpiring.
+func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now time.Time) (*Card, error) {
 	src := toRGBA(img)
 	if src.Rect.Dx() < 32 || src.Rect.Dy() < 32 {
 		return nil, &NoCardError{Reason: fmt.Sprintf("the image is only %dx%d", src.Rect.Dx(), src.Rect.Dy())}
@@ -207,7 +219,12 @@ func (e *Engine) Read(ctx context.Context, img image.Image, want Side) (*Card, e
 	if side == Front {
 		c.Portrait = portraitCrop(card)
 	}
-	c.Warnings = assess(card, loc, side, want, lines)
+	w, sharp := assess(card, loc, side, want, lines)
+	c.Warnings = w | validityWarnings(c.Fields, now)
+	if temporary(lines) {
+		c.Warnings |= WarnTemporary
+	}
+	c.Clarity = clarity(sharp)
 	return c, nil
 }
 

@@ -26,14 +26,19 @@ const (
 	WarnBlur                          // text edges too soft
 	WarnOcclusion                     // something covers part of the card
 	WarnWrongSide                     // not the side that was asked for
+	WarnExpired                       // the validity period has ended
+	WarnExpiring                      // the validity period ends within ExpiringWithin
+	WarnTemporary                     // a temporary card (临时居民身份证)
 )
 
 // AllWarnings lists every warning, in bit order.
-var AllWarnings = []Warning{WarnBorder, WarnPhotocopy, WarnScreen, WarnGlare, WarnBlur, WarnOcclusion, WarnWrongSide}
+var AllWarnings = []Warning{WarnBorder, WarnPhotocopy, WarnScreen, WarnGlare, WarnBlur, WarnOcclusion, WarnWrongSide,
+	WarnExpired, WarnExpiring, WarnTemporary}
 
 // warningCodes are the bits' codes, in bit order.
 var warningCodes = [...]string{
 	CodeBorderIncomplete, CodePhotocopy, CodeScreen, CodeGlare, CodeBlur, CodeOcclusion, CodeWrongSide,
+	CodeExpired, CodeExpiring, CodeTemporary,
 }
 
 // Codes lists the stable codes of the set bits in bit order; a bit this
@@ -72,8 +77,9 @@ const (
 	occlusionMinShare  = 0.01 // share of the card under a solid foreign blob
 )
 
-// assess measures the capture problems on the rectified card.
-func assess(card *image.RGBA, loc location, side, want Side, lines []line) Warning {
+// assess measures the capture problems on the rectified card; it also
+// returns the card's sharpness.
+func assess(card *image.RGBA, loc location, side, want Side, lines []line) (Warning, float64) {
 	var w Warning
 	if loc.clipped {
 		w |= WarnBorder
@@ -87,7 +93,8 @@ func assess(card *image.RGBA, loc location, side, want Side, lines []line) Warni
 	if glareShare(card) > glareMinFraction {
 		w |= WarnGlare
 	}
-	if sharpness(card) < blurMaxSharpness {
+	sharp := sharpness(card)
+	if sharp < blurMaxSharpness {
 		w |= WarnBlur
 	}
 	if occludedShare(card, side, lines) > occlusionMinShare {
@@ -96,7 +103,7 @@ func assess(card *image.RGBA, loc location, side, want Side, lines []line) Warni
 	if want != AnySide && side != want {
 		w |= WarnWrongSide
 	}
-	return w
+	return w, sharp
 }
 
 // chromaSpread is the standard deviation of the opponent colours (R−G and
@@ -427,4 +434,22 @@ func medianColour(m *image.RGBA) [3]float64 {
 		}
 	}
 	return [3]float64{median(ch[0]), median(ch[1]), median(ch[2])}
+}
+
+// clarity maps the sharpness measure to [0, 1]: 0 at blurMaxSharpness
+// (where WarnBlur starts), 1 at claritySharp, a sharp capture's.
+func clarity(s float64) float64 {
+	const claritySharp = 0.3
+	return min(max((s-blurMaxSharpness)/(claritySharp-blurMaxSharpness), 0), 1)
+}
+
+// temporary reports a temporary card: its title says 临时 (临时居民身份证),
+// which the regular card never prints.
+func temporary(lines []line) bool {
+	for _, l := range lines {
+		if strings.Contains(l.String(), "临时") {
+			return true
+		}
+	}
+	return false
 }
