@@ -177,10 +177,7 @@ func (r *Report) score(smp *synth.Sample, card *ocr.Card, el time.Duration) {
 		}
 		r.Clarity[smp.Kind].add(card.Clarity)
 	}
-	want := smp.Warnings | ocr.ValidityWarnings(smp.ID.ValidFrom, smp.ID.ValidTo, Now)
-	if smp.Side != ocr.Back {
-		want &^= ocr.WarnExpired | ocr.WarnExpiring // only the back shows the validity
-	}
+	want := WantWarnings(smp)
 	for _, w := range ocr.AllWarnings {
 		want, have := want&w != 0, got&w != 0
 		switch {
@@ -195,6 +192,16 @@ func (r *Report) score(smp *synth.Sample, card *ocr.Card, el time.Duration) {
 			r.Warnings[w].CleanFP.add(have)
 		}
 	}
+}
+
+// WantWarnings are the warnings a sample should raise when read on Now:
+// its capture flaw's, and on the back its validity's.
+func WantWarnings(smp *synth.Sample) ocr.Warning {
+	want := smp.Warnings
+	if smp.Side == ocr.Back { // only the back shows the validity
+		want |= ocr.ValidityWarnings(smp.ID.ValidFrom, smp.ID.ValidTo, Now)
+	}
+	return want
 }
 
 func count[K comparable](m map[K]*Ratio, k K, ok bool) {

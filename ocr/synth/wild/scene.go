@@ -258,14 +258,16 @@ func holdingFingers(r *rand.Rand, m *image.RGBA, q [4]geom.Point) {
 		switch r.IntN(3) {
 		case 0: // left edge, between the rows
 			v := uniform(r, 0.3, 0.7)
-			in, out = cardPoint(q, 0.025, v), cardPoint(q, -0.3, v+uniform(r, -0.1, 0.1))
+			in, out = cardPoint(q, 0.012, v), cardPoint(q, -0.3, v+uniform(r, -0.1, 0.1))
 		case 1: // right edge, below the photo on the front
 			v := uniform(r, 0.75, 0.95)
-			in, out = cardPoint(q, 0.975, v), cardPoint(q, 1.3, v+0.2)
+			in, out = cardPoint(q, 0.988, v), cardPoint(q, 1.3, v+0.2)
 		default: // bottom corner
-			in, out = cardPoint(q, 0.97, 0.97), cardPoint(q, 1.2, 1.3)
+			in, out = cardPoint(q, 0.985, 0.98), cardPoint(q, 1.2, 1.3)
 		}
-		finger(r, m, out, in, uniform(r, 0.055, 0.075)*cardH)
+		// Tip and width keep it within 4 mm of the edge, clear of the
+		// labels that start 6 mm in.
+		finger(r, m, out, in, uniform(r, 0.04, 0.055)*cardH)
 	}
 }
 
@@ -354,10 +356,10 @@ func photocopy(card *image.RGBA) {
 	}
 }
 
-// phone is the camera: uneven light (a gradient, vignetting, a colour
-// cast), sometimes low light, then blur (defocus or motion), noise and
-// JPEG at a phone's quality. heavy is a capture meant to be too soft.
-func phone(r *rand.Rand, m *image.RGBA, heavy bool) *image.RGBA {
+// lighting is the scene's light as the camera exposes it: uneven (a
+// gradient, vignetting, a colour cast) and sometimes low. It says whether
+// the light was low.
+func lighting(r *rand.Rand, m *image.RGBA) bool {
 	w, h := float64(m.Rect.Dx()), float64(m.Rect.Dy())
 	gain := uniform(r, 0.85, 1.1)
 	lowLight := r.IntN(5) == 0
@@ -373,10 +375,19 @@ func phone(r *rand.Rand, m *image.RGBA, heavy bool) *image.RGBA {
 			f := gain * (1 + gx*u + gy*v) * (1 - vig*(u*u+v*v)*2)
 			o := m.PixOffset(x, y)
 			for k := range 3 {
-				m.Pix[o+k] = clamp8(float64(m.Pix[o+k]) * f * cast[k])
+				// Auto-exposure keeps a pale card off the sensor's ceiling:
+				// a clean capture clips nothing broadly.
+				m.Pix[o+k] = clamp8(float64(m.Pix[o+k]) * min(f*cast[k], 1.03))
 			}
 		}
 	}
+	return lowLight
+}
+
+// camera is the phone's optics and processing: blur (defocus or motion),
+// noise (more in low light) and JPEG at a phone's quality. heavy is a
+// capture meant to be too soft.
+func camera(r *rand.Rand, m *image.RGBA, heavy, lowLight bool) *image.RGBA {
 	switch {
 	case heavy && r.IntN(2) == 0:
 		m = motion(m, uniform(r, 11, 18), uniform(r, 0, math.Pi))

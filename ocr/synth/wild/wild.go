@@ -223,13 +223,14 @@ func (g *Generator) photo(r *rand.Rand, card *image.RGBA, k synth.Kind) (*image.
 	case k != synth.Screen && r.IntN(3) == 0:
 		holdingFingers(r, m, q)
 	}
-	if k == synth.Glare {
-		specular(r, m, q)
-	}
 	if k == synth.Screen {
 		recapture(r, m)
 	}
-	return phone(r, m, k == synth.Blur), q, kind
+	low := lighting(r, m)
+	if k == synth.Glare {
+		specular(r, m, q) // after the exposure: a reflection clips the sensor
+	}
+	return camera(r, m, k == synth.Blur, low), q, kind
 }
 
 // fitInside shrinks q about its centre until it is in the frame with a
