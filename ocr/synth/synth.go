@@ -4,6 +4,8 @@
 // portrait cut from real photos, placed in cluttered scenes with
 // perspective, lighting, blur and noise, and with defects that should
 // raise each of ocr's warnings. A sample is a pure function of its Spec.
+// It is the generator ocr's thresholds were set on; ocr/synth/wild draws
+// cards independently of it, to measure how the reader generalises.
 package synth
 
 import (
