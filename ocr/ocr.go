@@ -3,11 +3,11 @@ package ocr
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	_ "image/jpeg" // decoders for Decode
 	_ "image/png"
-	"errors"
 	"io"
 	"slices"
 	"strings"

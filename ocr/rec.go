@@ -45,7 +45,7 @@ type sessionPool struct {
 	dir      string
 	opts     models.Options
 	model    string
-	shape    func(a, b int) []int64     // the input x's NCHW shape for a key
+	shape    func(a, b int) []int64 // the input x's NCHW shape for a key
 	mu       sync.Mutex
 	sessions map[[2]int]*models.Session // by key: (batch, width) for rec, (width, height) for det
 }
