@@ -12,6 +12,7 @@ import (
 
 	"github.com/liveid/liveid/ocr"
 	"github.com/liveid/liveid/ocr/synth"
+	"github.com/liveid/liveid/ocr/synth/internal/paint"
 )
 
 // style is one card's print: its faces, sizes, inks and where its blocks
@@ -182,24 +183,8 @@ func texture(r *rand.Rand, tint [3]float64, side ocr.Side) *image.RGBA {
 
 func clamp8(v float64) uint8 { return uint8(min(max(v+0.5, 0), 255)) }
 
-// round clears the card's corners outside a 3.2 mm radius, antialiased.
-func round(m *image.RGBA) {
-	const rad = 32
-	w, h := m.Rect.Dx(), m.Rect.Dy()
-	for y := range h {
-		for x := range w {
-			cx := min(max(float64(x)+0.5, rad), float64(w)-rad)
-			cy := min(max(float64(y)+0.5, rad), float64(h)-rad)
-			if d := math.Hypot(float64(x)+0.5-cx, float64(y)+0.5-cy); d > rad {
-				a := max(0, 1-(d-rad))
-				o := m.PixOffset(x, y)
-				for k := range 4 {
-					m.Pix[o+k] = uint8(float64(m.Pix[o+k]) * a)
-				}
-			}
-		}
-	}
-}
+// round clears the card's corners outside a 3.2 mm radius.
+func round(m *image.RGBA) { paint.RoundCorners(m, 32) }
 
 // emblem is a stand-in for the national emblem: a red disc ringed in gold
 // with a gold star and a gold base band.

@@ -4,14 +4,14 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"image"
 	"image/color"
 	"image/draw"
 	"os"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
-	"golang.org/x/image/math/fixed"
+
+	"github.com/liveid/liveid/ocr/synth/internal/paint"
 )
 
 // fontFile is one face of a Debian font package.
@@ -58,18 +58,13 @@ type face struct {
 
 type fonts struct {
 	all   []face
-	faces map[faceKey]font.Face
-}
-
-type faceKey struct {
-	f    *opentype.Font
-	size float64
+	faces paint.Faces
 }
 
 // loadFonts opens every face; a missing package is an error that names
 // it, so a set is never drawn with fewer fonts than it says.
 func loadFonts() (*fonts, error) {
-	fs := &fonts{faces: map[faceKey]font.Face{}}
+	fs := &fonts{}
 	cache := map[string][]byte{}
 	for _, ff := range fontFiles {
 		data, ok := cache[ff.path]
@@ -137,30 +132,12 @@ func sfntFace(data []byte, index int) ([]byte, error) {
 	return out, nil
 }
 
-func (fs *fonts) face(f *opentype.Font, size float64) font.Face {
-	k := faceKey{f, size}
-	if fc, ok := fs.faces[k]; ok {
-		return fc
-	}
-	fc, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
-	if err != nil {
-		panic(err) // only for invalid options, which are constant here
-	}
-	fs.faces[k] = fc
-	return fc
-}
+func (fs *fonts) face(f *opentype.Font, size float64) font.Face { return fs.faces.Face(f, size) }
 
 // draw writes s with its baseline from (x, y), spacing px after each
 // character, and returns the x after the last one.
 func (fs *fonts) draw(dst draw.Image, f *opentype.Font, size float64, c color.Color, x, y, spacing float64, s string) float64 {
-	d := font.Drawer{Dst: dst, Src: image.NewUniform(c), Face: fs.face(f, size)}
-	for _, r := range s {
-		d.Dot = fixed.Point26_6{X: fixed.Int26_6(x * 64), Y: fixed.Int26_6(y * 64)}
-		d.DrawString(string(r))
-		adv, _ := d.Face.GlyphAdvance(r)
-		x += float64(adv)/64 + spacing
-	}
-	return x
+	return paint.Text(dst, fs.face(f, size), c, x, y, spacing, s)
 }
 
 // width is how far draw would advance.

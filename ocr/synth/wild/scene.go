@@ -13,6 +13,7 @@ import (
 
 	"github.com/liveid/liveid/ocr"
 	"github.com/liveid/liveid/ocr/internal/geom"
+	"github.com/liveid/liveid/ocr/synth/internal/paint"
 )
 
 // Scenes: what the card lies on or is held in front of.
@@ -154,7 +155,7 @@ func composite(r *rand.Rand, m, card *image.RGBA, q [4]geom.Point) {
 	for y := max(int(y0), 0); y < min(int(y1)+1, m.Rect.Dy()); y++ {
 		for x := max(int(x0), 0); x < min(int(x1)+1, m.Rect.Dx()); x++ {
 			p := geom.Apply(H, geom.Pt(float64(x)+0.5, float64(y)+0.5))
-			c, a := sampleCard(card, p.X-0.5, p.Y-0.5)
+			c, a := paint.Bilinear(card, p.X-0.5, p.Y-0.5)
 			if a == 0 {
 				continue
 			}
@@ -197,26 +198,6 @@ func bounds(q [4]geom.Point) (x0, y0, x1, y1 float64) {
 		x0, y0, x1, y1 = min(x0, p.X), min(y0, p.Y), max(x1, p.X), max(y1, p.Y)
 	}
 	return
-}
-
-// sampleCard is premultiplied bilinear sampling; outside, alpha is 0.
-func sampleCard(m *image.RGBA, x, y float64) ([3]float64, float64) {
-	var c [3]float64
-	a := 0.0
-	x0, y0 := int(math.Floor(x)), int(math.Floor(y))
-	fx, fy := x-float64(x0), y-float64(y0)
-	for _, d := range [4][3]float64{{0, 0, (1 - fx) * (1 - fy)}, {1, 0, fx * (1 - fy)}, {0, 1, (1 - fx) * fy}, {1, 1, fx * fy}} {
-		px, py := x0+int(d[0]), y0+int(d[1])
-		if px < 0 || py < 0 || px >= m.Rect.Dx() || py >= m.Rect.Dy() || d[2] == 0 {
-			continue
-		}
-		o := m.PixOffset(px, py)
-		for k := range 3 {
-			c[k] += float64(m.Pix[o+k]) * d[2]
-		}
-		a += float64(m.Pix[o+3]) / 255 * d[2]
-	}
-	return c, a
 }
 
 // cardPoint maps (u, v) in [0, 1]² of the card to the frame.
