@@ -93,35 +93,7 @@ func placement(r *rand.Rand, k Kind) [4]geom.Point {
 }
 
 // composite draws card over m so that its corners land on q.
-func composite(m, card *image.RGBA, q [4]geom.Point) {
-	H, ok := geom.Homography(q, geom.RectCorners(ocr.CardW, ocr.CardH))
-	if !ok {
-		return
-	}
-	x0, y0, x1, y1 := bounds(q)
-	for y := max(int(y0), 0); y < min(int(y1)+1, sceneH); y++ {
-		for x := max(int(x0), 0); x < min(int(x1)+1, sceneW); x++ {
-			p := geom.Apply(H, geom.Pt(float64(x)+0.5, float64(y)+0.5))
-			c, a := paint.Bilinear(card, p.X-0.5, p.Y-0.5)
-			if a == 0 {
-				continue
-			}
-			o := m.PixOffset(x, y)
-			for k := range 3 {
-				// card is premultiplied: c already carries its alpha.
-				m.Pix[o+k] = clamp8(c[k] + float64(m.Pix[o+k])*(1-a))
-			}
-		}
-	}
-}
-
-func bounds(q [4]geom.Point) (x0, y0, x1, y1 float64) {
-	x0, y0, x1, y1 = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	for _, p := range q {
-		x0, y0, x1, y1 = min(x0, p.X), min(y0, p.Y), max(x1, p.X), max(y1, p.Y)
-	}
-	return
-}
+func composite(m, card *image.RGBA, q [4]geom.Point) { paint.Over(m, card, q) }
 
 func clamp8(v float64) uint8 { return uint8(min(max(v+0.5, 0), 255)) }
 

@@ -89,7 +89,7 @@ func fill(m *image.RGBA, f func(x, y int) [3]float64) {
 // the card, off its quadrilateral: text a reader must not take for a field.
 func (g *Generator) receipt(r *rand.Rand, m *image.RGBA, q [4]geom.Point) {
 	w, h := m.Rect.Dx(), m.Rect.Dy()
-	x0, _, x1, _ := bounds(q)
+	x0, _, x1, _ := paint.Bounds(q)
 	var left int
 	switch {
 	case x0 > 170:
@@ -147,29 +147,12 @@ func composite(r *rand.Rand, m, card *image.RGBA, q [4]geom.Point) {
 		}
 		shade(m, sq, uniform(r, 0.15, 0.35))
 	}
-	H, ok := geom.Homography(q, geom.RectCorners(ocr.CardW, ocr.CardH))
-	if !ok {
-		return
-	}
-	x0, y0, x1, y1 := bounds(q)
-	for y := max(int(y0), 0); y < min(int(y1)+1, m.Rect.Dy()); y++ {
-		for x := max(int(x0), 0); x < min(int(x1)+1, m.Rect.Dx()); x++ {
-			p := geom.Apply(H, geom.Pt(float64(x)+0.5, float64(y)+0.5))
-			c, a := paint.Bilinear(card, p.X-0.5, p.Y-0.5)
-			if a == 0 {
-				continue
-			}
-			o := m.PixOffset(x, y)
-			for k := range 3 {
-				m.Pix[o+k] = clamp8(c[k] + float64(m.Pix[o+k])*(1-a))
-			}
-		}
-	}
+	paint.Over(m, card, q)
 }
 
 // shade darkens m inside q by up to depth, softly.
 func shade(m *image.RGBA, q [4]geom.Point, depth float64) {
-	x0, y0, x1, y1 := bounds(q)
+	x0, y0, x1, y1 := paint.Bounds(q)
 	for y := max(int(y0), 0); y < min(int(y1)+1, m.Rect.Dy()); y++ {
 		for x := max(int(x0), 0); x < min(int(x1)+1, m.Rect.Dx()); x++ {
 			if !inQuad(q, geom.Pt(float64(x), float64(y))) {
@@ -190,14 +173,6 @@ func inQuad(q [4]geom.Point, p geom.Point) bool {
 		pos, neg = pos || c > 0, neg || c < 0
 	}
 	return !(pos && neg)
-}
-
-func bounds(q [4]geom.Point) (x0, y0, x1, y1 float64) {
-	x0, y0, x1, y1 = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	for _, p := range q {
-		x0, y0, x1, y1 = min(x0, p.X), min(y0, p.Y), max(x1, p.X), max(y1, p.Y)
-	}
-	return
 }
 
 // cardPoint maps (u, v) in [0, 1]² of the card to the frame.

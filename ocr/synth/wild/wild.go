@@ -33,6 +33,7 @@ import (
 	"github.com/liveid/liveid/ocr"
 	"github.com/liveid/liveid/ocr/internal/geom"
 	"github.com/liveid/liveid/ocr/synth"
+	"github.com/liveid/liveid/ocr/synth/internal/paint"
 )
 
 // The two splits' first seeds. Sets drawn from them never overlap for
@@ -237,7 +238,7 @@ func (g *Generator) photo(r *rand.Rand, card *image.RGBA, k synth.Kind) (*image.
 // margin: a clean capture shows the whole card.
 func fitInside(q [4]geom.Point, w, h int) [4]geom.Point {
 	c := geom.Centroid(q)
-	x0, y0, x1, y1 := bounds(q)
+	x0, y0, x1, y1 := paint.Bounds(q)
 	const m = 8
 	f := min(1, (c.X-m)/(c.X-x0), (float64(w)-m-c.X)/(x1-c.X), (c.Y-m)/(c.Y-y0), (float64(h)-m-c.Y)/(y1-c.Y))
 	for i := range q {
@@ -250,7 +251,7 @@ func fitInside(q [4]geom.Point, w, h int) [4]geom.Point {
 // side.
 func pushOut(r *rand.Rand, q [4]geom.Point, w, h int) [4]geom.Point {
 	q = fitInside(q, w, h)
-	x0, y0, x1, y1 := bounds(q)
+	x0, y0, x1, y1 := paint.Bounds(q)
 	over := uniform(r, 0.06, 0.15)
 	var d geom.Point
 	switch r.IntN(4) {

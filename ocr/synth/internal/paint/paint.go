@@ -13,6 +13,8 @@ import (
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
+
+	"github.com/liveid/liveid/ocr/internal/geom"
 )
 
 // Faces caches a font's faces by size.
@@ -91,4 +93,37 @@ func RoundCorners(m *image.RGBA, rad float64) {
 			}
 		}
 	}
+}
+
+// Over draws the premultiplied card over m so that its corners land on q
+// (clockwise from the card's top-left).
+func Over(m, card *image.RGBA, q [4]geom.Point) {
+	H, ok := geom.Homography(q, geom.RectCorners(float64(card.Rect.Dx()), float64(card.Rect.Dy())))
+	if !ok {
+		return
+	}
+	x0, y0, x1, y1 := Bounds(q)
+	for y := max(int(y0), 0); y < min(int(y1)+1, m.Rect.Dy()); y++ {
+		for x := max(int(x0), 0); x < min(int(x1)+1, m.Rect.Dx()); x++ {
+			p := geom.Apply(H, geom.Pt(float64(x)+0.5, float64(y)+0.5))
+			c, a := Bilinear(card, p.X-0.5, p.Y-0.5)
+			if a == 0 {
+				continue
+			}
+			o := m.PixOffset(x, y)
+			for k := range 3 {
+				// card is premultiplied: c already carries its alpha.
+				m.Pix[o+k] = uint8(min(max(c[k]+float64(m.Pix[o+k])*(1-a)+0.5, 0), 255))
+			}
+		}
+	}
+}
+
+// Bounds is q's bounding box.
+func Bounds(q [4]geom.Point) (x0, y0, x1, y1 float64) {
+	x0, y0, x1, y1 = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, p := range q {
+		x0, y0, x1, y1 = min(x0, p.X), min(y0, p.Y), max(x1, p.X), max(y1, p.Y)
+	}
+	return
 }
