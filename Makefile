@@ -40,7 +40,8 @@ help:
 
 setup: deps build fetch
 
-# Debian packages, installed only when missing (cgo needs gcc and libc6-dev; make cross the arm64 and armhf
+# Debian packages, installed only when missing (the CJK fonts: the card generators of ocr/synth and
+# ocr/synth/wild; cgo needs gcc and libc6-dev; make cross the arm64 and armhf
 # cross compilers and their C libraries, which apt only recommends). node and npm are checked as commands: a
 # Node installed from elsewhere must not meet apt's nodejs.
 deps:
@@ -48,7 +49,9 @@ deps:
 	@pkgs=""; \
 	command -v gcc >/dev/null || pkgs+=" build-essential"; \
 	! command -v dpkg >/dev/null || dpkg -s libc6-dev >/dev/null 2>&1 || pkgs+=" libc6-dev"; \
-	! command -v dpkg >/dev/null || dpkg -s fonts-noto-cjk >/dev/null 2>&1 || pkgs+=" fonts-noto-cjk"; \
+	for f in fonts-noto-cjk fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai fonts-dejavu-core; do \
+		! command -v dpkg >/dev/null || dpkg -s $$f >/dev/null 2>&1 || pkgs+=" $$f"; \
+	done; \
 	command -v git >/dev/null || pkgs+=" git"; \
 	command -v node >/dev/null || pkgs+=" nodejs"; \
 	command -v npm >/dev/null || pkgs+=" npm"; \
@@ -105,6 +108,7 @@ cross:
 eval: build
 	$(GO) test ./...
 	$(BIN) eval ocr
+	$(BIN) eval ocr -set synth -peer=false
 	$(BIN) eval liveness
 	$(BIN) eval compare -out out/compare
 	@# A whole session at the pixel level: a rendered genuine user and a moved print go through the engine,

@@ -12,6 +12,9 @@ const (
 	CodeBlur             = "OCR_BLUR"              // WarnBlur: the text's edges are too soft
 	CodeOcclusion        = "OCR_OCCLUSION"         // WarnOcclusion: something covers part of the card
 	CodeWrongSide        = "OCR_WRONG_SIDE"        // WarnWrongSide: not the side that was asked for
+	CodeExpired          = "OCR_EXPIRED"           // WarnExpired: the card's validity period has ended
+	CodeExpiring         = "OCR_EXPIRING_SOON"     // WarnExpiring: it ends within ExpiringWithin
+	CodeTemporary        = "OCR_TEMPORARY_CARD"    // WarnTemporary: a temporary card (临时居民身份证)
 
 	// Errors, the Code of the typed errors.
 	CodeNoCard = "OCR_NO_CARD" // NoCardError: no readable ID card in the image

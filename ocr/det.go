@@ -3,10 +3,12 @@ package ocr
 import (
 	"cmp"
 	"fmt"
-	"github.com/liveid/liveid/ocr/internal/geom"
 	"image"
 	"math"
 	"slices"
+
+	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/ocr/internal/geom"
 )
 
 // The det model sees the rectified card at this fixed size: its text is
@@ -41,15 +43,28 @@ func (b textBox) centre() geom.Point { return geom.Centroid(b.quad) }
 // detect runs the det model on the card and returns its text boxes in card
 // pixels, top to bottom.
 func (e *Engine) detect(card *image.RGBA) ([]textBox, error) {
-	in := e.det.NewInputs()
-	fillNCHW(in[0], resize(card, detW, detH), detW, [3]float32{0.485, 0.456, 0.406}, [3]float32{0.229, 0.224, 0.225})
-	out := e.det.NewOutputs()
-	if err := e.det.Run(in, out); err != nil {
+	return runDet(e.det, card, detW, detH, false)
+}
+
+// runDet runs a det session of input w×h on img, stretched to that size
+// or, with keepAspect, scaled to fit it from the top-left (the rest stays
+// at the normalised mean, which reads as no text). It returns the boxes
+// in img's pixels, top to bottom.
+func runDet(s *models.Session, img *image.RGBA, w, h int, keepAspect bool) ([]textBox, error) {
+	rw, rh := w, h
+	if keepAspect {
+		f := min(float64(w)/float64(img.Rect.Dx()), float64(h)/float64(img.Rect.Dy()))
+		rw, rh = max(int(float64(img.Rect.Dx())*f), 1), max(int(float64(img.Rect.Dy())*f), 1)
+	}
+	in := s.NewInputs()
+	fillNCHW(in[0], resize(img, rw, rh), w, [3]float32{0.485, 0.456, 0.406}, [3]float32{0.229, 0.224, 0.225})
+	out := s.NewOutputs()
+	if err := s.Run(in, out); err != nil {
 		return nil, fmt.Errorf("ocr: text detection: %w", err)
 	}
-	sx := float64(card.Rect.Dx()) / detW
-	sy := float64(card.Rect.Dy()) / detH
-	boxes := dbBoxes(out[0], detW, detH)
+	sx := float64(img.Rect.Dx()) / float64(rw)
+	sy := float64(img.Rect.Dy()) / float64(rh)
+	boxes := dbBoxes(out[0], w, h)
 	for i := range boxes {
 		for k := range boxes[i].quad {
 			boxes[i].quad[k] = geom.Pt(boxes[i].quad[k].X*sx, boxes[i].quad[k].Y*sy)
@@ -60,11 +75,11 @@ func (e *Engine) detect(card *image.RGBA) ([]textBox, error) {
 }
 
 // fillNCHW writes m into dst (one image of an NCHW batch, dstW wide) from
-// the left, in BGR order as PaddleOCR feeds its models, normalised as
-// (v/255 − mean)/std. Columns from m's width to dstW stay as they are.
+// the top-left, in BGR order as PaddleOCR feeds its models, normalised as
+// (v/255 − mean)/std. Pixels beyond m's width and height stay as they are.
 func fillNCHW(dst []float32, m *image.RGBA, dstW int, mean, std [3]float32) {
 	w, h := m.Rect.Dx(), m.Rect.Dy()
-	plane := h * dstW
+	plane := len(dst) / 3
 	for y := range h {
 		for x := range w {
 			o := m.PixOffset(x, y)

@@ -5,6 +5,20 @@
 // with the card's fixed layout and its printed labels as anchors. It also
 // raises capture-quality warnings, which never stop the reading.
 //
+// The card is found by its edge (a region of the card's surface grown
+// from the middle, its outline fitted with a quadrilateral); when there is
+// none, or what it outlines does not show the side's labels where GA 450's
+// layout prints them, by its printed layout: the text detector runs over
+// the whole photo, and the labels it reads (the front's 姓名 / 性别 /
+// 出生 / 住址 column and 公民身份号码, the back's 中华人民共和国 /
+// 居民身份证 / 签发机关 / 有效期限) give the card's place by a similarity
+// fit. Neither finding a card is ErrNoCard. Rows are grouped in the
+// rectified card turned by its residual skew, lines off the card are
+// dropped, and the fields' texts are checked: the number's check digit,
+// birth and sex against the number, the validity term (5, 10 or 20 years,
+// or 长期), and with CrossCheck the term against the holder's age at
+// issue. ReadAt judges expiry against a given day.
+//
 // Warnings and errors carry stable OCR_ codes, listed in codes.go: a
 // Warning's Codes, and the Code of NoCardError and DecodeError, which
 // match ErrNoCard and ErrDecode with errors.Is. The models and the

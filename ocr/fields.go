@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/liveid/liveid/ocr/internal/geom"
 )
 
 // Layout of the rectified card (px at 10 px/mm). Only coarse regions are
@@ -139,49 +141,112 @@ func whichSide(lines []line) Side {
 type row struct {
 	parts []part
 	g     run     // the parts' text joined
-	cy    float64 // vertical centre of its first line
+	cy    float64 // vertical centre of its first line, in the deskewed card
 }
 
 // part is one text line of a row.
 type part struct {
 	g      run
-	x0, x1 float64
+	x0, x1 float64 // its extent along the row, in the deskewed card
 }
 
-// rows groups lines whose vertical centres are within half a line height,
-// skipping lines inside the excluded rectangle.
-func rows(lines []line, exclude image.Rectangle) []row {
-	var ls []line
+// placed is a line with its box measured in the card's own frame: the
+// rectified card turned by its residual skew, so that a card a few degrees
+// off after rectification still has level rows.
+type placed struct {
+	l      line
+	c      geom.Point // centre
+	x0, x1 float64
+	h      float64 // the box's height, its short side
+}
+
+// skew is the median angle of the long text boxes' long edges: what
+// rectification left of the card's turn.
+func skew(lines []line) float64 {
+	var a []float64
 	for _, l := range lines {
-		c := l.box.centre()
-		if !(image.Point{int(c.X), int(c.Y)}).In(exclude) && len(l.text) > 0 {
-			ls = append(ls, l)
+		s := geom.QuadSides(l.box.quad)
+		if s[0] < 3*s[1] {
+			continue
+		}
+		d := l.box.quad[1].Sub(l.box.quad[0])
+		if t := math.Atan2(d.Y, d.X); math.Abs(t) < 0.3 {
+			a = append(a, t)
 		}
 	}
-	slices.SortFunc(ls, func(a, b line) int { return cmp.Compare(a.box.centre().Y, b.box.centre().Y) })
-	var groups [][]line
-	for _, l := range ls {
-		if n := len(groups); n > 0 {
-			last := groups[n-1][0]
-			_, y0, _, y1 := last.box.bounds()
-			if d := l.box.centre().Y - last.box.centre().Y; d < (y1-y0)/2 {
-				groups[n-1] = append(groups[n-1], l)
-				continue
-			}
+	return median(a)
+}
+
+func place(lines []line) []placed {
+	t := skew(lines)
+	cos, sin := math.Cos(-t), math.Sin(-t)
+	mid := geom.Pt(CardW/2, CardH/2)
+	rot := func(p geom.Point) geom.Point {
+		d := p.Sub(mid)
+		return geom.Pt(mid.X+d.X*cos-d.Y*sin, mid.Y+d.X*sin+d.Y*cos)
+	}
+	out := make([]placed, len(lines))
+	for i, l := range lines {
+		x0, x1 := math.Inf(1), math.Inf(-1)
+		for _, p := range l.box.quad {
+			q := rot(p)
+			x0, x1 = min(x0, q.X), max(x1, q.X)
 		}
-		groups = append(groups, []line{l})
+		s := geom.QuadSides(l.box.quad)
+		out[i] = placed{l, rot(l.box.centre()), x0, x1, min(s[0]+s[2], s[1]+s[3]) / 2}
+	}
+	return out
+}
+
+// rows groups lines whose vertical centres, in the deskewed card, are
+// within half a line height and which do not stack over each other,
+// skipping lines inside the excluded rectangle. Rows come top to bottom,
+// their parts left to right.
+func rows(lines []line, exclude image.Rectangle) []row {
+	var ls []placed
+	for _, p := range place(lines) {
+		c := p.l.box.centre()
+		if !(image.Point{int(c.X), int(c.Y)}).In(exclude) && len(p.l.text) > 0 {
+			ls = append(ls, p)
+		}
+	}
+	slices.SortFunc(ls, func(a, b placed) int { return cmp.Compare(a.c.Y, b.c.Y) })
+	var groups [][]placed
+	for _, l := range ls {
+		if n := len(groups); n > 0 && sameRow(groups[n-1], l) {
+			groups[n-1] = append(groups[n-1], l)
+			continue
+		}
+		groups = append(groups, []placed{l})
 	}
 	out := make([]row, len(groups))
 	for i, grp := range groups {
-		out[i].cy = grp[0].box.centre().Y
-		slices.SortFunc(grp, func(a, b line) int { return cmp.Compare(a.box.centre().X, b.box.centre().X) })
+		out[i].cy = grp[0].c.Y
+		slices.SortFunc(grp, func(a, b placed) int { return cmp.Compare(a.c.X, b.c.X) })
 		for _, l := range grp {
-			x0, _, x1, _ := l.box.bounds()
-			out[i].parts = append(out[i].parts, part{toRun(l), x0, x1})
-			out[i].g = append(out[i].g, toRun(l)...)
+			g := toRun(l.l)
+			out[i].parts = append(out[i].parts, part{g, l.x0, l.x1})
+			out[i].g = append(out[i].g, g...)
 		}
 	}
 	return out
+}
+
+// sameRow: l's centre is within half the first line's height of it, and
+// l overlaps no line of the row by more than a third of the shorter: two
+// address lines one over the other are two rows however close.
+func sameRow(grp []placed, l placed) bool {
+	first := grp[0]
+	if l.c.Y-first.c.Y >= max(first.h, l.h)/2 {
+		return false
+	}
+	for _, o := range grp {
+		overlap := min(o.x1, l.x1) - max(o.x0, l.x0)
+		if overlap > min(o.x1-o.x0, l.x1-l.x0)/3 {
+			return false
+		}
+	}
+	return true
 }
 
 // value is the row's text after its label: the label cut from the front
@@ -245,7 +310,14 @@ func extractFront(rs []row) map[string]Field {
 	for i, r := range above {
 		switch role[i] {
 		case Name:
-			setField(out, Name, r.value("姓名", frontValueX))
+			name := r.value("姓名", frontValueX)
+			// A tilted card can bring the sex row's end into the name's.
+			for _, l := range []string{"性别", "民族"} {
+				if k := name.findLabel(l, 0); k > 0 {
+					name = name[:k]
+				}
+			}
+			setField(out, Name, name)
 		case Sex:
 			sexEthnicity(r.value("性别", frontValueX), out)
 		case Birth:
@@ -258,9 +330,54 @@ func extractFront(rs []row) map[string]Field {
 			}
 		}
 	}
-	setField(out, Address, addr)
+	setField(out, Address, cleanAddress(addr, out))
 	return out
 }
+
+// cleanAddress removes from the address what other rows left in it: a
+// birth date at its start (which then fills the birth field if it is
+// missing), the 住址 label, and the number's label from where it starts.
+func cleanAddress(g run, out map[string]Field) run {
+	if k := g.findLabel("住址", 0); k >= 0 {
+		g = append(slices.Clone(g[:k]), g[k+2:]...)
+	}
+	if k := g.findLabel("公民", 0); k >= 0 {
+		g = g[:k]
+	}
+	if end := dateEnd(g); end > 0 {
+		if _, ok := out[Birth]; !ok {
+			birth(g[:end], out)
+		}
+		g = g[end:]
+	}
+	return g
+}
+
+// dateEnd is the length of a "1990年1月2日" that opens g (the label 出生
+// or a few stray characters may precede it), or 0.
+func dateEnd(g run) int {
+	i := 0
+	for i < len(g) && i < 4 && !isDigit(g[i].r) {
+		i++
+	}
+	groups := 0
+	for i < len(g) && groups < 3 {
+		j := i
+		for j < len(g) && isDigit(g[j].r) {
+			j++
+		}
+		if j == i || j >= len(g) || !strings.ContainsRune("年月日", g[j].r) {
+			return 0
+		}
+		i, groups = j+1, groups+1
+	}
+	if groups < 3 {
+		return 0
+	}
+	return i
+}
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 func setField(out map[string]Field, name string, g run) {
 	if len(g) > 0 {
@@ -268,13 +385,21 @@ func setField(out map[string]Field, name string, g run) {
 	}
 }
 
-// sexEthnicity splits "男民族汉" at the ethnicity's label.
+// sexEthnicity splits "男民族汉" at the ethnicity's label, or at 族 when
+// the label's first character is misread: no ethnicity's name holds 族.
+// Whatever follows the label is kept, one character (汉, 彝, 傣) as well as
+// four.
 func sexEthnicity(g run, out map[string]Field) {
 	var eth run
 	if i := g.findLabel("民族", 0); i >= 0 {
 		g, eth = g[:i], g[i+2:]
+	} else if i := slices.IndexFunc(g, func(x glyph) bool { return x.r == '族' }); i >= 0 {
+		g, eth = g[:i], g[i+1:]
 	} else if i := slices.IndexFunc(g, func(x glyph) bool { return x.r == '男' || x.r == '女' }); i >= 0 {
 		g, eth = g[i:i+1], g[i+1:]
+	}
+	for len(eth) > 0 && strings.ContainsRune("民族", eth[0].r) {
+		eth = eth[1:]
 	}
 	if i := slices.IndexFunc(g, func(x glyph) bool { return x.r == '男' || x.r == '女' }); i >= 0 {
 		g = g[i : i+1]
@@ -420,6 +545,10 @@ func frontRoles(rs []row) []string {
 	shift := median(shifts)
 	for i, r := range rs {
 		if role[i] != "" {
+			continue
+		}
+		if dateEnd(r.g) > 0 { // a date is the birth row whatever its height
+			role[i] = Birth
 			continue
 		}
 		best := 30.0 // px: further than this from every row is no row

@@ -15,6 +15,7 @@ const locateSide = 400
 type location struct {
 	corners [4]geom.Point // clockwise, corners[0]→[1] is a long (top or bottom) edge
 	clipped bool          // the card runs off the image
+	byText  bool          // found from the printed layout, not the edge
 }
 
 // seeds are where the card's surface is looked for, as fractions of the

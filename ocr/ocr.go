@@ -2,10 +2,13 @@ package ocr
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"io"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/models"
@@ -78,6 +81,11 @@ type Card struct {
 	// field named here also has a lowered confidence.
 	Problems []string
 	Warnings Warning
+	// Clarity is how sharp and clean the capture is, from 0 (text edges
+	// smeared, the warning's blur) to 1 (crisp print): the edge
+	// steepness that WarnBlur thresholds, mapped linearly between a
+	// blurred and a sharp capture's.
+	Clarity float64
 	// Corners are the card's corners in the input image, clockwise from
 	// the card's own top-left (they may lie outside the image).
 	Corners  [4]Point
@@ -99,6 +107,7 @@ const (
 type Engine struct {
 	det, cls *models.Session
 	rec      *sessionPool
+	scene    *sessionPool // det on whole photos, for locating the card by its text
 	keys     []rune
 }
 
@@ -109,7 +118,8 @@ func Open(dir string, o models.Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{keys: keys, rec: &sessionPool{dir: dir, opts: o}}
+	e := &Engine{keys: keys, rec: &sessionPool{dir: dir, opts: o, model: RecModel, shape: recShape},
+		scene: &sessionPool{dir: dir, opts: o, model: DetModel, shape: detShape}}
 	if e.det, err = models.Open(dir, DetModel, o, map[string][]int64{"x": {1, 3, detH, detW}}); err != nil {
 		return nil, err
 	}
@@ -133,6 +143,7 @@ func (e *Engine) Close() error {
 		}
 	}
 	e.rec.close()
+	e.scene.close()
 	return nil
 }
 
@@ -150,30 +161,82 @@ func Decode(r io.Reader) (image.Image, error) {
 // Read finds and reads a card. want is the side the caller asked the user
 // to show: showing the other one raises WarnWrongSide (AnySide never does).
 // It fails with ErrNoCard when there is no card; quality problems are
-// warnings, not errors.
+// warnings, not errors. Expiry is judged against the clock: see ReadAt.
 func (e *Engine) Read(ctx context.Context, img image.Image, want Side) (*Card, error) {
+	return e.ReadAt(ctx, img, want, time.Now())
+}
+
+// ReadAt is Read on the day now: a back whose validity has ended by then
+// raises WarnExpired, one ending within ExpiringWithin WarnExpiring.
+func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now time.Time) (*Card, error) {
 	src := toRGBA(img)
 	if src.Rect.Dx() < 32 || src.Rect.Dy() < 32 {
 		return nil, &NoCardError{Reason: fmt.Sprintf("the image is only %dx%d", src.Rect.Dx(), src.Rect.Dy())}
 	}
-	loc, err := locate(src)
-	if err != nil {
+	// The card's edge first: cheap, and exact when it shows. When it does
+	// not, or what it outlines does not carry the card's labels where
+	// the layout prints them (a table as pale as the card, a sheet of
+	// paper under a copy), the printed layout locates the card instead,
+	// and the reading that agrees better with the layout is kept.
+	var best *Card
+	bestFit := -1
+	loc, firstErr := locate(src)
+	if firstErr == nil {
+		c, fit, err := e.readAt(ctx, src, loc, want, now)
+		switch {
+		case err == nil:
+			best, bestFit = c, fit
+		case !errors.Is(err, ErrNoCard):
+			return nil, err
+		default:
+			firstErr = err
+		}
+	}
+	if bestFit >= goodFit {
+		return best, nil
+	}
+	tloc, err := e.locateByText(ctx, src)
+	if err == nil {
+		var c *Card
+		var fit int
+		c, fit, err = e.readAt(ctx, src, tloc, want, now)
+		if err == nil && fit > bestFit {
+			best = c
+		}
+	}
+	if err != nil && !errors.Is(err, ErrNoCard) {
 		return nil, err
 	}
+	if best == nil {
+		if firstErr == nil {
+			firstErr = err
+		}
+		return nil, firstErr
+	}
+	return best, nil
+}
+
+// goodFit is how many of its side's labels a rectified card must show in
+// their places for its edge-found outline to be trusted.
+const goodFit = 2
+
+// readAt rectifies the card at loc and reads it; fit is how many of the
+// side's labels lie where the layout puts them.
+func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want Side, now time.Time) (*Card, int, error) {
 	card := warpQuad(src, loc.corners, CardW, CardH)
 	boxes, err := e.detect(card)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if len(boxes) < 3 {
-		return nil, &NoCardError{Reason: "the card-shaped region carries almost no text"}
+		return nil, 0, &NoCardError{Reason: "the card-shaped region carries almost no text"}
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	p180, err := e.upsideDown(card, boxes)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if p180 > 0.5 {
 		card, loc.corners = rotate180img(card), geom.Rotate180(loc.corners)
@@ -183,11 +246,12 @@ func (e *Engine) Read(ctx context.Context, img image.Image, want Side) (*Card, e
 	}
 	lines, err := e.recognise(card, boxes)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
+	lines = onCard(card, lines)
 	side := whichSide(lines)
 	if side == AnySide {
-		return nil, &NoCardError{Reason: "none of the card's printed labels could be read"}
+		return nil, 0, &NoCardError{Reason: "none of the card's printed labels could be read"}
 	}
 	c := &Card{Side: side, Corners: loc.corners, Image: card}
 	for _, l := range lines {
@@ -199,8 +263,24 @@ func (e *Engine) Read(ctx context.Context, img image.Image, want Side) (*Card, e
 	if side == Front {
 		c.Portrait = portraitCrop(card)
 	}
-	c.Warnings = assess(card, loc, side, want, lines)
-	return c, nil
+	w, sharp := assess(card, loc, side, want, lines)
+	c.Warnings = w | validityWarnings(c.Fields, now)
+	if temporary(lines) {
+		c.Warnings |= WarnTemporary
+	}
+	c.Clarity = clarity(sharp)
+	return c, layoutFit(side, lines), nil
+}
+
+// onCard drops lines whose centre lies off the card: outside the
+// rectified frame's photo (a line the warp left transparent) — text beside
+// the card that an outline or a fit too wide took in.
+func onCard(card *image.RGBA, lines []line) []line {
+	return slices.DeleteFunc(lines, func(l line) bool {
+		c := l.box.centre()
+		x, y := int(c.X), int(c.Y)
+		return x < 0 || y < 0 || x >= CardW || y >= CardH || card.Pix[card.PixOffset(x, y)+3] < 255
+	})
 }
 
 // flipQuad maps a box through the card's 180° turn, keeping its corners

@@ -16,6 +16,7 @@ import (
 	"github.com/liveid/liveid/ocr"
 	"github.com/liveid/liveid/ocr/eval"
 	"github.com/liveid/liveid/ocr/synth"
+	"github.com/liveid/liveid/ocr/synth/wild"
 )
 
 var (
@@ -60,7 +61,8 @@ const (
 
 // TestSyntheticSet reads 40 generated cards (two cycles of every kind; with
 // -short one cycle, 20 cards): field accuracy and whole-card match above
-// the bars, every clean card read exactly with no warning, and each defect
+// the bars, every clean card read exactly with no warning but its
+// validity's on eval.Now, and each defect
 // card raising its warning.
 func TestSyntheticSet(t *testing.T) {
 	e, g := setup(t)
@@ -99,8 +101,10 @@ func TestSyntheticSet(t *testing.T) {
 		if s.Kind != synth.Clean {
 			continue
 		}
-		if r.Card.Warnings != 0 || len(r.Card.Problems) != 0 {
-			t.Errorf("clean seed %d: warnings %s, problems %v", s.Seed, r.Card.Warnings, r.Card.Problems)
+		// A clean back may be expired on the evaluation's day: that is
+		// the only warning it may raise.
+		if want := eval.WantWarnings(s); r.Card.Warnings != want || len(r.Card.Problems) != 0 {
+			t.Errorf("clean seed %d: warnings %s (want %s), problems %v", s.Seed, r.Card.Warnings, want, r.Card.Problems)
 		}
 		for name, want := range s.Truth {
 			if got := r.Card.Fields[name]; got.Text != want || got.Conf < 0.9 {
@@ -185,5 +189,72 @@ func TestUpsideDownAndWrongSide(t *testing.T) {
 	}
 	if card.Warnings&ocr.WarnWrongSide == 0 {
 		t.Errorf("front shown for the back: warnings %s", card.Warnings)
+	}
+}
+
+// TestIndependentSet reads cards from the independent generator
+// (ocr/synth/wild, seeds of neither its tuning nor its held-out split):
+// 56 cards, with -short 14 (one cycle: seven clean captures and one of
+// each flaw). Bars, from `liveid eval ocr` on the held-out split and
+// loose for a set this small: clean captures are found and read whole
+// (one in seven may miss a field), their number is exact whenever read,
+// capture-quality warnings fire on at most two clean captures in seven
+// (a guard, not the bar: glare and occlusion still false-alarm on pale,
+// busy scenes; the held-out rates per warning are what eval reports), and
+// the wrong side, the photocopy and the border are raised.
+func TestIndependentSet(t *testing.T) {
+	e, _ := setup(t)
+	w, err := wild.New(build.Home())
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			t.Skipf("fonts or photos missing (run make setup): %v", err)
+		}
+		t.Fatal(err)
+	}
+	n := 56
+	if testing.Short() {
+		n = 14
+	}
+	const quality = ocr.WarnBorder | ocr.WarnPhotocopy | ocr.WarnScreen | ocr.WarnGlare | ocr.WarnBlur | ocr.WarnOcclusion
+	var clean, exact, alarms int
+	rep, err := eval.Run(context.Background(), e, w, wild.Set(n, 1<<16), func(r eval.Result) {
+		s := r.Sample
+		switch s.Kind {
+		case synth.WrongSide, synth.Photocopy, synth.Border:
+			if r.Card == nil || r.Card.Warnings&s.Warnings == 0 {
+				t.Errorf("seed %d (%s %s): warning %s not raised (%v)", s.Seed, s.Kind, s.Scene, s.Warnings, r.Err)
+			}
+		case synth.Clean:
+			clean++
+			if r.Card == nil {
+				t.Errorf("clean seed %d (%s %s): %v", s.Seed, s.Side, s.Scene, r.Err)
+				return
+			}
+			if got := r.Card.Fields[ocr.Number].Text; s.Side == ocr.Front && got != s.Truth[ocr.Number] {
+				t.Errorf("clean seed %d (%s): number %q, want %q", s.Seed, s.Scene, got, s.Truth[ocr.Number])
+			}
+			ok := true
+			for name, want := range s.Truth {
+				ok = ok && r.Card.Fields[name].Text == want
+			}
+			if ok {
+				exact++
+			}
+			if r.Card.Warnings&quality != 0 {
+				alarms++
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	rep.Print(&buf)
+	t.Logf("\n%s", buf.String())
+	if exact < clean*6/7 {
+		t.Errorf("%d of %d clean captures read exactly, want %d", exact, clean, clean*6/7)
+	}
+	if alarms > 2*clean/7 {
+		t.Errorf("capture-quality warnings on %d of %d clean captures, want at most %d", alarms, clean, 2*clean/7)
 	}
 }

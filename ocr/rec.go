@@ -39,29 +39,37 @@ type line struct {
 
 func (l line) String() string { return string(l.text) }
 
-// sessionPool opens one session per fixed input shape on first use and
-// keeps it.
+// sessionPool opens one session of a model per fixed input shape on first
+// use and keeps it.
 type sessionPool struct {
 	dir      string
 	opts     models.Options
+	model    string
+	shape    func(a, b int) []int64 // the input x's NCHW shape for a key
 	mu       sync.Mutex
-	sessions map[[2]int]*models.Session // (batch, width)
+	sessions map[[2]int]*models.Session // by key: (batch, width) for rec, (width, height) for det
 }
 
-func (p *sessionPool) get(batch, width int) (*models.Session, error) {
+// recShape is a rec session's input: batch lines of width at height 48.
+func recShape(batch, width int) []int64 { return []int64{int64(batch), 3, recH, int64(width)} }
+
+// detShape is a det session's input: one w×h image.
+func detShape(w, h int) []int64 { return []int64{1, 3, int64(h), int64(w)} }
+
+func (p *sessionPool) get(a, b int) (*models.Session, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if s, ok := p.sessions[[2]int{batch, width}]; ok {
+	if s, ok := p.sessions[[2]int{a, b}]; ok {
 		return s, nil
 	}
-	s, err := models.Open(p.dir, RecModel, p.opts, map[string][]int64{"x": {int64(batch), 3, recH, int64(width)}})
+	s, err := models.Open(p.dir, p.model, p.opts, map[string][]int64{"x": p.shape(a, b)})
 	if err != nil {
 		return nil, err
 	}
 	if p.sessions == nil {
 		p.sessions = map[[2]int]*models.Session{}
 	}
-	p.sessions[[2]int{batch, width}] = s
+	p.sessions[[2]int{a, b}] = s
 	return s, nil
 }
 

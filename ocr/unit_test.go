@@ -140,7 +140,7 @@ func TestWarningCodes(t *testing.T) {
 		0:                             "OK",
 		WarnBorder | WarnGlare:        "OCR_BORDER_INCOMPLETE|OCR_GLARE",
 		WarnWrongSide | WarnPhotocopy: "OCR_PHOTOCOPY|OCR_WRONG_SIDE",
-		WarnScreen | WarnBlur | 1<<9:  "OCR_SCREEN|OCR_BLUR|OCR_BIT9",
+		WarnScreen | WarnBlur | 1<<14: "OCR_SCREEN|OCR_BLUR|OCR_BIT14",
 		WarnOcclusion:                 "OCR_OCCLUSION",
 	} {
 		if got := w.String(); got != want {

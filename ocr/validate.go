@@ -117,24 +117,151 @@ func sexOf(num string) string {
 	return "女"
 }
 
+// checkValidity checks a validity period on its own: two dates, or a
+// date and 长期, and a term cards are issued for: 5, 10 or 20 years to
+// the day (GA 450: the term follows the holder's age at issue).
 func checkValidity(s string) error {
-	from, to, ok := strings.Cut(s, "-")
-	if !ok {
-		return fmt.Errorf("%q has no dash", s)
-	}
-	start, err := time.Parse("2006.01.02", from)
-	if err != nil {
-		return fmt.Errorf("start %q is not a date", from)
-	}
-	if to == "长期" {
-		return nil
-	}
-	end, err := time.Parse("2006.01.02", to)
-	if err != nil {
-		return fmt.Errorf("end %q is not a date", to)
+	start, end, err := parseValidity(s)
+	if err != nil || end.IsZero() {
+		return err
 	}
 	if !end.After(start) {
-		return fmt.Errorf("ends %s, before it starts %s", to, from)
+		return fmt.Errorf("ends %s, before it starts %s", end.Format("2006.01.02"), start.Format("2006.01.02"))
+	}
+	if termYears(start, end) == 0 {
+		return fmt.Errorf("a term from %s to %s is not one of 5, 10 or 20 years", start.Format("2006.01.02"), end.Format("2006.01.02"))
 	}
 	return nil
+}
+
+// parseValidity reads "YYYY.MM.DD-YYYY.MM.DD" or "YYYY.MM.DD-长期" (end
+// zero).
+func parseValidity(s string) (start, end time.Time, err error) {
+	from, to, ok := strings.Cut(s, "-")
+	if !ok {
+		return start, end, fmt.Errorf("%q has no dash", s)
+	}
+	if start, err = time.Parse("2006.01.02", from); err != nil {
+		return start, end, fmt.Errorf("start %q is not a date", from)
+	}
+	if to == "长期" {
+		return start, time.Time{}, nil
+	}
+	if end, err = time.Parse("2006.01.02", to); err != nil {
+		return start, end, fmt.Errorf("end %q is not a date", to)
+	}
+	return start, end, nil
+}
+
+// termYears is the term, 5, 10 or 20, when end is that many years after
+// start to the day (a 29 February start ends on 28 February or 1 March),
+// else 0.
+func termYears(start, end time.Time) int {
+	for _, y := range []int{5, 10, 20} {
+		want := start.AddDate(y, 0, 0) // 29 Feb rolls to 1 Mar
+		if end.Equal(want) || (start.Month() == 2 && start.Day() == 29 && end.Equal(want.AddDate(0, 0, -1))) {
+			return y
+		}
+	}
+	return 0
+}
+
+// ExpiringWithin is how close to its end a card raises WarnExpiring.
+const ExpiringWithin = 90 * 24 * time.Hour
+
+// ValidityWarnings are the warnings a card valid from start to end (zero
+// for 长期) raises when read at now: WarnExpired after its last day,
+// WarnExpiring within ExpiringWithin of it.
+func ValidityWarnings(start, end, now time.Time) Warning {
+	if end.IsZero() {
+		return 0
+	}
+	last := end.AddDate(0, 0, 1) // valid through its end date
+	switch {
+	case !now.Before(last):
+		return WarnExpired
+	case last.Sub(now) <= ExpiringWithin:
+		return WarnExpiring
+	}
+	return 0
+}
+
+// validityWarnings reads the validity field's dates, if it parses.
+func validityWarnings(f map[string]Field, now time.Time) Warning {
+	v, ok := f[Validity]
+	if !ok {
+		return 0
+	}
+	start, end, err := parseValidity(v.Text)
+	if err != nil {
+		return 0
+	}
+	return ValidityWarnings(start, end, now)
+}
+
+// ageAt is the age in completed years on day t.
+func ageAt(birth, t time.Time) int {
+	age := t.Year() - birth.Year()
+	if t.Month() < birth.Month() || (t.Month() == birth.Month() && t.Day() < birth.Day()) {
+		age--
+	}
+	return age
+}
+
+// TermFor is the validity term a card issued at age gets: 5 years under
+// 16, 10 years from 16 to 25, 20 years from 26 to 45, and 0 (长期, no
+// end) from 46.
+func TermFor(age int) int {
+	switch {
+	case age < 16:
+		return 5
+	case age <= 25:
+		return 10
+	case age <= 45:
+		return 20
+	}
+	return 0
+}
+
+// CrossCheck checks the two sides of one card against each other: the
+// validity term on the back must be the one for the holder's age (from
+// the front's birth date, else its number) on the day it was issued. Each
+// problem starts with "validity: ".
+func CrossCheck(front, back *Card) []string {
+	if front == nil || back == nil {
+		return nil
+	}
+	v, ok := back.Fields[Validity]
+	if !ok {
+		return nil
+	}
+	start, end, err := parseValidity(v.Text)
+	if err != nil {
+		return nil
+	}
+	birthText := front.Fields[Birth].Text
+	if n := front.Fields[Number].Text; birthText == "" && len(n) == 18 {
+		birthText = n[6:10] + "-" + n[10:12] + "-" + n[12:14]
+	}
+	birth, err := time.Parse("2006-01-02", birthText)
+	if err != nil {
+		return nil
+	}
+	age := ageAt(birth, start)
+	want, got := TermFor(age), 0
+	if !end.IsZero() {
+		if got = termYears(start, end); got == 0 {
+			return nil // validate reports a term that is no term
+		}
+	}
+	if got == want {
+		return nil
+	}
+	name := func(y int) string {
+		if y == 0 {
+			return "长期"
+		}
+		return fmt.Sprintf("%d years", y)
+	}
+	return []string{fmt.Sprintf("validity: %s from %s, but a holder of %d is issued %s", name(got), start.Format("2006.01.02"), age, name(want))}
 }

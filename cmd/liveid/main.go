@@ -74,7 +74,7 @@ var commands = &command{name: "liveid", sub: []*command{
 	}},
 	{name: "verify", args: "[-seed S] [-lang L] [-out DIR] FRAMES_DIR | -video FILE | -webcam N [-show]", short: "run one session through the engine on rendered frames, a video file or a webcam" + cameraNote + ", print the guidance as it changes, seal the package", run: verifySession},
 	{name: "eval", short: "measure the engine on generated and real test sets", sub: []*command{
-		{name: "ocr", args: "[-n N] [-seed S] [-peer=false] [-v]", short: "ID-card OCR accuracy, warnings and speed on synthetic cards, with a peer engine", run: evalOCR},
+		{name: "ocr", args: "[-set wild|synth] [-split held-out|tune] [-n N] [-seed S] [-peer=false] [-v]", short: "ID-card OCR on SIMULATED cards (the independent generator by default, or the tuning one): card found, fields, sides, kinds, scenes, warnings, calibration, speed, with a peer engine", run: evalOCR},
 		{name: "compare", args: "[-models M,M] [-out DIR]", short: "face-comparison ROC, EER, TAR at FAR and calibration on the packages' real faces", run: evalCompare},
 		{name: "session", args: "[-genuine N] [-attacks N] [-seed S]", short: "SIMULATED sessions rendered at the pixel level through the engine (BPCER, APCER per attack)", run: evalSession},
 		{name: "liveness", args: "[-genuine N] [-attacks N] [-seed S]", short: "liveness decisions on simulated genuine sessions and attacks (BPCER, APCER)", run: evalLiveness},

@@ -12,9 +12,9 @@ import (
 	"golang.org/x/image/draw"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
-	"golang.org/x/image/math/fixed"
 
 	"github.com/liveid/liveid/ocr"
+	"github.com/liveid/liveid/ocr/synth/internal/paint"
 )
 
 // FontDir is where Debian's fonts-noto-cjk puts its OpenType collections.
@@ -28,12 +28,7 @@ const (
 
 type fontSet struct {
 	sans, bold, mono *opentype.Font
-	faces            map[faceKey]font.Face
-}
-
-type faceKey struct {
-	f    *opentype.Font
-	size float64
+	faces            paint.Faces
 }
 
 func loadFonts(dir string) (*fontSet, error) {
@@ -60,34 +55,15 @@ func loadFonts(dir string) (*fontSet, error) {
 	if fs.mono, err = load("NotoSansCJK-Regular.ttc", notoMonoSC); err != nil {
 		return nil, err
 	}
-	fs.faces = map[faceKey]font.Face{}
 	return &fs, nil
 }
 
-func (fs *fontSet) face(f *opentype.Font, size float64) font.Face {
-	k := faceKey{f, size}
-	if face, ok := fs.faces[k]; ok {
-		return face
-	}
-	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
-	if err != nil {
-		panic(err) // only for invalid options, which are constant here
-	}
-	fs.faces[k] = face
-	return face
-}
+func (fs *fontSet) face(f *opentype.Font, size float64) font.Face { return fs.faces.Face(f, size) }
 
 // text draws s with its baseline starting at (x, y), adding spacing px
 // after each character; it returns the x after the last one.
 func (fs *fontSet) text(dst draw.Image, f *opentype.Font, size float64, c color.Color, x, y, spacing float64, s string) float64 {
-	d := font.Drawer{Dst: dst, Src: image.NewUniform(c), Face: fs.face(f, size)}
-	for _, r := range s {
-		d.Dot = fixed.Point26_6{X: fixed.Int26_6(x * 64), Y: fixed.Int26_6(y * 64)}
-		d.DrawString(string(r))
-		adv, _ := d.Face.GlyphAdvance(r)
-		x += float64(adv)/64 + spacing
-	}
-	return x
+	return paint.Text(dst, fs.face(f, size), c, x, y, spacing, s)
 }
 
 func (fs *fontSet) width(f *opentype.Font, size float64, s string) float64 {
@@ -205,24 +181,7 @@ func cardBackground() *image.RGBA {
 }
 
 // roundCorners clears the pixels outside the card's 3 mm corner radius.
-func roundCorners(m *image.RGBA) {
-	const rad = 30
-	w, h := m.Rect.Dx(), m.Rect.Dy()
-	for y := range h {
-		for x := range w {
-			cx := min(max(float64(x)+0.5, rad), float64(w)-rad)
-			cy := min(max(float64(y)+0.5, rad), float64(h)-rad)
-			d := math.Hypot(float64(x)+0.5-cx, float64(y)+0.5-cy)
-			if d > rad {
-				o := m.PixOffset(x, y)
-				a := max(0, 1-(d-rad)) // one-pixel soft edge
-				for k := range 4 {
-					m.Pix[o+k] = uint8(float64(m.Pix[o+k]) * a)
-				}
-			}
-		}
-	}
-}
+func roundCorners(m *image.RGBA) { paint.RoundCorners(m, 30) }
 
 // drawEmblem paints a stand-in for the national emblem: a red disc with a
 // gold ring and five gold stars.

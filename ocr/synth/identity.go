@@ -116,8 +116,8 @@ func street(r *rand.Rand) string {
 	return s
 }
 
-// validity follows the rule for the term: 5 years under 16, 10 to 25,
-// 20 to 45, then no expiry. The card was issued after 2005 and after the
+// validity follows the rule for the term (ocr.TermFor): 5 years under
+// 16, 10 to 25, 20 to 45, then no expiry, by the age at issue. The card was issued after 2005 and after the
 // holder turned 5.
 func validity(r *rand.Rand, birth time.Time) (from, to time.Time) {
 	earliest := birth.AddDate(5, 0, 0)
@@ -130,13 +130,11 @@ func validity(r *rand.Rand, birth time.Time) (from, to time.Time) {
 	}
 	from = earliest.AddDate(0, 0, r.IntN(int(latest.Sub(earliest).Hours()/24)+1))
 	age := from.Year() - birth.Year()
-	switch {
-	case age < 16:
-		return from, from.AddDate(5, 0, 0)
-	case age <= 25:
-		return from, from.AddDate(10, 0, 0)
-	case age <= 45:
-		return from, from.AddDate(20, 0, 0)
+	if from.Month() < birth.Month() || (from.Month() == birth.Month() && from.Day() < birth.Day()) {
+		age-- // completed years, as GA 450 counts the age at issue
+	}
+	if y := ocr.TermFor(age); y > 0 {
+		return from, from.AddDate(y, 0, 0)
 	}
 	return from, time.Time{}
 }

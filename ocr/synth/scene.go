@@ -12,21 +12,24 @@ import (
 	"github.com/disintegration/imaging"
 	"github.com/liveid/liveid/ocr"
 	"github.com/liveid/liveid/ocr/internal/geom"
+	"github.com/liveid/liveid/ocr/synth/internal/paint"
 )
 
 // Scene size: a 4:3 camera frame.
 const sceneW, sceneH = 960, 720
 
 // scene places the card in a cluttered frame and applies the kind's
-// defects and the camera's light, blur, noise and JPEG compression.
-func scene(r *rand.Rand, card *image.RGBA, k Kind) *image.RGBA {
+// defects and the camera's light, blur, noise and JPEG compression. It
+// returns the photo, where the card's corners are in it and the kind of
+// background.
+func scene(r *rand.Rand, card *image.RGBA, k Kind) (*image.RGBA, [4]geom.Point, string) {
 	switch k {
 	case Photocopy:
 		photocopy(card)
 	case Screen:
 		screen(r, card)
 	}
-	m := background(r)
+	m, bg := background(r)
 	clutter(r, m)
 	q := placement(r, k)
 	composite(m, card, q)
@@ -46,7 +49,7 @@ func scene(r *rand.Rand, card *image.RGBA, k Kind) *image.RGBA {
 	}
 	gaussianBlur(m, sigma)
 	noise(r, m, map[bool]float64{true: 1.5, false: uniform(r, 2, 5)}[k == Clean])
-	return jpegRoundTrip(m)
+	return jpegRoundTrip(m), q, bg
 }
 
 func uniform(r *rand.Rand, lo, hi float64) float64 { return lo + (hi-lo)*r.Float64() }
@@ -90,63 +93,14 @@ func placement(r *rand.Rand, k Kind) [4]geom.Point {
 }
 
 // composite draws card over m so that its corners land on q.
-func composite(m, card *image.RGBA, q [4]geom.Point) {
-	H, ok := geom.Homography(q, geom.RectCorners(ocr.CardW, ocr.CardH))
-	if !ok {
-		return
-	}
-	x0, y0, x1, y1 := bounds(q)
-	for y := max(int(y0), 0); y < min(int(y1)+1, sceneH); y++ {
-		for x := max(int(x0), 0); x < min(int(x1)+1, sceneW); x++ {
-			p := geom.Apply(H, geom.Pt(float64(x)+0.5, float64(y)+0.5))
-			c, a := bilinear(card, p.X-0.5, p.Y-0.5)
-			if a == 0 {
-				continue
-			}
-			o := m.PixOffset(x, y)
-			for k := range 3 {
-				// card is premultiplied: c already carries its alpha.
-				m.Pix[o+k] = clamp8(c[k] + float64(m.Pix[o+k])*(1-a))
-			}
-		}
-	}
-}
-
-func bounds(q [4]geom.Point) (x0, y0, x1, y1 float64) {
-	x0, y0, x1, y1 = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	for _, p := range q {
-		x0, y0, x1, y1 = min(x0, p.X), min(y0, p.Y), max(x1, p.X), max(y1, p.Y)
-	}
-	return
-}
-
-// bilinear samples premultiplied RGBA at (x, y) in pixel-centre
-// coordinates; outside the image alpha is 0.
-func bilinear(m *image.RGBA, x, y float64) ([3]float64, float64) {
-	var c [3]float64
-	a := 0.0
-	x0, y0 := int(math.Floor(x)), int(math.Floor(y))
-	fx, fy := x-float64(x0), y-float64(y0)
-	for _, d := range [4][3]float64{{0, 0, (1 - fx) * (1 - fy)}, {1, 0, fx * (1 - fy)}, {0, 1, (1 - fx) * fy}, {1, 1, fx * fy}} {
-		px, py := x0+int(d[0]), y0+int(d[1])
-		if px < 0 || py < 0 || px >= m.Rect.Dx() || py >= m.Rect.Dy() || d[2] == 0 {
-			continue
-		}
-		o := m.PixOffset(px, py)
-		for k := range 3 {
-			c[k] += float64(m.Pix[o+k]) * d[2]
-		}
-		a += float64(m.Pix[o+3]) / 255 * d[2]
-	}
-	return c, a
-}
+func composite(m, card *image.RGBA, q [4]geom.Point) { paint.Over(m, card, q) }
 
 func clamp8(v float64) uint8 { return uint8(min(max(v+0.5, 0), 255)) }
 
 // background is a table top: wood grain, a dark desk or a textured cloth,
 // darker and more saturated than the card so a person could tell them
 // apart at a glance.
-func background(r *rand.Rand) *image.RGBA {
+func background(r *rand.Rand) (*image.RGBA, string) {
 	m := image.NewRGBA(image.Rect(0, 0, sceneW, sceneH))
 	kind := r.IntN(3)
 	base := [3]float64{uniform(r, 60, 150), uniform(r, 40, 120), uniform(r, 20, 110)}
@@ -169,7 +123,7 @@ func background(r *rand.Rand) *image.RGBA {
 			m.Pix[o+3] = 255
 		}
 	}
-	return m
+	return m, [...]string{"wood", "desk", "cloth"}[kind]
 }
 
 // clutter scatters objects and stray text about the frame; the card is

@@ -4,6 +4,8 @@
 // portrait cut from real photos, placed in cluttered scenes with
 // perspective, lighting, blur and noise, and with defects that should
 // raise each of ocr's warnings. A sample is a pure function of its Spec.
+// It is the generator ocr's thresholds were set on; ocr/synth/wild draws
+// cards independently of it, to measure how the reader generalises.
 package synth
 
 import (
@@ -81,6 +83,11 @@ type Sample struct {
 	Truth    map[string]string // the shown side's fields
 	Warnings ocr.Warning       // the warnings it should raise
 	ID       Identity
+	// Scene names the kind of background the card lies on.
+	Scene string
+	// Corners are where the card's own corners are in Image, clockwise
+	// from its top-left (as ocr.Card.Corners), some maybe outside it.
+	Corners [4]ocr.Point
 }
 
 // Generator renders samples. It is not safe for concurrent use.
@@ -178,6 +185,6 @@ func (g *Generator) Make(s Spec) *Sample {
 	for _, f := range fields {
 		out.Truth[f] = id.Fields()[f]
 	}
-	out.Image = scene(r, card, s.Kind)
+	out.Image, out.Corners, out.Scene = scene(r, card, s.Kind)
 	return out
 }

@@ -1,0 +1,290 @@
+package ocr
+
+import (
+	"cmp"
+	"context"
+	"image"
+	"math"
+	"math/cmplx"
+	"slices"
+
+	"github.com/liveid/liveid/ocr/internal/geom"
+)
+
+// anchor is a printed label whose place on the card is fixed: the left
+// end of its text box (a label that opens its line) or, for the back's
+// titles, the box's centre, in the rectified card.
+type anchor struct {
+	label  string
+	side   Side
+	at     geom.Point
+	centre bool
+}
+
+// anchors are the labels of GA 450's layout, where the text detector's
+// boxes of them fall on the rectified card (the box's left end sits a few
+// pixels left of the print: the detector grows its boxes).
+var anchors = []anchor{
+	{"姓名", Front, geom.Pt(61, 89), false},
+	{"性别", Front, geom.Pt(61, 146), false},
+	{"出生", Front, geom.Pt(61, 201), false},
+	{"住址", Front, geom.Pt(61, 257), false},
+	{"公民身份号码", Front, geom.Pt(62, 461), false},
+	{"中华人民共和国", Back, geom.Pt(440, 85), true},
+	{"居民身份证", Back, geom.Pt(440, 170), true},
+	{"签发机关", Back, geom.Pt(146, 412), false},
+	{"有效期限", Back, geom.Pt(147, 472), false},
+}
+
+// match is an anchor found among recognised lines.
+type match struct {
+	a  anchor
+	at geom.Point // in the lines' image
+}
+
+// findAnchors lists the anchors the lines show, each at most once (the
+// longest line wins: a label repeated in clutter is rarely at a line's
+// start).
+func findAnchors(lines []line) []match {
+	var out []match
+	for _, a := range anchors {
+		n := len([]rune(a.label))
+		best, bestLen := -1, 0
+		for i, l := range lines {
+			g := toRun(l)
+			if g.findLabel(a.label, 0) != 0 || (a.centre && len(g) > n+2) {
+				continue
+			}
+			if len(g) > bestLen {
+				best, bestLen = i, len(g)
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		q := lines[best].box.quad
+		at := q[0].Add(q[3]).Scale(0.5)
+		if a.centre {
+			at = geom.Centroid(q)
+		}
+		out = append(out, match{a, at})
+	}
+	return out
+}
+
+// layoutFit counts the anchors of the side that lie where the layout puts
+// them on a rectified card, within a row's pitch: how well a
+// rectification agrees with the card's printed layout.
+func layoutFit(side Side, lines []line) int {
+	n := 0
+	for _, m := range findAnchors(lines) {
+		if m.a.side == side && m.at.Dist(m.a.at) < 40 {
+			n++
+		}
+	}
+	return n
+}
+
+// similarity is z ↦ a·z + b on points as complex numbers: a turn, a
+// scale and a shift.
+type similarity struct{ a, b complex128 }
+
+func (s similarity) apply(p geom.Point) geom.Point {
+	z := s.a*complex(p.X, p.Y) + s.b
+	return geom.Pt(real(z), imag(z))
+}
+
+// fitSimilarity is the least-squares similarity taking each from[i] to
+// to[i].
+func fitSimilarity(from, to []geom.Point) similarity {
+	var mf, mt complex128
+	for i := range from {
+		mf += complex(from[i].X, from[i].Y)
+		mt += complex(to[i].X, to[i].Y)
+	}
+	n := complex(float64(len(from)), 0)
+	mf, mt = mf/n, mt/n
+	var num complex128
+	den := 0.0
+	for i := range from {
+		f := complex(from[i].X, from[i].Y) - mf
+		num += (complex(to[i].X, to[i].Y) - mt) * cmplx.Conj(f)
+		den += real(f)*real(f) + imag(f)*imag(f)
+	}
+	if den == 0 {
+		return similarity{}
+	}
+	a := num / complex(den, 0)
+	return similarity{a, mt - a*mf}
+}
+
+// cardFromAnchors fits the card's place from the anchors of one side (the
+// side with more of them): it needs two, and drops the worst-fitting while
+// any lies further than a row's pitch from where the fit puts it. The fit
+// must turn the card the way its text runs (textAngle, radians) and give
+// it a plausible size.
+func cardFromAnchors(ms []match, textAngle float64) (similarity, Side, bool) {
+	front, back := 0, 0
+	for _, m := range ms {
+		if m.a.side == Front {
+			front++
+		} else {
+			back++
+		}
+	}
+	side := Front
+	if back > front {
+		side = Back
+	}
+	ms = slices.DeleteFunc(slices.Clone(ms), func(m match) bool { return m.a.side != side })
+	for len(ms) >= 2 {
+		from, to := make([]geom.Point, len(ms)), make([]geom.Point, len(ms))
+		for i, m := range ms {
+			from[i], to[i] = m.a.at, m.at
+		}
+		s := fitSimilarity(from, to)
+		scale := cmplx.Abs(s.a)
+		if scale == 0 {
+			return similarity{}, side, false
+		}
+		worst, worstD := -1, 0.0
+		for i := range ms {
+			if d := s.apply(from[i]).Dist(to[i]) / scale; d > worstD {
+				worst, worstD = i, d
+			}
+		}
+		if worstD > 35 {
+			ms = slices.Delete(ms, worst, worst+1)
+			continue
+		}
+		turn := math.Remainder(cmplx.Phase(s.a)-textAngle, 2*math.Pi)
+		if math.Abs(turn) > 0.3 || scale < 0.15 || scale > 8 {
+			return similarity{}, side, false
+		}
+		return s, side, true
+	}
+	return similarity{}, side, false
+}
+
+// The scene det sessions' inputs: a 4:3 photo fits either at about the
+// size the card's text needs (each card line 10–30 px high).
+const sceneLong, sceneShort = 960, 736
+
+// locateByText finds the card from its printed layout when its edge does
+// not: the text detector's boxes over the whole photo are turned to run
+// the way most of the text does, read, and the labels among them (the
+// number's, the front's column, the back's titles, issuer and validity)
+// give the card's place by a similarity fit. A card tilted in depth comes
+// out a little keystoned; the layout is read from labels, which that
+// does not move far.
+func (e *Engine) locateByText(ctx context.Context, src *image.RGBA) (location, error) {
+	w, h := sceneLong, sceneShort
+	if src.Rect.Dy() > src.Rect.Dx() {
+		w, h = h, w
+	}
+	s, err := e.scene.get(w, h)
+	if err != nil {
+		return location{}, err
+	}
+	boxes, err := runDet(s, src, w, h, true)
+	if err != nil {
+		return location{}, err
+	}
+	boxes = textLines(boxes)
+	if len(boxes) < 2 {
+		return location{}, &NoCardError{Reason: "neither the card's edge nor its printed text was found"}
+	}
+	angle := textDirection(boxes)
+	for i := range boxes {
+		boxes[i].quad = alongText(boxes[i].quad, angle)
+	}
+	if err := ctx.Err(); err != nil {
+		return location{}, err
+	}
+	p180, err := e.upsideDown(src, boxes)
+	if err != nil {
+		return location{}, err
+	}
+	if p180 > 0.5 {
+		angle += math.Pi
+		for i := range boxes {
+			boxes[i].quad = geom.Rotate180(boxes[i].quad)
+		}
+	}
+	lines, err := e.recognise(src, boxes)
+	if err != nil {
+		return location{}, err
+	}
+	sim, _, ok := cardFromAnchors(findAnchors(lines), angle)
+	if !ok {
+		return location{}, &NoCardError{Reason: "neither the card's edge nor two of its printed labels in their places were found"}
+	}
+	var q [4]geom.Point
+	for i, c := range geom.RectCorners(CardW, CardH) {
+		q[i] = sim.apply(c)
+	}
+	W, H := float64(src.Rect.Dx()), float64(src.Rect.Dy())
+	clipped := false
+	for _, p := range q {
+		// A card a little past the frame still reads; the margin keeps
+		// the fit's own error from raising the border warning.
+		if p.X < -0.02*W || p.Y < -0.02*H || p.X > 1.02*W || p.Y > 1.02*H {
+			clipped = true
+		}
+	}
+	return location{corners: q, clipped: clipped, byText: true}, nil
+}
+
+// maxSceneLines caps how many boxes of a photo are read: the card has
+// about a dozen, the rest is clutter; the longest go first.
+const maxSceneLines = 40
+
+// textLines keeps the boxes shaped like text lines, the longest first.
+func textLines(boxes []textBox) []textBox {
+	boxes = slices.DeleteFunc(boxes, func(b textBox) bool {
+		s := geom.QuadSides(b.quad)
+		return max(s[0], s[1]) < 1.3*min(s[0], s[1])
+	})
+	slices.SortFunc(boxes, func(a, b textBox) int {
+		sa, sb := geom.QuadSides(a.quad), geom.QuadSides(b.quad)
+		return cmp.Compare(max(sb[0], sb[1]), max(sa[0], sa[1]))
+	})
+	return boxes[:min(len(boxes), maxSceneLines)]
+}
+
+// textDirection is the angle (radians, image y down) most long boxes'
+// long edges run at, in (−π/2, π/2]: the median, each line weighted once.
+func textDirection(boxes []textBox) float64 {
+	var angles []float64
+	for _, b := range boxes {
+		d := longEdge(b.quad)
+		a := math.Atan2(d.Y, d.X)
+		if a <= -math.Pi/2 {
+			a += math.Pi
+		} else if a > math.Pi/2 {
+			a -= math.Pi
+		}
+		angles = append(angles, a)
+	}
+	return median(angles)
+}
+
+func longEdge(q [4]geom.Point) geom.Point {
+	if q[0].Dist(q[1]) >= q[1].Dist(q[2]) {
+		return q[1].Sub(q[0])
+	}
+	return q[2].Sub(q[1])
+}
+
+// alongText orders a box's corners so that q[0]→q[1] is a long edge
+// running within 90° of angle: the order lineCrop reads text in.
+func alongText(q [4]geom.Point, angle float64) [4]geom.Point {
+	if q[0].Dist(q[1]) < q[1].Dist(q[2]) {
+		q = [4]geom.Point{q[1], q[2], q[3], q[0]}
+	}
+	d := q[1].Sub(q[0])
+	if d.X*math.Cos(angle)+d.Y*math.Sin(angle) < 0 {
+		q = geom.Rotate180(q)
+	}
+	return q
+}

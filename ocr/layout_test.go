@@ -1,0 +1,169 @@
+package ocr
+
+import (
+	"math"
+	"math/cmplx"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/liveid/liveid/ocr/internal/geom"
+)
+
+// mkLine is a recognised line of text, each character 30 px wide, its box
+// 30 px high around y, turned by angle (radians) about the card's centre.
+func mkLine(text string, x0, y, angle float64) line {
+	r := []rune(text)
+	probs := make([]float32, len(r))
+	for i := range probs {
+		probs[i] = 0.9
+	}
+	x1 := x0 + 30*float64(len(r))
+	q := [4]geom.Point{{X: x0, Y: y - 15}, {X: x1, Y: y - 15}, {X: x1, Y: y + 15}, {X: x0, Y: y + 15}}
+	mid := geom.Pt(CardW/2, CardH/2)
+	for i, p := range q {
+		d := p.Sub(mid)
+		q[i] = geom.Pt(mid.X+d.X*math.Cos(angle)-d.Y*math.Sin(angle), mid.Y+d.X*math.Sin(angle)+d.Y*math.Cos(angle))
+	}
+	return line{box: textBox{quad: q}, text: r, probs: probs}
+}
+
+// TestExtractFrontTilted reads a front left 4° off level by
+// rectification, with its value boxes apart from their labels: the 出生
+// row must not join the address, the address lines must come in order, a
+// one-character ethnicity must be kept.
+func TestExtractFrontTilted(t *testing.T) {
+	for _, angle := range []float64{-0.07, 0, 0.07} {
+		lines := []line{
+			mkLine("姓名", 60, 90, angle), mkLine("张三", 160, 90, angle),
+			mkLine("性别", 60, 146, angle), mkLine("女", 160, 146, angle), mkLine("民族", 260, 146, angle), mkLine("傣", 340, 146, angle),
+			mkLine("出生", 60, 202, angle), mkLine("1990年1月2日", 160, 202, angle),
+			mkLine("住址", 60, 258, angle), mkLine("云南省昆明市五华区建国路", 160, 258, angle), mkLine("1号", 160, 300, angle),
+			mkLine("公民身份号码", 60, 462, angle), mkLine("110105199001020023", 300, 462, angle),
+		}
+		f := extractFront(rows(lines, portraitRect))
+		want := map[string]string{Name: "张三", Sex: "女", Ethnicity: "傣", Birth: "1990-01-02",
+			Address: "云南省昆明市五华区建国路1号", Number: "110105199001020023"}
+		for k, v := range want {
+			if f[k].Text != v {
+				t.Errorf("tilt %.2f: %s = %q, want %q", angle, k, f[k].Text, v)
+			}
+		}
+	}
+}
+
+func TestSexEthnicity(t *testing.T) {
+	for in, want := range map[string][2]string{
+		"男民族汉": {"男", "汉"}, "女民族彝": {"女", "彝"}, "男食族白": {"男", "白"}, "女族傣": {"女", "傣"},
+		"男民族维吾尔": {"男", "维吾尔"}, "女汉": {"女", "汉"},
+	} {
+		out := map[string]Field{}
+		sexEthnicity(toRun(mkLine(in, 0, 0, 0)), out)
+		if out[Sex].Text != want[0] || out[Ethnicity].Text != want[1] {
+			t.Errorf("%s: sex %q ethnicity %q, want %q %q", in, out[Sex].Text, out[Ethnicity].Text, want[0], want[1])
+		}
+	}
+}
+
+func TestCleanAddress(t *testing.T) {
+	out := map[string]Field{}
+	g := cleanAddress(toRun(mkLine("出生1998年4月26日天津市和平区住址长安街158号公民身", 0, 0, 0)), out)
+	if g.String() != "天津市和平区长安街158号" || out[Birth].Text != "1998-04-26" {
+		t.Errorf("address %q, birth %q", g.String(), out[Birth].Text)
+	}
+}
+
+// TestCardFromAnchors places a card by a known similarity (turned 100°,
+// scaled 0.6) and finds it again from its labels' places, one of them
+// misplaced (a label in clutter) and dropped.
+func TestCardFromAnchors(t *testing.T) {
+	truth := similarity{a: cmplx.Rect(0.6, 100*math.Pi/180), b: complex(500, 120)}
+	var ms []match
+	for _, a := range anchors {
+		if a.side == Front {
+			ms = append(ms, match{a, truth.apply(a.at)})
+		}
+	}
+	ms[1].at = ms[1].at.Add(geom.Pt(150, -90))
+	s, side, ok := cardFromAnchors(ms, 100*math.Pi/180)
+	if !ok || side != Front {
+		t.Fatalf("ok %v side %s", ok, side)
+	}
+	for _, c := range geom.RectCorners(CardW, CardH) {
+		if d := s.apply(c).Dist(truth.apply(c)); d > 1 {
+			t.Errorf("corner %v off by %.1f px", c, d)
+		}
+	}
+	if _, _, ok := cardFromAnchors(ms[:1], 0); ok {
+		t.Error("one anchor gave a card")
+	}
+	if _, _, ok := cardFromAnchors(ms, 0); ok {
+		t.Error("a fit turned against the text's direction was accepted")
+	}
+}
+
+func TestAlongText(t *testing.T) {
+	// A vertical box (a card turned 90°), its corners from the image's
+	// top-left: read downwards, the long edge first.
+	q := alongText([4]geom.Point{{X: 0, Y: 0}, {X: 30, Y: 0}, {X: 30, Y: 200}, {X: 0, Y: 200}}, math.Pi/2)
+	if d := q[1].Sub(q[0]); d.Y < 150 || math.Abs(d.X) > 1 {
+		t.Errorf("first edge %v, want 200 px downwards", d)
+	}
+}
+
+func TestValidityRules(t *testing.T) {
+	day := func(s string) time.Time {
+		d, err := time.Parse("2006.01.02", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	for _, c := range []struct {
+		from, to, now string
+		want          Warning
+	}{
+		{"2010.03.01", "2020.03.01", "2020.03.01", WarnExpiring}, // valid through its last day
+		{"2010.03.01", "2020.03.01", "2020.03.02", WarnExpired},
+		{"2010.03.01", "2020.03.01", "2020.01.15", WarnExpiring},
+		{"2010.03.01", "2030.03.01", "2025.01.01", 0},
+	} {
+		if got := ValidityWarnings(day(c.from), day(c.to), day(c.now)); got != c.want {
+			t.Errorf("%s-%s on %s: %s, want %s", c.from, c.to, c.now, got, c.want)
+		}
+	}
+	if ValidityWarnings(day("2000.01.01"), time.Time{}, day("2090.01.01")) != 0 {
+		t.Error("长期 expired")
+	}
+	if err := checkValidity("2010.01.01-2017.01.01"); err == nil || !strings.Contains(err.Error(), "5, 10 or 20") {
+		t.Errorf("a 7-year term: %v", err)
+	}
+	if err := checkValidity("2012.02.29-2022.02.28"); err != nil {
+		t.Errorf("a 29 February start: %v", err)
+	}
+	for age, want := range map[int]int{10: 5, 15: 5, 16: 10, 25: 10, 26: 20, 45: 20, 46: 0, 70: 0} {
+		if got := TermFor(age); got != want {
+			t.Errorf("TermFor(%d) = %d, want %d", age, got, want)
+		}
+	}
+	front := &Card{Fields: map[string]Field{Birth: {Text: "1990-06-15"}}}
+	for validity, ok := range map[string]bool{
+		"2016.06.14-2026.06.14": true,  // 25 the day before turning 26: 10 years
+		"2016.06.15-2026.06.15": false, // 26 that day: 20 years
+		"2016.06.15-2036.06.15": true,
+		"2037.01.01-长期":         true, // 46
+		"2030.01.01-长期":         false,
+	} {
+		p := CrossCheck(front, &Card{Fields: map[string]Field{Validity: {Text: validity}}})
+		if (len(p) == 0) != ok || slices.ContainsFunc(p, func(s string) bool { return !strings.HasPrefix(s, "validity: ") }) {
+			t.Errorf("%s: problems %v, want ok %v", validity, p, ok)
+		}
+	}
+}
+
+func TestTemporary(t *testing.T) {
+	if !temporary([]line{mkLine("临时居民身份证", 0, 0, 0)}) || temporary([]line{mkLine("居民身份证", 0, 0, 0)}) {
+		t.Error("临时 not told from the regular card's title")
+	}
+}
