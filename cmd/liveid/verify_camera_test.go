@@ -13,11 +13,12 @@ import (
 // frames', but it is printed, sealed and re-run by the server alike.
 func TestVerifyVideo(t *testing.T) {
 	dir := renderedSession(t)
-	// -precheck 31: the render's plan starts after 1 s of pre-check at
-	// 30 fps, which frames.json tells verify and the video does not.
+	// -precheck 31: the render's light probe starts after 1 s of
+	// pre-check at 30 fps (its plan 0.9 s later), which frames.json tells
+	// verify and the video does not.
 	out := verifyAndOpen(t, "-video", filepath.Join(dir, "session.avi"), "-seed", renderSeed, "-precheck", "31")
-	if !strings.Contains(out, "    1000 ms  baseline  PROMPT_HOLD_STILL") {
-		t.Errorf("the video's clock is not the render's: the baseline does not start at 1000 ms\n%s", out)
+	if !strings.Contains(out, "    1900 ms  baseline  PROMPT_HOLD_STILL") {
+		t.Errorf("the video's clock is not the render's: the baseline does not start at 1900 ms\n%s", out)
 	}
 }
 

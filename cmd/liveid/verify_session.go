@@ -85,7 +85,7 @@ func parseVerify(e *env, args []string) (*verifyArgs, error) {
 	a := &verifyArgs{}
 	fl.Uint64Var(&a.seed, "seed", 0, "the challenge's seed, as session render's -seed (default: frames.json's for FRAMES_DIR, random for -video and -webcam)")
 	fl.StringVar(&a.lang, "lang", "en", "language tag of the messages: "+strings.Join(engine.Languages(), ", ")+" (others get en)")
-	fl.IntVar(&a.precheck, "precheck", 0, "good frames in a row that start the liveness check (default: where FRAMES_DIR's plan starts; else the engine's; a rendered session's video needs 31)")
+	fl.IntVar(&a.precheck, "precheck", 0, "good frames in a row that start the light probe and then the liveness check (default: where FRAMES_DIR's probe starts; else the engine's; a rendered session's video needs 31)")
 	fl.DurationVar(&a.timeout, "timeout", time.Minute, "end the session unfinished, and so failed, after this long on the frames' clock")
 	fl.StringVar(&a.out, "out", "", "where to write package.bin and challenge.json (default: FRAMES_DIR, else out/verify)")
 	fl.StringVar(&a.keyOut, "key-out", "", "where to write key.pem, the verifier's private key (default: -out)")
