@@ -95,8 +95,6 @@ func placement(r *rand.Rand, k Kind) [4]geom.Point {
 // composite draws card over m so that its corners land on q.
 func composite(m, card *image.RGBA, q [4]geom.Point) { paint.Over(m, card, q) }
 
-func clamp8(v float64) uint8 { return uint8(min(max(v+0.5, 0), 255)) }
-
 // background is a table top: wood grain, a dark desk or a textured cloth,
 // darker and more saturated than the card so a person could tell them
 // apart at a glance.
@@ -118,7 +116,7 @@ func background(r *rand.Rand) (*image.RGBA, string) {
 			}
 			o := m.PixOffset(x, y)
 			for k := range 3 {
-				m.Pix[o+k] = clamp8(base[k] + v)
+				m.Pix[o+k] = paint.Clamp8(base[k] + v)
 			}
 			m.Pix[o+3] = 255
 		}
@@ -172,7 +170,7 @@ func light(r *rand.Rand, m *image.RGBA, k Kind) {
 			f := base + gx*(float64(x)/sceneW-0.5) + gy*(float64(y)/sceneH-0.5)
 			o := m.PixOffset(x, y)
 			for c := range 3 {
-				m.Pix[o+c] = clamp8(float64(m.Pix[o+c]) * min(f*cast[c], 1.04))
+				m.Pix[o+c] = paint.Clamp8(float64(m.Pix[o+c]) * min(f*cast[c], 1.04))
 			}
 		}
 	}
@@ -189,7 +187,7 @@ func gaussianBlur(m *image.RGBA, sigma float64) {
 func noise(r *rand.Rand, m *image.RGBA, sigma float64) {
 	for i := 0; i < len(m.Pix); i += 4 {
 		for c := range 3 {
-			m.Pix[i+c] = clamp8(float64(m.Pix[i+c]) + r.NormFloat64()*sigma)
+			m.Pix[i+c] = paint.Clamp8(float64(m.Pix[i+c]) + r.NormFloat64()*sigma)
 		}
 	}
 }
@@ -221,7 +219,7 @@ func photocopy(card *image.RGBA) {
 		}
 		l := (0.299*float64(card.Pix[i]) + 0.587*float64(card.Pix[i+1]) + 0.114*float64(card.Pix[i+2])) / a
 		l = min(max((l-40)*1.2, 0), 255) * a
-		card.Pix[i], card.Pix[i+1], card.Pix[i+2] = clamp8(l), clamp8(l), clamp8(l)
+		card.Pix[i], card.Pix[i+1], card.Pix[i+2] = paint.Clamp8(l), paint.Clamp8(l), paint.Clamp8(l)
 	}
 }
 
@@ -242,7 +240,7 @@ func screen(r *rand.Rand, card *image.RGBA) {
 			f := 1 - depth*(gx+gy)/2 + 0.05*math.Sin(float64(x+y)*beat+beatPhase)
 			tint := [3]float64{0.95, 1.0, 1.06}
 			for c := range 3 {
-				card.Pix[o+c] = clamp8(float64(card.Pix[o+c]) * f * tint[c])
+				card.Pix[o+c] = paint.Clamp8(float64(card.Pix[o+c]) * f * tint[c])
 			}
 		}
 	}
@@ -260,26 +258,7 @@ func finger(r *rand.Rand, m *image.RGBA, q [4]geom.Point) {
 	base = base.Sub(up.Scale(0.4 * cardH))
 	rad := uniform(r, 0.08, 0.11) * cardH
 	skin := [3]float64{uniform(r, 200, 230), uniform(r, 150, 180), uniform(r, 120, 150)}
-	for y := range sceneH {
-		for x := range sceneW {
-			p := geom.Pt(float64(x)+0.5, float64(y)+0.5)
-			d := segDist(p, base, tip)
-			if d > rad {
-				continue
-			}
-			shade := 0.75 + 0.25*math.Sqrt(1-(d/rad)*(d/rad))
-			o := m.PixOffset(x, y)
-			for c := range 3 {
-				m.Pix[o+c] = clamp8(skin[c] * shade)
-			}
-		}
-	}
-}
-
-func segDist(p, a, b geom.Point) float64 {
-	ab := b.Sub(a)
-	t := min(max(geom.Dot(p.Sub(a), ab)/geom.Dot(ab, ab), 0), 1)
-	return p.Dist(a.Add(ab.Scale(t)))
+	paint.Capsule(m, base, tip, rad, skin, 0.75)
 }
 
 // glare adds a bright elliptical reflection somewhere on the card, strong
@@ -300,7 +279,7 @@ func glare(r *rand.Rand, m *image.RGBA, q [4]geom.Point) {
 			}
 			o := m.PixOffset(x, y)
 			for k := range 3 {
-				m.Pix[o+k] = clamp8(float64(m.Pix[o+k]) + g)
+				m.Pix[o+k] = paint.Clamp8(float64(m.Pix[o+k]) + g)
 			}
 		}
 	}

@@ -172,16 +172,14 @@ func texture(r *rand.Rand, tint [3]float64, side ocr.Side) *image.RGBA {
 			}
 			v += 2 * (r.Float64() - 0.5)
 			o := m.PixOffset(x, y)
-			m.Pix[o] = clamp8(tint[0] + v)
-			m.Pix[o+1] = clamp8(tint[1] + v*0.8)
-			m.Pix[o+2] = clamp8(tint[2] + v*0.6)
+			m.Pix[o] = paint.Clamp8(tint[0] + v)
+			m.Pix[o+1] = paint.Clamp8(tint[1] + v*0.8)
+			m.Pix[o+2] = paint.Clamp8(tint[2] + v*0.6)
 			m.Pix[o+3] = 255
 		}
 	}
 	return m
 }
-
-func clamp8(v float64) uint8 { return uint8(min(max(v+0.5, 0), 255)) }
 
 // round clears the card's corners outside a 3.2 mm radius.
 func round(m *image.RGBA) { paint.RoundCorners(m, 32) }

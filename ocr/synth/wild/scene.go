@@ -80,7 +80,7 @@ func fill(m *image.RGBA, f func(x, y int) [3]float64) {
 		for x := range m.Rect.Dx() {
 			c := f(x, y)
 			o := m.PixOffset(x, y)
-			m.Pix[o], m.Pix[o+1], m.Pix[o+2], m.Pix[o+3] = clamp8(c[0]), clamp8(c[1]), clamp8(c[2]), 255
+			m.Pix[o], m.Pix[o+1], m.Pix[o+2], m.Pix[o+3] = paint.Clamp8(c[0]), paint.Clamp8(c[1]), paint.Clamp8(c[2]), 255
 		}
 	}
 }
@@ -160,7 +160,7 @@ func shade(m *image.RGBA, q [4]geom.Point, depth float64) {
 			}
 			o := m.PixOffset(x, y)
 			for k := range 3 {
-				m.Pix[o+k] = clamp8(float64(m.Pix[o+k]) * (1 - depth))
+				m.Pix[o+k] = paint.Clamp8(float64(m.Pix[o+k]) * (1 - depth))
 			}
 		}
 	}
@@ -185,24 +185,7 @@ func cardPoint(q [4]geom.Point, u, v float64) geom.Point {
 // finger draws a shaded skin capsule from base to tip, rad wide.
 func finger(r *rand.Rand, m *image.RGBA, base, tip geom.Point, rad float64) {
 	skin := [3]float64{uniform(r, 170, 235), uniform(r, 120, 185), uniform(r, 95, 160)}
-	x0, y0 := int(min(base.X, tip.X)-rad-1), int(min(base.Y, tip.Y)-rad-1)
-	x1, y1 := int(max(base.X, tip.X)+rad+1), int(max(base.Y, tip.Y)+rad+1)
-	ab := tip.Sub(base)
-	for y := max(y0, 0); y < min(y1, m.Rect.Dy()); y++ {
-		for x := max(x0, 0); x < min(x1, m.Rect.Dx()); x++ {
-			p := geom.Pt(float64(x)+0.5, float64(y)+0.5)
-			t := min(max(geom.Dot(p.Sub(base), ab)/geom.Dot(ab, ab), 0), 1)
-			d := p.Dist(base.Add(ab.Scale(t)))
-			if d > rad {
-				continue
-			}
-			sh := 0.7 + 0.3*math.Sqrt(1-(d/rad)*(d/rad))
-			o := m.PixOffset(x, y)
-			for k := range 3 {
-				m.Pix[o+k] = clamp8(skin[k] * sh)
-			}
-		}
-	}
+	paint.Capsule(m, base, tip, rad, skin, 0.7)
 }
 
 // holdingFingers lays one or two fingertips over the card's margin from
@@ -246,7 +229,7 @@ func occluder(r *rand.Rand, m *image.RGBA, q [4]geom.Point) {
 			}
 			o := m.PixOffset(x, y)
 			for k := range 3 {
-				m.Pix[o+k] = clamp8(col[k] + 6*r.NormFloat64())
+				m.Pix[o+k] = paint.Clamp8(col[k] + 6*r.NormFloat64())
 			}
 		}
 	}
@@ -269,7 +252,7 @@ func specular(r *rand.Rand, m *image.RGBA, q [4]geom.Point) {
 			}
 			o := m.PixOffset(x, y)
 			for k := range 3 {
-				m.Pix[o+k] = clamp8(float64(m.Pix[o+k]) + gv)
+				m.Pix[o+k] = paint.Clamp8(float64(m.Pix[o+k]) + gv)
 			}
 		}
 	}
@@ -293,7 +276,7 @@ func recapture(r *rand.Rand, m *image.RGBA) {
 			for k := range 3 {
 				sub := 0.75 + 0.25*math.Cos(2*math.Pi*(u/period-float64(k)/3))
 				gain := [3]float64{0.95, 1.02, 1.12}[k]
-				m.Pix[o+k] = clamp8(float64(m.Pix[o+k]) * row * sub * band * gain * 1.1)
+				m.Pix[o+k] = paint.Clamp8(float64(m.Pix[o+k]) * row * sub * band * gain * 1.1)
 			}
 		}
 	}
@@ -308,7 +291,7 @@ func photocopy(card *image.RGBA) {
 		}
 		l := (0.299*float64(card.Pix[i]) + 0.587*float64(card.Pix[i+1]) + 0.114*float64(card.Pix[i+2])) / a
 		l = min(max((l-60)*1.35, 0), 255)
-		card.Pix[i], card.Pix[i+1], card.Pix[i+2], card.Pix[i+3] = clamp8(l), clamp8(l), clamp8(l), 255
+		card.Pix[i], card.Pix[i+1], card.Pix[i+2], card.Pix[i+3] = paint.Clamp8(l), paint.Clamp8(l), paint.Clamp8(l), 255
 	}
 }
 
@@ -333,7 +316,7 @@ func lighting(r *rand.Rand, m *image.RGBA) bool {
 			for k := range 3 {
 				// Auto-exposure keeps a pale card off the sensor's ceiling:
 				// a clean capture clips nothing broadly.
-				m.Pix[o+k] = clamp8(float64(m.Pix[o+k]) * min(f*cast[k], 1.03))
+				m.Pix[o+k] = paint.Clamp8(float64(m.Pix[o+k]) * min(f*cast[k], 1.03))
 			}
 		}
 	}
@@ -363,7 +346,7 @@ func camera(r *rand.Rand, m *image.RGBA, heavy, lowLight bool) *image.RGBA {
 	for i := 0; i < len(m.Pix); i += 4 {
 		shared := r.NormFloat64() * sigma * 0.6 // luma noise, plus some per channel
 		for k := range 3 {
-			m.Pix[i+k] = clamp8(float64(m.Pix[i+k]) + shared + r.NormFloat64()*sigma*0.5)
+			m.Pix[i+k] = paint.Clamp8(float64(m.Pix[i+k]) + shared + r.NormFloat64()*sigma*0.5)
 		}
 	}
 	return jpegAt(m, 55+r.IntN(36))
@@ -396,7 +379,7 @@ func motion(m *image.RGBA, length, a float64) *image.RGBA {
 			}
 			o := out.PixOffset(x, y)
 			for k := range 3 {
-				out.Pix[o+k] = clamp8(s[k] / float64(n+1))
+				out.Pix[o+k] = paint.Clamp8(s[k] / float64(n+1))
 			}
 			out.Pix[o+3] = 255
 		}

@@ -127,3 +127,30 @@ func Bounds(q [4]geom.Point) (x0, y0, x1, y1 float64) {
 	}
 	return
 }
+
+// Clamp8 rounds v to the nearest 8-bit level.
+func Clamp8(v float64) uint8 { return uint8(min(max(v+0.5, 0), 255)) }
+
+// Capsule paints a round-ended stroke from base to tip, rad wide, in
+// colour c shaded across its width from floor at the edge to 1 along its
+// axis (a finger's cylinder lit from the front).
+func Capsule(m *image.RGBA, base, tip geom.Point, rad float64, c [3]float64, floor float64) {
+	x0, y0 := int(min(base.X, tip.X)-rad-1), int(min(base.Y, tip.Y)-rad-1)
+	x1, y1 := int(max(base.X, tip.X)+rad+1), int(max(base.Y, tip.Y)+rad+1)
+	ab := tip.Sub(base)
+	for y := max(y0, m.Rect.Min.Y); y < min(y1, m.Rect.Max.Y); y++ {
+		for x := max(x0, m.Rect.Min.X); x < min(x1, m.Rect.Max.X); x++ {
+			p := geom.Pt(float64(x)+0.5, float64(y)+0.5)
+			t := min(max(geom.Dot(p.Sub(base), ab)/geom.Dot(ab, ab), 0), 1)
+			d := p.Dist(base.Add(ab.Scale(t)))
+			if d > rad {
+				continue
+			}
+			sh := floor + (1-floor)*math.Sqrt(1-(d/rad)*(d/rad))
+			o := m.PixOffset(x, y)
+			for k := range 3 {
+				m.Pix[o+k] = Clamp8(c[k] * sh)
+			}
+		}
+	}
+}
