@@ -55,7 +55,7 @@ func RenderedSession(e *engine.Engine, ch *engine.Challenge, kind synth.Kind, su
 		if !running {
 			break
 		}
-		p = synth.Prompt{Phase: ph, Action: g.Action, Screen: g.Screen}
+		p = synth.Prompt{Phase: ph, Action: g.Action, Screen: g.Screen, TooBright: g.Prompt == engine.PromptTooBrightForFlash}
 	}
 	return s.Finish()
 }
