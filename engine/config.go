@@ -53,6 +53,11 @@ type Config struct {
 	// the top of the sensor's range, or partly clipped, has no headroom
 	// left for the flash to show in.
 	FlashMaxLuma, FlashMaxClipped float32
+	// NoLightProbe starts the liveness plan right after the pre-check,
+	// without the light probe (see ProbeTime): for hosts that cannot drive
+	// the screen before the flash, and for runs of a few frames (tests
+	// under emulation). The reflection check still decides.
+	NoLightProbe bool
 	// Device is written into every evidence header.
 	Device evidence.Device
 	// Now is the wall clock challenge expiry is checked against (default

@@ -193,6 +193,31 @@ func TestLightProbe(t *testing.T) {
 	if len(seen) < len(want) || !slices.Equal(seen[:len(want)], want) {
 		t.Errorf("guidance steps %v; want %v first", seen, want)
 	}
+
+	s.Cancel()
+	// Without the probe the plan starts with the frame that ends the
+	// pre-check.
+	e.cfg.NoLightProbe = true
+	defer func() { e.cfg.NoLightProbe = false }()
+	ch, _ = challenge(t)
+	s2, err := e.NewSession(ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Cancel()
+	for i, f := range phoneFrames(t, portrait(t), e.cfg.PrecheckFrames+1, time.Second) {
+		g, err := s2.Push(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := PhasePrecheck
+		if i >= e.cfg.PrecheckFrames-1 {
+			want = PhaseBaseline
+		}
+		if g.Phase != want || g.Screen != liveness.Neutral {
+			t.Errorf("NoLightProbe: frame %d in %v under %v, want %v under the neutral screen", i, g.Phase, g.Screen, want)
+		}
+	}
 }
 
 func TestChallengeRefusals(t *testing.T) {

@@ -141,9 +141,15 @@ func (s *Session) precheck(f *imgproc.Frame) {
 		s.good = 0
 		return
 	}
-	if s.good++; s.good >= s.e.cfg.PrecheckFrames {
-		s.probe.begin(f.Timestamp)
+	if s.good++; s.good < s.e.cfg.PrecheckFrames {
+		return
 	}
+	if s.e.cfg.NoLightProbe {
+		s.live = liveness.NewSession(s.plan)
+		s.liveStart, s.phase = f.Timestamp, PhaseBaseline
+		return
+	}
+	s.probe.begin(f.Timestamp)
 }
 
 // shotProblem is the prompt code of what keeps the shot from starting the

@@ -84,6 +84,10 @@ type Options struct {
 	PrecheckTimeoutMs int64
 	// BestFrames is how many best frames are sealed (1..3, default 3).
 	BestFrames int32
+	// NoLightProbe skips the light probe between the pre-check and the
+	// flash (the screen black, then white, to measure whether the room is
+	// too bright for the reflection check): for hosts that cannot show it.
+	NoLightProbe bool
 	// DeviceModel, DeviceOS and AppID are written into the evidence header.
 	DeviceModel, DeviceOS, AppID string
 
@@ -103,7 +107,7 @@ func (o *Options) config(dir string) engine.Config {
 	return engine.Config{Dir: dir, RuntimeLibrary: o.RuntimeLibrary, Threads: int(o.Threads), Language: o.Language,
 		Messages: o.messages, CompareModel: o.CompareModel, FAR: o.FAR, PrecheckFrames: int(o.PrecheckFrames),
 		PrecheckTimeout: time.Duration(o.PrecheckTimeoutMs) * time.Millisecond, BestFrames: int(o.BestFrames),
-		Device: evidence.Device{Model: o.DeviceModel, OS: o.DeviceOS, App: o.AppID}}
+		NoLightProbe: o.NoLightProbe, Device: evidence.Device{Model: o.DeviceModel, OS: o.DeviceOS, App: o.AppID}}
 }
 
 // Engine holds the loaded models. Open it once, before the user starts
