@@ -74,6 +74,7 @@ type Session struct {
 	dets     map[Action]detector
 	actions  []ActionEvidence
 	passive  []PassiveScore
+	frame    frame // the detectors' input for the latest observation
 }
 
 // ActionEvidence is what was seen of one prompted action.
@@ -240,15 +241,18 @@ func (s *Session) act(o *Observation) {
 		s.fail(Timeout)
 		return
 	}
-	f := newFrame(o, &s.base)
+	// The detectors take the frame through an interface, so it would
+	// escape: it lives in the session, and a frame costs no allocation.
+	s.frame = newFrame(o, &s.base)
+	f := &s.frame
 	want := s.plan.Actions[s.cur]
 	for _, a := range AllActions {
-		if !s.dets[a].step(&f) {
+		if !s.dets[a].step(f) {
 			continue
 		}
 		switch {
 		case a == want:
-			s.verify(a, &f)
+			s.verify(a, f)
 			return
 		case a != Blink: // people blink all the time; other gestures are deliberate
 			s.fail(WrongOrder)
