@@ -349,6 +349,19 @@ func (c *Comparer) Compare(a, b *imgproc.Frame, kind Reference) (Result, error) 
 	return c.Match(fa, fb)
 }
 
+// SamePerson reports whether every embedded face matches the first at the
+// comparer's FAR: one person throughout a session's frames. An embedding
+// Match refuses is its error.
+func (c *Comparer) SamePerson(faces []Face) (bool, error) {
+	for _, f := range faces[min(1, len(faces)):] {
+		r, err := c.Match(faces[0], f)
+		if err != nil || !r.Pass {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
 // Match scores two embedded faces. Embeddings that are not finite and of
 // unit length (stored ones that were tampered with or damaged) are a
 // *EmbeddingError: never a score, never a pass.

@@ -123,26 +123,20 @@ func (s *Session) Finish() (*Result, error) {
 // comparer's FAR. A different live person swapped in during the actions
 // passes every liveness check and only this one.
 func (s *Session) identityReasons() []string {
-	frames := s.best.frames
-	if len(frames) < 2 {
+	if len(s.best.frames) < 2 {
 		return nil
 	}
-	top, err := s.e.cmp.EmbedFace(frames[0].face, compare.Photo)
-	if err != nil {
-		return []string{codeOf(err)}
+	faces := make([]compare.Face, len(s.best.frames))
+	for i, f := range s.best.frames {
+		var err error
+		if faces[i], err = s.e.cmp.EmbedFace(f.face, compare.Photo); err != nil {
+			return []string{codeOf(err)}
+		}
 	}
-	for _, f := range frames[1:] {
-		fc, err := s.e.cmp.EmbedFace(f.face, compare.Photo)
-		if err != nil {
-			return []string{codeOf(err)}
-		}
-		r, err := s.e.cmp.Match(top, fc)
-		if err != nil {
-			return []string{codeOf(err)}
-		}
-		if !r.Pass {
-			return []string{ReasonFaceChanged}
-		}
+	if same, err := s.e.cmp.SamePerson(faces); err != nil {
+		return []string{codeOf(err)}
+	} else if !same {
+		return []string{ReasonFaceChanged}
 	}
 	return nil
 }

@@ -122,9 +122,7 @@ func (s *Session) probeFrame(f *imgproc.Frame) bool {
 			s.lastProblem, s.brightUntil = PromptTooBrightForFlash, ts+brightHold
 			return false
 		}
-		s.live = liveness.NewSession(s.plan)
-		s.liveStart = s.probe.start + ProbeTime
-		s.phase = PhaseBaseline
+		s.startPlan(s.probe.start + ProbeTime)
 		return true
 	}
 	if !s.res.Found || s.res.Faces > 1 {

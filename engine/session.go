@@ -145,11 +145,16 @@ func (s *Session) precheck(f *imgproc.Frame) {
 		return
 	}
 	if s.e.cfg.NoLightProbe {
-		s.live = liveness.NewSession(s.plan)
-		s.liveStart, s.phase = f.Timestamp, PhaseBaseline
+		s.startPlan(f.Timestamp)
 		return
 	}
 	s.probe.begin(f.Timestamp)
+}
+
+// startPlan starts the liveness plan, its clock at ts on the frames'.
+func (s *Session) startPlan(ts time.Duration) {
+	s.live = liveness.NewSession(s.plan)
+	s.liveStart, s.phase = ts, PhaseBaseline
 }
 
 // shotProblem is the prompt code of what keeps the shot from starting the

@@ -317,22 +317,17 @@ func (dc *decider) identity(frames []serverFrame) []string {
 	if len(frames) < 2 {
 		return nil
 	}
-	top, err := dc.cmp.Embed(frames[0].frame, compare.Photo)
-	if err != nil {
-		return []string{codeOf(err)}
+	faces := make([]compare.Face, len(frames))
+	for i, f := range frames {
+		var err error
+		if faces[i], err = dc.cmp.Embed(f.frame, compare.Photo); err != nil {
+			return []string{codeOf(err)}
+		}
 	}
-	for _, f := range frames[1:] {
-		fc, err := dc.cmp.Embed(f.frame, compare.Photo)
-		if err != nil {
-			return []string{codeOf(err)}
-		}
-		r, err := dc.cmp.Match(top, fc)
-		if err != nil {
-			return []string{codeOf(err)}
-		}
-		if !r.Pass {
-			return []string{engine.ReasonFaceChanged}
-		}
+	if same, err := dc.cmp.SamePerson(faces); err != nil {
+		return []string{codeOf(err)}
+	} else if !same {
+		return []string{engine.ReasonFaceChanged}
 	}
 	return nil
 }
