@@ -45,7 +45,9 @@ type Config struct {
 	// 20 s on the frames' clock).
 	PrecheckTimeout time.Duration
 	// BestFrames is how many best frames are kept and sealed (1..3,
-	// default 3).
+	// default 3): the session is split into that many parts (before the
+	// actions, then the actions in order) and the best frame of each is
+	// kept; with 1 there is no identity check across the session.
 	BestFrames int
 	// FlashMaxLuma and FlashMaxClipped refuse to start the flash in light
 	// too bright for the reflection check (defaults 170 and 0.02): the

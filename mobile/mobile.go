@@ -82,7 +82,8 @@ type Options struct {
 	// good (default 20000).
 	PrecheckFrames    int32
 	PrecheckTimeoutMs int64
-	// BestFrames is how many best frames are sealed (1..3, default 3).
+	// BestFrames is how many best frames are sealed (1..3, default 3), one
+	// from each part of the session; they must all show one person.
 	BestFrames int32
 	// NoLightProbe skips the light probe between the pre-check and the
 	// flash (the screen black, then white, to measure whether the room is
