@@ -27,6 +27,9 @@ type irisModel struct {
 	in   []float32 // both eyes, right then left
 	out  []float32
 	rois [2]ROI
+	// held: out holds a measurement that may be carried to the next frame
+	// (see reuse); false before the first run and after a lost face.
+	held bool
 }
 
 func newIris(dir string, o models.Options) (*irisModel, error) {
@@ -45,11 +48,9 @@ func newIris(dir string, o models.Options) (*irisModel, error) {
 // refine replaces the mesh's eyelid points with the iris model's and fills
 // the iris centres and edges.
 func (ir *irisModel) refine(f *imgproc.Frame, m *Mesh) error {
-	corners := [2][2]int{{MeshEyes[0].Outer, MeshEyes[0].Inner}, {MeshEyes[1].Inner, MeshEyes[1].Outer}}
+	ir.place(m)
 	n := irisSpec.Len()
-	for e, c := range corners {
-		a, b := m.Points[c[0]].xy(), m.Points[c[1]].xy()
-		ir.rois[e] = ROI{Center: mid(a, b), Size: irisScale * dist(a, b), Angle: angleOf(a, b)}
+	for e := range 2 {
 		aff := ir.rois[e].Affine(irisSize)
 		if e == 1 {
 			aff = mirrorU(aff, irisSize)
@@ -59,12 +60,37 @@ func (ir *irisModel) refine(f *imgproc.Frame, m *Mesh) error {
 		}
 	}
 	if err := ir.sess.Run([][]float32{ir.in}, [][]float32{ir.out}); err != nil {
+		ir.held = false
 		return err
 	}
+	ir.held = true
+	ir.applyBoth(m)
+	return nil
+}
+
+// reuse lays the last measured eyes onto m without running the model: the
+// eyelid and iris points keep their place in each eye's square, which
+// follows m's eye corners. Between two measurements a few frames apart the
+// eye's shape changes little unless it blinks, and callers measure every
+// frame where a blink matters (Tracker.SetIrisEvery).
+func (ir *irisModel) reuse(m *Mesh) {
+	ir.place(m)
+	ir.applyBoth(m)
+}
+
+// place sets each eye's square from m's eye corners (MediaPipe's crop).
+func (ir *irisModel) place(m *Mesh) {
+	corners := [2][2]int{{MeshEyes[0].Outer, MeshEyes[0].Inner}, {MeshEyes[1].Inner, MeshEyes[1].Outer}}
+	for e, c := range corners {
+		a, b := m.Points[c[0]].xy(), m.Points[c[1]].xy()
+		ir.rois[e] = ROI{Center: mid(a, b), Size: irisScale * dist(a, b), Angle: angleOf(a, b)}
+	}
+}
+
+func (ir *irisModel) applyBoth(m *Mesh) {
 	for e := range 2 {
 		ir.apply(m, e, ir.out[e*3*irisPoints:(e+1)*3*irisPoints])
 	}
-	return nil
 }
 
 func (ir *irisModel) apply(m *Mesh, eye int, out []float32) {

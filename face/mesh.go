@@ -82,11 +82,19 @@ func (l *Landmarker) Close() error {
 // Run samples roi from f and writes the landmarks, in upright-frame pixels,
 // to dst.
 func (l *Landmarker) Run(f *imgproc.Frame, roi ROI, dst *Mesh) error {
+	_, err := l.run(f, roi, dst, true)
+	return err
+}
+
+// run is Run; without measureEyes it lays the last measured eyes onto the
+// new mesh instead of running the iris model, when there are any. It
+// reports whether the iris model ran.
+func (l *Landmarker) run(f *imgproc.Frame, roi ROI, dst *Mesh, measureEyes bool) (bool, error) {
 	if err := imgproc.Warp(f, roi.Affine(meshSize), meshSpec, l.in); err != nil {
-		return err
+		return false, err
 	}
 	if err := l.sess.Run([][]float32{l.in}, l.outs); err != nil {
-		return err
+		return false, err
 	}
 	zs := roi.Size / meshSize
 	for i := range dst.Points {
@@ -98,9 +106,21 @@ func (l *Landmarker) Run(f *imgproc.Frame, roi ROI, dst *Mesh) error {
 	dst.ROI = roi
 	if l.iris == nil || dst.Presence < minIrisPresence {
 		dst.Iris = [2][5]Point3{} // FivePoints must not take a stale iris
-		return nil
+		l.forgetEyes()
+		return false, nil
 	}
-	return l.iris.refine(f, dst)
+	if !measureEyes && l.iris.held {
+		l.iris.reuse(dst)
+		return false, nil
+	}
+	return true, l.iris.refine(f, dst)
+}
+
+// forgetEyes drops the held eye measurement: the next run measures.
+func (l *Landmarker) forgetEyes() {
+	if l.iris != nil {
+		l.iris.held = false
+	}
 }
 
 // roiScale: FaceMesh was trained on crops 1.5 times the face box

@@ -63,6 +63,8 @@ type Tracker struct {
 	prevBox     imgproc.Rect // raw mesh box of the previous frame
 	prevTS      time.Duration
 	filt        [3 * MeshPoints]euro
+	irisEvery   int // measure the eyes on one frame in irisEvery (SetIrisEvery)
+	sinceIris   int // frames since the eyes were last measured
 }
 
 // NewTracker loads the detector, mesh and iris models from the model
@@ -77,8 +79,17 @@ func NewTracker(dir string, o models.Options, cfg Config) (*Tracker, error) {
 		det.Close()
 		return nil, err
 	}
-	return &Tracker{cfg: cfg, det: det, lm: lm}, nil
+	return &Tracker{cfg: cfg, det: det, lm: lm, irisEvery: 1}, nil
 }
+
+// SetIrisEvery makes Process run the iris model on one frame in n (n ≤ 1:
+// every frame, the default). The iris model costs three times the mesh,
+// and only a blink or an eyes-open check needs the eyes frame by frame; on
+// the frames between, the last measured eyelids and irises are carried,
+// placed on the new frame's eye corners, so the eye ratios hold their last
+// value. A new track, or a face seen again, is always measured at once.
+// Stills (Largest, Faces) always measure.
+func (t *Tracker) SetIrisEvery(n int) { t.irisEvery = max(n, 1) }
 
 // Close releases the models.
 func (t *Tracker) Close() error {
@@ -87,7 +98,10 @@ func (t *Tracker) Close() error {
 }
 
 // Reset forgets the tracked face; the next frame starts a new track.
-func (t *Tracker) Reset() { t.tracking = false }
+func (t *Tracker) Reset() {
+	t.tracking = false
+	t.lm.forgetEyes()
+}
 
 // Process tracks the face in frame f, whose Timestamp must grow from frame
 // to frame (smoothing and speed use it), and fills r.
@@ -100,7 +114,9 @@ func (t *Tracker) Process(f *imgproc.Frame, r *Result) error {
 	} else {
 		t.sinceDetect++
 	}
-	if err := t.lm.Run(f, t.roi, &r.Raw); err != nil {
+	eyes := t.sinceIris+1 >= t.irisEvery
+	measured, err := t.lm.run(f, t.roi, &r.Raw, eyes)
+	if err != nil {
 		return err
 	}
 	if r.Raw.Presence < t.cfg.MinPresence && !r.Detected {
@@ -108,13 +124,16 @@ func (t *Tracker) Process(f *imgproc.Frame, r *Result) error {
 		if err := t.redetect(f, r, true); err != nil || !t.tracking {
 			return err
 		}
-		if err := t.lm.Run(f, t.roi, &r.Raw); err != nil {
+		if measured, err = t.lm.run(f, t.roi, &r.Raw, eyes); err != nil {
 			return err
 		}
 	}
 	if r.Raw.Presence < t.cfg.MinPresence {
 		t.lose(r)
 		return nil
+	}
+	if t.sinceIris++; measured {
+		t.sinceIris = 0
 	}
 	box := r.Raw.Box()
 	if !r.NewTrack && dist(center(box), center(t.prevBox)) > t.cfg.MaxJump*t.prevBox.W {
@@ -175,6 +194,7 @@ func (t *Tracker) newTrack(r *Result) {
 	t.id++
 	t.tracking = true
 	r.NewTrack = true
+	t.lm.forgetEyes()
 	for i := range t.filt {
 		t.filt[i].ready = false
 	}
@@ -182,6 +202,7 @@ func (t *Tracker) newTrack(r *Result) {
 
 func (t *Tracker) lose(r *Result) {
 	t.tracking = false
+	t.lm.forgetEyes()
 	r.Found, r.TrackID, r.Quality = false, 0, NoFace
 	r.Faces = t.faces
 }
@@ -264,7 +285,9 @@ func (t *Tracker) still(f *imgproc.Frame, d Detection, r *Result) error {
 	if err := t.lm.Run(f, ROIFromDetection(d), &r.Raw); err != nil {
 		return err
 	}
-	if err := t.lm.Run(f, ROIFromMesh(&r.Raw), &r.Raw); err != nil {
+	err := t.lm.Run(f, ROIFromMesh(&r.Raw), &r.Raw)
+	t.lm.forgetEyes() // a still's eyes are not the tracked face's
+	if err != nil {
 		return err
 	}
 	r.Found = r.Raw.Presence >= t.cfg.MinPresence
