@@ -60,6 +60,13 @@ type Config struct {
 	// the screen before the flash, and for runs of a few frames (tests
 	// under emulation). The reflection check still decides.
 	NoLightProbe bool
+	// IrisEvery runs the iris model on one frame in IrisEvery where the
+	// eyes do not matter frame by frame (default 4; 1: every frame): the
+	// light probe, the flash and every action but a blink. The pre-check
+	// (eyes open), the baseline (the user's own open-eye level) and a
+	// blink are measured on every frame. Iris is three quarters of the
+	// tracker's work (face.Tracker.SetIrisEvery).
+	IrisEvery int
 	// Device is written into every evidence header.
 	Device evidence.Device
 	// Now is the wall clock challenge expiry is checked against (default
@@ -96,6 +103,9 @@ func (c Config) withDefaults() Config {
 	if c.FlashMaxClipped == 0 {
 		c.FlashMaxClipped = 0.02
 	}
+	if c.IrisEvery == 0 {
+		c.IrisEvery = 4
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -112,6 +122,8 @@ func (c *Config) validate() error {
 		return errorf(CodeBadConfig, "PrecheckFrames %d outside 1..300", c.PrecheckFrames)
 	case c.BestFrames < 1 || c.BestFrames > 3:
 		return errorf(CodeBadConfig, "BestFrames %d outside 1..3", c.BestFrames)
+	case c.IrisEvery < 1 || c.IrisEvery > 30:
+		return errorf(CodeBadConfig, "IrisEvery %d outside 1..30", c.IrisEvery)
 	case c.PrecheckTimeout < time.Second:
 		return errorf(CodeBadConfig, "PrecheckTimeout %v under 1s", c.PrecheckTimeout)
 	}

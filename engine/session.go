@@ -90,6 +90,7 @@ func (s *Session) Push(f *imgproc.Frame) (Guidance, error) {
 		s.fail(ReasonBadStream)
 		return s.guidance(), err
 	}
+	s.e.tracker.SetIrisEvery(s.irisEvery())
 	if err := s.e.tracker.Process(f, &s.res); err != nil {
 		s.fail(ReasonBadStream)
 		return s.guidance(), err
@@ -104,6 +105,18 @@ func (s *Session) Push(f *imgproc.Frame) (Guidance, error) {
 		}
 	}
 	return s.guidance(), s.observe(f)
+}
+
+// irisEvery is the iris cadence for the next frame: every frame where the
+// eyes are judged frame by frame (the pre-check, the baseline, a blink),
+// Config.IrisEvery elsewhere.
+func (s *Session) irisEvery() int {
+	switch {
+	case s.live == nil && s.probe.start < 0, s.phase == PhaseBaseline,
+		s.phase == PhaseAction && s.prompt.Action == liveness.Blink:
+		return 1
+	}
+	return s.e.cfg.IrisEvery
 }
 
 // checkFrame refuses a frame the session cannot use.

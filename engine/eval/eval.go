@@ -17,6 +17,7 @@ import (
 	"github.com/liveid/liveid/engine/synth"
 	"github.com/liveid/liveid/evidence"
 	"github.com/liveid/liveid/face"
+	"github.com/liveid/liveid/imgproc"
 	"github.com/liveid/liveid/liveness"
 	"github.com/liveid/liveid/models"
 	"github.com/liveid/liveid/models/build"
@@ -30,6 +31,9 @@ type Options struct {
 	Seed    uint64 // every session derives from it
 	// Kinds limits the run to these kinds (default synth.Kinds).
 	Kinds []synth.Kind
+	// IrisEvery is the engine's iris cadence (engine.Config.IrisEvery;
+	// 0: the engine's default).
+	IrisEvery int
 }
 
 // Row is the outcome for one kind.
@@ -82,11 +86,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	dir := build.ModelDir(o.Home)
-	subjects, err := loadSubjects(o.Home, dir)
+	subjects, err := Subjects(o.Home, dir)
 	if err != nil {
 		return nil, err
 	}
-	e, err := engine.Open(engine.Config{Dir: dir, Now: func() time.Time { return wall }})
+	e, err := engine.Open(engine.Config{Dir: dir, IrisEvery: o.IrisEvery, Now: Now})
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +118,10 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 
 // wall is the evaluation's wall clock: challenges are issued against it.
 var wall = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+
+// Now is the evaluation's wall clock, as an engine.Config.Now for engines
+// that run the challenges Challenge makes.
+func Now() time.Time { return wall }
 
 // runOne renders session i of kind k against the engine and records it.
 func runOne(e *engine.Engine, subjects []*synth.Subject, seed uint64, k synth.Kind, i int, row *Row) error {
@@ -162,29 +170,43 @@ func Verify(e *engine.Engine, ch *engine.Challenge, ss *synth.Session, limit tim
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	p := synth.Prompt{Phase: synth.PhasePrecheck, Screen: liveness.Neutral}
 	var push time.Duration
+	n, err := Drive(ss, func(f *imgproc.Frame) (engine.Guidance, error) {
+		t0 := time.Now()
+		defer func() { push += time.Since(t0) }()
+		return s.Push(f)
+	}, limit)
+	if err != nil {
+		s.Cancel()
+		return nil, n, push, err
+	}
+	res, err := s.Finish()
+	return res, n, push, err
+}
+
+// Drive renders ss frame by frame and hands each to push (a session's
+// Push, or a wrapper of it), the renderer's user following the guidance
+// push returns, until the engine is done, push fails (the session's Finish
+// says why) or limit passes on the session clock. It returns the frames
+// pushed; its error is the renderer's.
+func Drive(ss *synth.Session, push func(*imgproc.Frame) (engine.Guidance, error), limit time.Duration) (int, error) {
+	p := synth.Prompt{Phase: synth.PhasePrecheck, Screen: liveness.Neutral}
 	n := 0
 	for t := time.Duration(0); t < limit; t += frameStep {
 		f, err := ss.Frame(t, p)
 		if err != nil {
-			s.Cancel()
-			return nil, n, push, err
+			return n, err
 		}
-		t0 := time.Now()
-		g, err := s.Push(f)
-		push += time.Since(t0)
+		g, err := push(f)
 		n++
 		if err != nil {
-			break // the session has failed; Finish says why
+			break
 		}
-		p = prompt(g)
-		if p.Phase == synth.PhaseDone {
+		if p = prompt(g); p.Phase == synth.PhaseDone {
 			break
 		}
 	}
-	res, err := s.Finish()
-	return res, n, push, err
+	return n, nil
 }
 
 // prompt is the engine's guidance as the renderer's user sees it.
@@ -224,8 +246,9 @@ func seedFor(seed uint64, k synth.Kind, i int, role string) []byte {
 	return sum[:]
 }
 
-// loadSubjects prepares the best face of each sample photo that has one.
-func loadSubjects(home, dir string) ([]*synth.Subject, error) {
+// Subjects are the rendered users: the best face of each sample photo
+// that has one and passes the pre-check still.
+func Subjects(home, dir string) ([]*synth.Subject, error) {
 	tr, err := face.NewTracker(dir, models.Options{}, face.DefaultConfig())
 	if err != nil {
 		return nil, err

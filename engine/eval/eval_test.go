@@ -36,7 +36,7 @@ func setup(t *testing.T) (*engine.Engine, []*synth.Subject) {
 		if _, shared.err = build.InitRuntime(home); shared.err != nil {
 			return
 		}
-		if shared.subjects, shared.err = loadSubjects(home, dir); shared.err != nil {
+		if shared.subjects, shared.err = Subjects(home, dir); shared.err != nil {
 			return
 		}
 		shared.eng, shared.err = engine.Open(engine.Config{Dir: dir, Now: func() time.Time { return wall }})
