@@ -70,6 +70,7 @@ type Options struct {
 type Session struct {
 	*infer.Session
 	Model *Model
+	use   *useCounter
 }
 
 // Path is where a model lives in a model directory.
@@ -91,7 +92,7 @@ func Open(dir, name string, o Options, shapes map[string][]int64) (*Session, err
 	if err != nil {
 		return nil, err
 	}
-	return &Session{Session: s, Model: md}, nil
+	return &Session{Session: s, Model: md, use: counterFor(name)}, nil
 }
 
 // Output is the index of the named output in Run's order.

@@ -1,0 +1,66 @@
+package models
+
+import (
+	"maps"
+	"sync"
+	"sync/atomic"
+)
+
+// Use is how much work one model has done in this process: a benchmark's
+// or a host's own count of what a session cost, kept by Session.Run at the
+// price of two atomic adds.
+type Use struct {
+	Runs int64
+	// Values is the input values the runs took, summed over every input
+	// and the batch: a convolution's work grows with it, so a model's cost
+	// at one input size scales to the others by it.
+	Values int64
+}
+
+type useCounter struct{ runs, values atomic.Int64 }
+
+var uses sync.Map // model name → *useCounter
+
+func counterFor(name string) *useCounter {
+	c, _ := uses.LoadOrStore(name, new(useCounter))
+	return c.(*useCounter)
+}
+
+// Usage is every opened model's Use so far, by model name. Subtract two
+// snapshots for the work between them.
+func Usage() map[string]Use {
+	out := map[string]Use{}
+	uses.Range(func(k, v any) bool {
+		c := v.(*useCounter)
+		out[k.(string)] = Use{Runs: c.runs.Load(), Values: c.values.Load()}
+		return true
+	})
+	return out
+}
+
+// UsageSince is the work done since the snapshot before (a Usage result).
+func UsageSince(before map[string]Use) map[string]Use {
+	now := Usage()
+	for name, b := range before {
+		u := now[name]
+		u.Runs -= b.Runs
+		u.Values -= b.Values
+		now[name] = u
+	}
+	maps.DeleteFunc(now, func(_ string, u Use) bool { return u.Runs == 0 })
+	return now
+}
+
+// Run is infer.Session.Run, counted in Usage.
+func (s *Session) Run(inputs, outputs [][]float32) error {
+	if err := s.Session.Run(inputs, outputs); err != nil {
+		return err
+	}
+	var n int
+	for _, in := range inputs {
+		n += len(in)
+	}
+	s.use.runs.Add(1)
+	s.use.values.Add(int64(n))
+	return nil
+}
