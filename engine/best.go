@@ -12,13 +12,16 @@ import (
 )
 
 // bestFrame is one kept frame: its aligned face crop (compare.Face owns a
-// copy of its pixels, so recycled camera buffers do not matter) and the
-// passive models' scores, computed when it was kept.
+// copy of its pixels, so recycled camera buffers do not matter), the
+// passive models' crops, cut when it was kept, and their scores, computed
+// at the session's end for the frames kept then (scorePassive): a session
+// replaces its candidates dozens of times.
 type bestFrame struct {
 	t       time.Duration
 	seg     int // the part of the session it was seen in (segmentOf)
 	score   float32
 	face    compare.Face
+	crops   liveness.PassiveCrops
 	passive liveness.PassiveScore
 }
 
@@ -27,12 +30,12 @@ type bestFrame struct {
 // actions split in order. Spread over the session they show whether one
 // person stayed in front of the camera throughout (identityReasons), which
 // top frames by score alone, all from the still baseline, would not.
-// spare is the Face a replaced frame leaves, whose crop buffer the next
+// spare holds the buffers a replaced frame leaves, which the next
 // candidate reuses.
 type bestFrames struct {
 	n      int
 	frames []bestFrame
-	spare  compare.Face
+	spare  bestFrame
 }
 
 // unusable are the quality codes a best frame must not have.
@@ -51,22 +54,33 @@ func (b *bestFrames) consider(e *Engine, f *imgproc.Frame, r *face.Result, t tim
 	if slot < 0 {
 		return nil
 	}
-	if err := e.cmp.LocateTrackedInto(f, r, &b.spare); err != nil {
+	if err := e.cmp.LocateTrackedInto(f, r, &b.spare.face); err != nil {
 		return nil // a face the comparer refuses (too small, turned) is no best frame
 	}
-	ps, err := e.passive.ScoreFace(f, &r.Mesh)
-	if err != nil {
+	if err := b.spare.crops.Fill(f, &r.Mesh); err != nil {
 		return err
 	}
-	bf := bestFrame{t: t, seg: seg, score: r.Score, face: b.spare, passive: ps}
+	bf := bestFrame{t: t, seg: seg, score: r.Score, face: b.spare.face, crops: b.spare.crops}
 	if slot == len(b.frames) {
 		b.frames = append(b.frames, bf)
-		b.spare = compare.Face{}
+		b.spare = bestFrame{}
 	} else {
-		b.spare = b.frames[slot].face
+		b.spare = b.frames[slot]
 		b.frames[slot] = bf
 	}
 	slices.SortFunc(b.frames, func(x, y bestFrame) int { return cmp.Compare(y.score, x.score) })
+	return nil
+}
+
+// scorePassive runs the passive models on the kept frames' crops.
+func (b *bestFrames) scorePassive(p *liveness.Passive) error {
+	for i := range b.frames {
+		f := &b.frames[i]
+		var err error
+		if f.passive, err = p.Score(f.crops.Face128, f.crops.Face32); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -18,7 +18,8 @@
 // sends the user back with PromptTooBrightForFlash, once; then the
 // liveness plan runs on the frames' timestamps. The best frames, the best-scoring one of each part of
 // the session (before the actions, then the actions in order), are kept as
-// aligned crops, copied at once, with the passive models' scores; they must
+// aligned crops, copied at once, with the passive models' inputs, scored at
+// Finish for the frames kept then; they must
 // all show one person (ReasonFaceChanged otherwise). Finish decides locally — for the
 // UI only: the server decides again — and seals the evidence (package
 // evidence) to the challenge's key. Cancel ends a session without

@@ -50,10 +50,7 @@ func (s *Session) SetReference(f *imgproc.Frame) error {
 // and makes its portrait the reference, for a challenge whose compare mode
 // is id-portrait. The card is returned for the app's own use.
 func (s *Session) ReadIDCard(ctx context.Context, img image.Image) (*ocr.Card, error) {
-	if s.e.ocr == nil {
-		return nil, errorf(CodeBadConfig, "the engine was opened without OCR")
-	}
-	card, err := s.e.ocr.Read(ctx, img, ocr.Front)
+	card, err := s.e.ReadCard(ctx, img, ocr.Front)
 	if err != nil {
 		return nil, err
 	}
@@ -87,6 +84,10 @@ func (s *Session) Finish() (*Result, error) {
 	res := &Result{}
 	if s.live == nil {
 		s.live = liveness.NewSession(s.plan) // no frames: it fails with MISSING_EVIDENCE
+	}
+	if err := s.best.scorePassive(s.e.passive); err != nil {
+		s.fail(ReasonBadStream)
+		s.best.frames = nil // no scores: liveness fails with MISSING_EVIDENCE
 	}
 	for _, b := range s.best.frames {
 		s.live.AddPassive(b.passive)

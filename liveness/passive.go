@@ -40,7 +40,7 @@ type Passive struct {
 	spoof, live         *models.Session
 	spoofOut, liveOut   int // indices of the score outputs
 	spoofOuts, liveOuts [][]float32
-	face128, face32     []float32
+	crops               PassiveCrops // ScoreFace's
 }
 
 // PassiveScore is the models' output for one face crop.
@@ -69,7 +69,6 @@ func OpenPassive(dir string, o models.Options) (*Passive, error) {
 		return nil, err
 	}
 	p.spoofOuts, p.liveOuts = p.spoof.NewOutputs(), p.live.NewOutputs()
-	p.face128, p.face32 = make([]float32, antiSpoofSpec.Len()), make([]float32, livenessSpec.Len())
 	return p, nil
 }
 
@@ -90,14 +89,32 @@ func openScorer(dir string, o models.Options, name, output string) (*models.Sess
 // ScoreFace runs both models on the face of mesh m in frame f: its upright
 // square cropped and resized into each model's input by imgproc.Warp.
 func (p *Passive) ScoreFace(f *imgproc.Frame, m *face.Mesh) (PassiveScore, error) {
+	if err := p.crops.Fill(f, m); err != nil {
+		return PassiveScore{}, err
+	}
+	return p.Score(p.crops.Face128, p.crops.Face32)
+}
+
+// PassiveCrops are one face's inputs to both passive models, cut from a
+// frame at once and scored later (Passive.Score): a session keeps the
+// crops of its candidate best frames, a few kilobytes each, and runs the
+// models only on the frames it keeps in the end.
+type PassiveCrops struct {
+	Face128, Face32 []float32
+}
+
+// Fill crops the face of mesh m in frame f: its upright square resized
+// into each model's input by imgproc.Warp. The buffers are allocated on
+// first use and reused after.
+func (c *PassiveCrops) Fill(f *imgproc.Frame, m *face.Mesh) error {
+	if c.Face128 == nil {
+		c.Face128, c.Face32 = make([]float32, antiSpoofSpec.Len()), make([]float32, livenessSpec.Len())
+	}
 	sq := m.Square()
-	if err := imgproc.Warp(f, sq.Affine(AntiSpoofSize), antiSpoofSpec, p.face128); err != nil {
-		return PassiveScore{}, err
+	if err := imgproc.Warp(f, sq.Affine(AntiSpoofSize), antiSpoofSpec, c.Face128); err != nil {
+		return err
 	}
-	if err := imgproc.Warp(f, sq.Affine(LivenessSize), livenessSpec, p.face32); err != nil {
-		return PassiveScore{}, err
-	}
-	return p.Score(p.face128, p.face32)
+	return imgproc.Warp(f, sq.Affine(LivenessSize), livenessSpec, c.Face32)
 }
 
 // Score runs both models on one face already cropped: face128 is
