@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"context"
 	"errors"
+	"image"
 	"sync"
 	"time"
 
@@ -100,6 +102,17 @@ func (e *Engine) Close() error {
 		errs = append(errs, e.ocr.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// ReadCard reads one side of an ID card photo (the engine must be opened
+// with OCR), for the app's own use: the back's issuer and validity, or a
+// front outside a session. Session.ReadIDCard reads the front and makes
+// its portrait the session's reference.
+func (e *Engine) ReadCard(ctx context.Context, img image.Image, side ocr.Side) (*ocr.Card, error) {
+	if e.ocr == nil {
+		return nil, errorf(CodeBadConfig, "the engine was opened without OCR")
+	}
+	return e.ocr.Read(ctx, img, side)
 }
 
 // Messages is the engine's message table, in its language.

@@ -16,8 +16,15 @@ func benchStages(ctx context.Context, e *env, args []string) error {
 	cards := fs.Int("cards", 10, "synthetic ID cards for the OCR stage (0: skip it)")
 	withPeers := fs.Bool("peers", peersBuilt, "also time OpenCV's Haar cascade and pigo on the same photos"+peersNote)
 	pigo := fs.String("pigo", "", "pigo's facefinder cascade (default: from the pigo module, found with go list)")
+	session := fs.Bool("session", false, "instead, run one whole rendered session with both card sides and report its cost per stage against the goals")
+	seed := fs.Uint64("seed", 1, "with -session: the seed of the challenge, the rendered user and the card")
+	iris := fs.Int("iris-every", 0, "with -session: the engine's iris cadence (0: its default)")
 	if err := parse(fs, e, args); err != nil {
 		return ignoreHelp(err)
+	}
+	if *session {
+		_, err := bench.SessionCost(ctx, bench.SessionOptions{Home: build.Home(), Seed: *seed, IrisEvery: *iris}, e.stdout)
+		return err
 	}
 	if *rounds < 1 || *cards < 0 {
 		return usagef("bench: -rounds must be at least 1 and -cards at least 0")

@@ -68,7 +68,7 @@ var commands = &command{name: "liveid", sub: []*command{
 	{name: "compare", args: "[-model M] [-far F] [-ref photo|id-portrait] IMAGE_A IMAGE_B", short: "score the largest face of IMAGE_A against IMAGE_B's (0–100, thresholds, decision)", run: compareFaces},
 	{name: "ocr", args: "[-side S] [-portrait OUT] [-card OUT] [-v] IMAGE", short: "read a Chinese resident ID card from a photo: fields, problems, OCR_ warning codes", run: ocrRead},
 	{name: "open", args: "-key KEY [-challenge FILE] [-out DIR] PACKAGE", short: "decrypt a sealed evidence package and print it; with -challenge re-run its liveness decision", run: openPackage},
-	{name: "bench", args: "[-rounds N] [-cards N] [-peers=false] [-pigo FILE]", short: "time every stage on the sample photos and synthetic cards, next to OpenCV's Haar cascade and pigo" + peersNote, run: benchStages},
+	{name: "bench", args: "[-rounds N] [-cards N] [-peers=false] [-pigo FILE] | -session [-seed N] [-iris-every N]", short: "time every stage on the sample photos and synthetic cards, next to OpenCV's Haar cascade and pigo" + peersNote + "; -session: one whole session's cost against the goals", run: benchStages},
 	{name: "session", short: "simulated verification sessions", sub: []*command{
 		{name: "render", args: "[-kind K] [-photo N] [-seed S] [-until D] [-out DIR]", short: "render a SIMULATED session (genuine or an attack) as NV21 camera frames, PNG previews and a video", run: sessionRender},
 	}},
