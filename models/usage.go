@@ -4,20 +4,25 @@ import (
 	"maps"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Use is how much work one model has done in this process: a benchmark's
 // or a host's own count of what a session cost, kept by Session.Run at the
-// price of two atomic adds.
+// price of three atomic adds and a clock read.
 type Use struct {
 	Runs int64
 	// Values is the input values the runs took, summed over every input
 	// and the batch: a convolution's work grows with it, so a model's cost
 	// at one input size scales to the others by it.
 	Values int64
+	// Time is the runs' wall time, the copies in and out included: with
+	// one intra-op thread, the CPU time the model took unless the thread
+	// was preempted.
+	Time time.Duration
 }
 
-type useCounter struct{ runs, values atomic.Int64 }
+type useCounter struct{ runs, values, nanos atomic.Int64 }
 
 var uses sync.Map // model name → *useCounter
 
@@ -32,7 +37,7 @@ func Usage() map[string]Use {
 	out := map[string]Use{}
 	uses.Range(func(k, v any) bool {
 		c := v.(*useCounter)
-		out[k.(string)] = Use{Runs: c.runs.Load(), Values: c.values.Load()}
+		out[k.(string)] = Use{Runs: c.runs.Load(), Values: c.values.Load(), Time: time.Duration(c.nanos.Load())}
 		return true
 	})
 	return out
@@ -45,6 +50,7 @@ func UsageSince(before map[string]Use) map[string]Use {
 		u := now[name]
 		u.Runs -= b.Runs
 		u.Values -= b.Values
+		u.Time -= b.Time
 		now[name] = u
 	}
 	maps.DeleteFunc(now, func(_ string, u Use) bool { return u.Runs == 0 })
@@ -53,9 +59,11 @@ func UsageSince(before map[string]Use) map[string]Use {
 
 // Run is infer.Session.Run, counted in Usage.
 func (s *Session) Run(inputs, outputs [][]float32) error {
+	t0 := time.Now()
 	if err := s.Session.Run(inputs, outputs); err != nil {
 		return err
 	}
+	s.use.nanos.Add(int64(time.Since(t0)))
 	var n int
 	for _, in := range inputs {
 		n += len(in)
