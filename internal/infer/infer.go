@@ -143,8 +143,12 @@ func ready() error {
 
 // Options tune Open. The zero value is valid.
 type Options struct {
-	// IntraOpThreads is the session's intra-op thread count; 0 leaves ONNX
-	// Runtime's default (one per physical core).
+	// IntraOpThreads is the session's intra-op thread count; 0 means one.
+	// One is the default because a phone's engine shares the CPU with the
+	// app and the camera, and ORT's own default (one thread per physical
+	// core) bought little here: with several threads a run of these small
+	// models spends more in waking and joining them than it saves. A host
+	// with cores to spare for the engine asks for more.
 	IntraOpThreads int
 	// SHA256, if non-empty, is the expected hex sha256 of the model file; the
 	// file is checked before ONNX Runtime sees it.
@@ -314,11 +318,10 @@ func (s *Session) sessionOptions(opts Options) (*ort.SessionOptions, error) {
 		so.Destroy()
 		return nil, fmt.Errorf("infer: model file %s: session options: %s", s.path, ortMessage(err))
 	}
-	if opts.IntraOpThreads > 0 {
-		if err := so.SetIntraOpNumThreads(opts.IntraOpThreads); err != nil {
-			so.Destroy()
-			return nil, fmt.Errorf("infer: model file %s: IntraOpThreads %d: %s", s.path, opts.IntraOpThreads, ortMessage(err))
-		}
+	threads := max(opts.IntraOpThreads, 1)
+	if err := so.SetIntraOpNumThreads(threads); err != nil {
+		so.Destroy()
+		return nil, fmt.Errorf("infer: model file %s: IntraOpThreads %d: %s", s.path, threads, ortMessage(err))
 	}
 	return so, nil
 }
