@@ -3,7 +3,13 @@
 // github.com/yalue/onnxruntime_go) and one Session per model: the model's
 // checksum check, its input and output shapes, and input and output tensors
 // allocated once at Open and reused by every Run, so that Run allocates
-// nothing on the Go heap.
+// nothing on the Go heap. A model whose input shape changes from run to
+// run (a text line's width, a photo's size) opens as a DynamicSession
+// instead: one ONNX Runtime session for every shape, the shape given with
+// each run.
+//
+// Every session runs on one intra-op thread unless Options.IntraOpThreads
+// asks for more, and its threads never spin waiting for work.
 //
 // Only float32 tensors are handled; a model with any other input or output
 // type is refused at Open with ErrUnsupported.
