@@ -46,7 +46,7 @@ func lineCrop(card *image.RGBA, b textBox, maxW int) *image.RGBA {
 }
 
 // recWidth is the input width a crop w px wide runs at.
-func recWidth(w int) int { return (w + recStep - 1) / recStep * recStep }
+func recWidth(w int) int { return roundUp(w, recStep) }
 
 // recBatches splits the crops' indices, ordered by width, into batches of
 // at most recBatch lines whose padding (each line filled out to the
