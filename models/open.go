@@ -82,11 +82,7 @@ func Path(dir, name string) string { return filepath.Join(dir, name+".onnx") }
 // fixes inputs with dynamic dimensions beyond the batch (nil when there
 // are none), keyed by input name.
 func Open(dir, name string, o Options, shapes map[string][]int64) (*Session, error) {
-	m, err := Load()
-	if err != nil {
-		return nil, err
-	}
-	md, err := m.Model(name)
+	md, err := lookup(name)
 	if err != nil {
 		return nil, err
 	}
@@ -108,11 +104,7 @@ type DynamicSession struct {
 // for runs at varying input shapes (one input, one output); it is warmed
 // up at warm, its input's shape for a typical run.
 func OpenDynamic(dir, name string, o Options, warm []int64) (*DynamicSession, error) {
-	m, err := Load()
-	if err != nil {
-		return nil, err
-	}
-	md, err := m.Model(name)
+	md, err := lookup(name)
 	if err != nil {
 		return nil, err
 	}
@@ -122,6 +114,15 @@ func OpenDynamic(dir, name string, o Options, warm []int64) (*DynamicSession, er
 		return nil, err
 	}
 	return &DynamicSession{DynamicSession: s, Model: md}, nil
+}
+
+// lookup is the manifest's entry for the model name.
+func lookup(name string) (*Model, error) {
+	m, err := Load()
+	if err != nil {
+		return nil, err
+	}
+	return m.Model(name)
 }
 
 // Output is the index of the named output in Run's order.

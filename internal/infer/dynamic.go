@@ -1,14 +1,8 @@
 package infer
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"slices"
-	"strings"
 	"sync"
 
 	ort "github.com/yalue/onnxruntime_go"
@@ -41,24 +35,9 @@ type DynamicSession struct {
 // so that the first real run does not pay for ONNX Runtime's lazy
 // initialisation. Init must have succeeded first.
 func OpenDynamic(path string, opts Options) (*DynamicSession, error) {
-	if err := ready(); err != nil {
-		return nil, err
-	}
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, &ModelMissingError{Path: path}
-	}
+	data, err := readModel(path, opts)
 	if err != nil {
-		return nil, fmt.Errorf("infer: model file %s: %w", path, unwrapPathError(err))
-	}
-	if opts.SHA256 != "" {
-		sum := sha256.Sum256(data)
-		if got, want := hex.EncodeToString(sum[:]), strings.ToLower(strings.TrimSpace(opts.SHA256)); got != want {
-			return nil, &ChecksumError{Path: path, Want: want, Got: got}
-		}
-	}
-	if opts.IntraOpThreads < 0 {
-		return nil, fmt.Errorf("infer: model file %s: IntraOpThreads %d is negative", path, opts.IntraOpThreads)
+		return nil, err
 	}
 	s := &DynamicSession{path: path, name: baseName(path)}
 	if err := s.open(data, opts); err != nil {

@@ -194,6 +194,22 @@ type Session struct {
 // Output shapes that the model leaves dynamic are found by one trial run on
 // zeros, so a model's output shapes must follow from its input shapes.
 func Open(path string, opts Options) (*Session, error) {
+	data, err := readModel(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{path: path, name: baseName(path)}
+	if err := s.open(data, opts); err != nil {
+		s.release()
+		return nil, err
+	}
+	return s, nil
+}
+
+// readModel is what Open and OpenDynamic share before the model reaches
+// ONNX Runtime: the runtime started, the file read and its sha256 checked,
+// opts checked.
+func readModel(path string, opts Options) ([]byte, error) {
 	if err := ready(); err != nil {
 		return nil, err
 	}
@@ -217,12 +233,7 @@ func Open(path string, opts Options) (*Session, error) {
 	if opts.IntraOpThreads < 0 {
 		return nil, fmt.Errorf("infer: model file %s: IntraOpThreads %d is negative", path, opts.IntraOpThreads)
 	}
-	s := &Session{path: path, name: baseName(path)}
-	if err := s.open(data, opts); err != nil {
-		s.release()
-		return nil, err
-	}
-	return s, nil
+	return data, nil
 }
 
 // unwrapPathError drops the *fs.PathError wrapper, whose path we print
