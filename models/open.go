@@ -61,8 +61,11 @@ func RuntimeVersion() string { return infer.RuntimeVersion() }
 // runs once on zeros at Open, so that the first real frame does not pay
 // for ONNX Runtime's lazy initialisation.
 type Options struct {
-	// Threads is each model's intra-op thread count; 0 leaves ONNX
-	// Runtime's default (one per physical core).
+	// Threads is each model's intra-op thread count; 0 means one thread,
+	// never spinning while it waits for work (internal/infer says why). A
+	// host that can give the engine more cores sets Threads to their
+	// number (mobile.Options and the CLI pass theirs through here); every
+	// model the engine opens then uses that many.
 	Threads int
 }
 
@@ -80,11 +83,7 @@ func Path(dir, name string) string { return filepath.Join(dir, name+".onnx") }
 // fixes inputs with dynamic dimensions beyond the batch (nil when there
 // are none), keyed by input name.
 func Open(dir, name string, o Options, shapes map[string][]int64) (*Session, error) {
-	m, err := Load()
-	if err != nil {
-		return nil, err
-	}
-	md, err := m.Model(name)
+	md, err := lookup(name)
 	if err != nil {
 		return nil, err
 	}
@@ -93,6 +92,38 @@ func Open(dir, name string, o Options, shapes map[string][]int64) (*Session, err
 		return nil, err
 	}
 	return &Session{Session: s, Model: md, use: counterFor(name)}, nil
+}
+
+// DynamicSession is one opened model whose input shape changes from run
+// to run, and its manifest entry.
+type DynamicSession struct {
+	*infer.DynamicSession
+	Model *Model
+}
+
+// OpenDynamic loads the manifest model name from the model directory dir
+// for runs at varying input shapes (one input, one output); it is warmed
+// up at warm, its input's shape for a typical run.
+func OpenDynamic(dir, name string, o Options, warm []int64) (*DynamicSession, error) {
+	md, err := lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	s, err := infer.OpenDynamic(Path(dir, name), infer.Options{SHA256: md.SHA256, IntraOpThreads: o.Threads,
+		Shapes: map[string][]int64{md.Input.Name: warm}, WarmUp: true})
+	if err != nil {
+		return nil, err
+	}
+	return &DynamicSession{DynamicSession: s, Model: md}, nil
+}
+
+// lookup is the manifest's entry for the model name.
+func lookup(name string) (*Model, error) {
+	m, err := Load()
+	if err != nil {
+		return nil, err
+	}
+	return m.Model(name)
 }
 
 // Output is the index of the named output in Run's order.

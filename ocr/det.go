@@ -11,10 +11,13 @@ import (
 	"github.com/liveid/liveid/ocr/internal/geom"
 )
 
-// The det model sees the rectified card at this fixed size: its text is
-// 20–35 px high there, in the range PP-OCR det was trained on, and the
-// fixed shape lets one session serve every card.
+// The det model sees the rectified card at this size: its text is
+// 20–35 px high there, in the range PP-OCR det was trained on.
 const detW, detH = 640, 416
+
+// detStride is the det model's downsampling: its input's sides are
+// multiples of it.
+const detStride = 32
 
 // DB post-processing parameters, PaddleOCR's defaults for PP-OCRv4 det.
 const (
@@ -46,25 +49,30 @@ func (e *Engine) detect(card *image.RGBA) ([]textBox, error) {
 	return runDet(e.det, card, detW, detH, false)
 }
 
-// runDet runs a det session of input w×h on img, stretched to that size
-// or, with keepAspect, scaled to fit it from the top-left (the rest stays
-// at the normalised mean, which reads as no text). It returns the boxes
-// in img's pixels, top to bottom.
-func runDet(s *models.Session, img *image.RGBA, w, h int, keepAspect bool) ([]textBox, error) {
+// runDet runs the det session on img, stretched to w×h or, with
+// keepAspect, scaled to fit w×h and padded from the top-left only to the
+// next multiple of detStride (the padding stays at the normalised mean,
+// which reads as no text). w and h are multiples of detStride. It returns
+// the boxes in img's pixels, top to bottom.
+func runDet(s *models.DynamicSession, img *image.RGBA, w, h int, keepAspect bool) ([]textBox, error) {
 	rw, rh := w, h
 	if keepAspect {
 		f := min(float64(w)/float64(img.Rect.Dx()), float64(h)/float64(img.Rect.Dy()))
 		rw, rh = max(int(float64(img.Rect.Dx())*f), 1), max(int(float64(img.Rect.Dy())*f), 1)
+		w, h = roundUp(rw, detStride), roundUp(rh, detStride)
 	}
-	in := s.NewInputs()
-	fillNCHW(in[0], resize(img, rw, rh), w, [3]float32{0.485, 0.456, 0.406}, [3]float32{0.229, 0.224, 0.225})
-	out := s.NewOutputs()
-	if err := s.Run(in, out); err != nil {
+	in := make([]float32, 3*w*h)
+	fillNCHW(in, resize(img, rw, rh), w, [3]float32{0.485, 0.456, 0.406}, [3]float32{0.229, 0.224, 0.225})
+	out, shape, err := s.Run(in, detShape(w, h), nil)
+	if err != nil {
 		return nil, fmt.Errorf("ocr: text detection: %w", err)
+	}
+	if len(out) != w*h {
+		return nil, &models.MismatchError{Model: DetModel, Detail: fmt.Sprintf("output of shape %v for a %d×%d input; want its probability map", shape, w, h)}
 	}
 	sx := float64(img.Rect.Dx()) / float64(rw)
 	sy := float64(img.Rect.Dy()) / float64(rh)
-	boxes := dbBoxes(out[0], w, h)
+	boxes := dbBoxes(out, w, h)
 	for i := range boxes {
 		for k := range boxes[i].quad {
 			boxes[i].quad[k] = geom.Pt(boxes[i].quad[k].X*sx, boxes[i].quad[k].Y*sy)
@@ -73,6 +81,11 @@ func runDet(s *models.Session, img *image.RGBA, w, h int, keepAspect bool) ([]te
 	slices.SortFunc(boxes, func(a, b textBox) int { return cmp.Compare(a.centre().Y, b.centre().Y) })
 	return boxes, nil
 }
+
+// detShape is a det input's NCHW shape: one w×h image.
+func detShape(w, h int) []int64 { return []int64{1, 3, int64(h), int64(w)} }
+
+func roundUp(n, step int) int { return (n + step - 1) / step * step }
 
 // fillNCHW writes m into dst (one image of an NCHW batch, dstW wide) from
 // the top-left, in BGR order as PaddleOCR feeds its models, normalised as

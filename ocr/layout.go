@@ -166,8 +166,8 @@ func cardFromAnchors(ms []match, textAngle float64) (similarity, Side, bool) {
 	return similarity{}, side, false
 }
 
-// The scene det sessions' inputs: a 4:3 photo fits either at about the
-// size the card's text needs (each card line 10–30 px high).
+// The scene det's input is at most this size: a 4:3 photo fits either at
+// about the size the card's text needs (each card line 10–30 px high).
 const sceneLong, sceneShort = 960, 736
 
 // locateByText finds the card from its printed layout when its edge does
@@ -182,11 +182,7 @@ func (e *Engine) locateByText(ctx context.Context, src *image.RGBA) (location, e
 	if src.Rect.Dy() > src.Rect.Dx() {
 		w, h = h, w
 	}
-	s, err := e.scene.get(w, h)
-	if err != nil {
-		return location{}, err
-	}
-	boxes, err := runDet(s, src, w, h, true)
+	boxes, err := runDet(e.det, src, w, h, true)
 	if err != nil {
 		return location{}, err
 	}

@@ -105,10 +105,10 @@ const (
 
 // Engine holds the loaded models.
 type Engine struct {
-	det, cls *models.Session
-	rec      *sessionPool
-	scene    *sessionPool // det on whole photos, for locating the card by its text
-	keys     []rune
+	det  *models.DynamicSession // on the rectified card, and on whole photos to locate the card by its text
+	rec  *models.DynamicSession
+	cls  *models.Session
+	keys []rune
 }
 
 // Open loads the models and the character list from the model directory
@@ -118,17 +118,15 @@ func Open(dir string, o models.Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{keys: keys, rec: &sessionPool{dir: dir, opts: o, model: RecModel, shape: recShape},
-		scene: &sessionPool{dir: dir, opts: o, model: DetModel, shape: detShape}}
-	if e.det, err = models.Open(dir, DetModel, o, map[string][]int64{"x": {1, 3, detH, detW}}); err != nil {
+	e := &Engine{keys: keys}
+	if e.det, err = models.OpenDynamic(dir, DetModel, o, detShape(detW, detH)); err != nil {
 		return nil, err
 	}
-	if e.cls, err = models.Open(dir, ClsModel, o, map[string][]int64{"x": {6, 3, recH, clsW}}); err != nil {
+	if e.rec, err = models.OpenDynamic(dir, RecModel, o, []int64{1, 3, recH, 160}); err != nil {
 		e.Close()
 		return nil, err
 	}
-	// Open the most used rec shape now so a bad model fails here.
-	if _, err := e.rec.get(1, recWidths[0]); err != nil {
+	if e.cls, err = models.Open(dir, ClsModel, o, map[string][]int64{"x": {6, 3, recH, clsW}}); err != nil {
 		e.Close()
 		return nil, err
 	}
@@ -137,13 +135,14 @@ func Open(dir string, o models.Options) (*Engine, error) {
 
 // Close releases the sessions.
 func (e *Engine) Close() error {
-	for _, s := range []*models.Session{e.det, e.cls} {
+	for _, s := range []*models.DynamicSession{e.det, e.rec} {
 		if s != nil {
 			s.Close()
 		}
 	}
-	e.rec.close()
-	e.scene.close()
+	if e.cls != nil {
+		e.cls.Close()
+	}
 	return nil
 }
 

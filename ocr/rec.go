@@ -9,24 +9,23 @@ import (
 	"image"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/liveid/liveid/models"
 )
 
 const recH = 48
 
-// recWidths are the line widths rec sessions are opened at; a line goes to
-// the narrowest that holds it at height 48, so short lines (a label, "男")
-// do not pay for the long ones (an 18-digit number, an address line): the
-// model's cost grows with batch × width.
-var recWidths = []int{160, 320, 480, 640}
-
-// recBatches are the batch sizes sessions are opened at, largest first.
-// Lines of one width run in as few batches as add up to their count
-// exactly: on the CPU a batch is no cheaper per line than single runs, so
-// padding a batch would only waste time, but fewer runs save overhead.
-var recBatches = []int{4, 2, 1}
+// Recognition runs in one session of dynamic width: each batch of lines is
+// as wide as its widest line rounded up to recStep, so a short line (a
+// label, "男") does not pay for the long ones (an 18-digit number, an
+// address line), and no shape needs a session of its own. The model's
+// cost grows with batch × width.
+const (
+	recStep    = 8   // the model's width stride: one CTC step per 8 px
+	recMaxW    = 640 // longer lines are squeezed to this width
+	recBatch   = 8   // at most this many lines a run
+	recPadding = 0.1 // a batch takes a line only while padding stays within this share of its input
+)
 
 var half = [3]float32{0.5, 0.5, 0.5}
 
@@ -39,49 +38,6 @@ type line struct {
 
 func (l line) String() string { return string(l.text) }
 
-// sessionPool opens one session of a model per fixed input shape on first
-// use and keeps it.
-type sessionPool struct {
-	dir      string
-	opts     models.Options
-	model    string
-	shape    func(a, b int) []int64 // the input x's NCHW shape for a key
-	mu       sync.Mutex
-	sessions map[[2]int]*models.Session // by key: (batch, width) for rec, (width, height) for det
-}
-
-// recShape is a rec session's input: batch lines of width at height 48.
-func recShape(batch, width int) []int64 { return []int64{int64(batch), 3, recH, int64(width)} }
-
-// detShape is a det session's input: one w×h image.
-func detShape(w, h int) []int64 { return []int64{1, 3, int64(h), int64(w)} }
-
-func (p *sessionPool) get(a, b int) (*models.Session, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if s, ok := p.sessions[[2]int{a, b}]; ok {
-		return s, nil
-	}
-	s, err := models.Open(p.dir, p.model, p.opts, map[string][]int64{"x": p.shape(a, b)})
-	if err != nil {
-		return nil, err
-	}
-	if p.sessions == nil {
-		p.sessions = map[[2]int]*models.Session{}
-	}
-	p.sessions[[2]int{a, b}] = s
-	return s, nil
-}
-
-func (p *sessionPool) close() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, s := range p.sessions {
-		s.Close()
-	}
-	p.sessions = nil
-}
-
 // lineCrop cuts a text box out of the card as a straight strip recH high.
 func lineCrop(card *image.RGBA, b textBox, maxW int) *image.RGBA {
 	s := geom.QuadSides(b.quad)
@@ -89,55 +45,66 @@ func lineCrop(card *image.RGBA, b textBox, maxW int) *image.RGBA {
 	return warpQuad(card, b.quad, min(max(w, 8), maxW), recH)
 }
 
+// recWidth is the input width a crop w px wide runs at.
+func recWidth(w int) int { return roundUp(w, recStep) }
+
+// recBatches splits the crops' indices, ordered by width, into batches of
+// at most recBatch lines whose padding (each line filled out to the
+// batch's width) stays within recPadding of the batch's input.
+func recBatches(crops []*image.RGBA) [][]int {
+	order := make([]int, len(crops))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(crops[a].Rect.Dx(), crops[b].Rect.Dx()) })
+	var batches [][]int
+	for len(order) > 0 {
+		n, used := 1, crops[order[0]].Rect.Dx()
+		for n < min(recBatch, len(order)) {
+			w := crops[order[n]].Rect.Dx()
+			if float64((n+1)*recWidth(w)-used-w) > recPadding*float64((n+1)*recWidth(w)) {
+				break
+			}
+			n, used = n+1, used+w
+		}
+		batches = append(batches, order[:n])
+		order = order[n:]
+	}
+	return batches
+}
+
 // recognise reads every box, batching lines of similar width.
 func (e *Engine) recognise(card *image.RGBA, boxes []textBox) ([]line, error) {
 	crops := make([]*image.RGBA, len(boxes))
-	groups := map[int][]int{} // width → box indices
 	for i, b := range boxes {
-		crops[i] = lineCrop(card, b, recWidths[len(recWidths)-1])
-		w := recWidths[len(recWidths)-1]
-		for _, rw := range recWidths {
-			if crops[i].Rect.Dx() <= rw {
-				w = rw
-				break
-			}
-		}
-		groups[w] = append(groups[w], i)
+		crops[i] = lineCrop(card, b, recMaxW)
 	}
 	lines := make([]line, len(boxes))
-	for _, w := range recWidths {
-		idx := groups[w]
-		for len(idx) > 0 {
-			n := recBatches[slices.IndexFunc(recBatches, func(b int) bool { return b <= len(idx) })]
-			if err := e.recBatch(crops, idx[:n], w, boxes, lines); err != nil {
-				return nil, err
-			}
-			idx = idx[n:]
+	var in, out []float32 // reused by every batch
+	for _, idx := range recBatches(crops) {
+		width := recWidth(crops[idx[len(idx)-1]].Rect.Dx())
+		per := 3 * recH * width
+		in = slices.Grow(in[:0], len(idx)*per)[:len(idx)*per]
+		clear(in)
+		for j, i := range idx {
+			fillNCHW(in[j*per:(j+1)*per], crops[i], width, half, half)
+		}
+		var shape []int64
+		var err error
+		out, shape, err = e.rec.Run(in, []int64{int64(len(idx)), 3, recH, int64(width)}, out)
+		if err != nil {
+			return nil, fmt.Errorf("ocr: text recognition: %w", err)
+		}
+		if len(shape) != 3 || int(shape[0]) != len(idx) {
+			return nil, &models.MismatchError{Model: RecModel, Detail: fmt.Sprintf("output of shape %v for %d lines; want [lines steps classes]", shape, len(idx))}
+		}
+		steps, classes := int(shape[1]), int(shape[2])
+		for j, i := range idx {
+			text, probs := e.ctcDecode(out[j*steps*classes:(j+1)*steps*classes], steps, classes)
+			lines[i] = line{box: boxes[i], text: text, probs: probs}
 		}
 	}
 	return lines, nil
-}
-
-func (e *Engine) recBatch(crops []*image.RGBA, idx []int, width int, boxes []textBox, lines []line) error {
-	s, err := e.rec.get(len(idx), width)
-	if err != nil {
-		return err
-	}
-	in, out := s.NewInputs(), s.NewOutputs()
-	per := 3 * recH * width
-	for j, i := range idx {
-		fillNCHW(in[0][j*per:(j+1)*per], crops[i], width, half, half)
-	}
-	if err := s.Run(in, out); err != nil {
-		return fmt.Errorf("ocr: text recognition: %w", err)
-	}
-	shape := s.OutputShapes()[0]
-	steps, classes := int(shape[1]), int(shape[2])
-	for j, i := range idx {
-		text, probs := e.ctcDecode(out[0][j*steps*classes:(j+1)*steps*classes], steps, classes)
-		lines[i] = line{box: boxes[i], text: text, probs: probs}
-	}
-	return nil
 }
 
 // ctcDecode is greedy CTC: the best class per time step, repeats merged,

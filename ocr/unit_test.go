@@ -3,6 +3,7 @@ package ocr
 import (
 	"errors"
 	"fmt"
+	"image"
 	"slices"
 	"strings"
 	"testing"
@@ -202,5 +203,43 @@ func TestKeysMustFitTheModel(t *testing.T) {
 	}
 	if keys, err := parseKeys([]byte("a\nb\r\n"), 4); err != nil || string(keys) != "ab " {
 		t.Errorf("two keys for four classes: %q, %v", string(keys), err)
+	}
+}
+
+// Lines batch by width: every line once, at most recBatch a run, and each
+// batch's padding (lines filled out to the widest, rounded to recStep)
+// within recPadding of its input; a much longer line starts a batch.
+func TestRecBatches(t *testing.T) {
+	widths := []int{91, 49, 552, 94, 89, 541, 134, 123, 167, 262, 399, 92, 96, 98, 90, 93, 95, 97, 99, 100}
+	crops := make([]*image.RGBA, len(widths))
+	for i, w := range widths {
+		crops[i] = image.NewRGBA(image.Rect(0, 0, w, recH))
+	}
+	seen := make([]bool, len(widths))
+	for _, b := range recBatches(crops) {
+		if len(b) == 0 || len(b) > recBatch {
+			t.Fatalf("batch of %d lines, want 1..%d", len(b), recBatch)
+		}
+		w := recWidth(widths[b[len(b)-1]])
+		used := 0
+		for _, i := range b {
+			if seen[i] {
+				t.Fatalf("line %d in two batches", i)
+			}
+			seen[i] = true
+			if widths[i] > w {
+				t.Errorf("line %d (%d px) in a batch %d wide", i, widths[i], w)
+			}
+			used += widths[i]
+		}
+		if pad := 1 - float64(used)/float64(w*len(b)); len(b) > 1 && pad > recPadding {
+			t.Errorf("batch %v: %.0f%% padding, want ≤ %.0f%%", b, 100*pad, 100*recPadding)
+		}
+	}
+	if i := slices.Index(seen, false); i >= 0 {
+		t.Errorf("line %d in no batch", i)
+	}
+	if w := recWidth(49); w != 56 {
+		t.Errorf("recWidth(49) = %d, want 56", w)
 	}
 }

@@ -3,7 +3,13 @@
 // github.com/yalue/onnxruntime_go) and one Session per model: the model's
 // checksum check, its input and output shapes, and input and output tensors
 // allocated once at Open and reused by every Run, so that Run allocates
-// nothing on the Go heap.
+// nothing on the Go heap. A model whose input shape changes from run to
+// run (a text line's width, a photo's size) opens as a DynamicSession
+// instead: one ONNX Runtime session for every shape, the shape given with
+// each run.
+//
+// Every session runs on one intra-op thread unless Options.IntraOpThreads
+// asks for more, and its threads never spin waiting for work.
 //
 // Only float32 tensors are handled; a model with any other input or output
 // type is refused at Open with ErrUnsupported.
@@ -143,8 +149,12 @@ func ready() error {
 
 // Options tune Open. The zero value is valid.
 type Options struct {
-	// IntraOpThreads is the session's intra-op thread count; 0 leaves ONNX
-	// Runtime's default (one per physical core).
+	// IntraOpThreads is the session's intra-op thread count; 0 means one.
+	// One is the default because a phone's engine shares the CPU with the
+	// app and the camera, and ORT's own default (one thread per physical
+	// core) bought little here: with several threads a run of these small
+	// models spends more in waking and joining them than it saves. A host
+	// with cores to spare for the engine asks for more.
 	IntraOpThreads int
 	// SHA256, if non-empty, is the expected hex sha256 of the model file; the
 	// file is checked before ONNX Runtime sees it.
@@ -184,6 +194,22 @@ type Session struct {
 // Output shapes that the model leaves dynamic are found by one trial run on
 // zeros, so a model's output shapes must follow from its input shapes.
 func Open(path string, opts Options) (*Session, error) {
+	data, err := readModel(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{path: path, name: baseName(path)}
+	if err := s.open(data, opts); err != nil {
+		s.release()
+		return nil, err
+	}
+	return s, nil
+}
+
+// readModel is what Open and OpenDynamic share before the model reaches
+// ONNX Runtime: the runtime started, the file read and its sha256 checked,
+// opts checked.
+func readModel(path string, opts Options) ([]byte, error) {
 	if err := ready(); err != nil {
 		return nil, err
 	}
@@ -207,12 +233,7 @@ func Open(path string, opts Options) (*Session, error) {
 	if opts.IntraOpThreads < 0 {
 		return nil, fmt.Errorf("infer: model file %s: IntraOpThreads %d is negative", path, opts.IntraOpThreads)
 	}
-	s := &Session{path: path, name: baseName(path)}
-	if err := s.open(data, opts); err != nil {
-		s.release()
-		return nil, err
-	}
-	return s, nil
+	return data, nil
 }
 
 // unwrapPathError drops the *fs.PathError wrapper, whose path we print
@@ -314,11 +335,10 @@ func (s *Session) sessionOptions(opts Options) (*ort.SessionOptions, error) {
 		so.Destroy()
 		return nil, fmt.Errorf("infer: model file %s: session options: %s", s.path, ortMessage(err))
 	}
-	if opts.IntraOpThreads > 0 {
-		if err := so.SetIntraOpNumThreads(opts.IntraOpThreads); err != nil {
-			so.Destroy()
-			return nil, fmt.Errorf("infer: model file %s: IntraOpThreads %d: %s", s.path, opts.IntraOpThreads, ortMessage(err))
-		}
+	threads := max(opts.IntraOpThreads, 1)
+	if err := so.SetIntraOpNumThreads(threads); err != nil {
+		so.Destroy()
+		return nil, fmt.Errorf("infer: model file %s: IntraOpThreads %d: %s", s.path, threads, ortMessage(err))
 	}
 	return so, nil
 }
