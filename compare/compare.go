@@ -63,7 +63,7 @@ type Options struct {
 	// FAR is the false-accept rate Result.Pass decides at: 1e-2, 1e-3 or
 	// 1e-4; 0 means 1e-3.
 	FAR     float64
-	Threads int     // the embedding model's intra-op threads; 0 is ONNX Runtime's default
+	Threads int     // the embedding model's intra-op threads; 0 means one (models.Options)
 	Limits  *Limits // nil: DefaultLimits
 }
 

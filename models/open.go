@@ -99,6 +99,7 @@ func Open(dir, name string, o Options, shapes map[string][]int64) (*Session, err
 type DynamicSession struct {
 	*infer.DynamicSession
 	Model *Model
+	use   *useCounter
 }
 
 // OpenDynamic loads the manifest model name from the model directory dir
@@ -114,7 +115,7 @@ func OpenDynamic(dir, name string, o Options, warm []int64) (*DynamicSession, er
 	if err != nil {
 		return nil, err
 	}
-	return &DynamicSession{DynamicSession: s, Model: md}, nil
+	return &DynamicSession{DynamicSession: s, Model: md, use: counterFor(name)}, nil
 }
 
 // lookup is the manifest's entry for the model name.

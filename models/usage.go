@@ -63,12 +63,27 @@ func (s *Session) Run(inputs, outputs [][]float32) error {
 	if err := s.Session.Run(inputs, outputs); err != nil {
 		return err
 	}
-	s.use.nanos.Add(int64(time.Since(t0)))
 	var n int
 	for _, in := range inputs {
 		n += len(in)
 	}
-	s.use.runs.Add(1)
-	s.use.values.Add(int64(n))
+	s.use.add(n, t0)
 	return nil
+}
+
+// Run is infer.DynamicSession.Run, counted in Usage.
+func (s *DynamicSession) Run(input []float32, shape []int64, dst []float32) ([]float32, []int64, error) {
+	t0 := time.Now()
+	out, outShape, err := s.DynamicSession.Run(input, shape, dst)
+	if err == nil {
+		s.use.add(len(input), t0)
+	}
+	return out, outShape, err
+}
+
+// add counts one run of values input values that started at t0.
+func (c *useCounter) add(values int, t0 time.Time) {
+	c.nanos.Add(int64(time.Since(t0)))
+	c.runs.Add(1)
+	c.values.Add(int64(values))
 }
