@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -69,6 +70,8 @@ type Stage struct {
 type Cost struct {
 	Stages         []Stage // open, card front, card back, face session, finish
 	PeakRSS        int64   // bytes, from the engine's open to the sealed package
+	OpenRSS        int64   // bytes resident right after the open
+	BaseRSS        int64   // bytes resident before it: the renderer, the card photos, the Go runtime
 	ModelBytes     int64   // the files of every model the session ran
 	Models         []string
 	AllocsPerFrame float64
@@ -112,8 +115,9 @@ func SessionCost(ctx context.Context, o SessionOptions, w io.Writer) (*Cost, err
 		return nil, err
 	}
 	runtime.GC()
+	debug.FreeOSMemory()
 	resetPeakRSS()
-	c := &Cost{}
+	c := &Cost{BaseRSS: procStatus("VmRSS:")}
 	var e *engine.Engine
 	c.measure("open", func() error {
 		e, err = engine.Open(engine.Config{Dir: dir, OCR: true, IrisEvery: o.IrisEvery, Now: eval.Now})
@@ -123,6 +127,7 @@ func SessionCost(ctx context.Context, o SessionOptions, w io.Writer) (*Cost, err
 		return nil, err
 	}
 	defer e.Close()
+	c.OpenRSS = procStatus("VmRSS:")
 	s, err := e.NewSession(ch)
 	if err != nil {
 		return nil, err
@@ -141,7 +146,7 @@ func SessionCost(ctx context.Context, o SessionOptions, w io.Writer) (*Cost, err
 	if err != nil {
 		return nil, err
 	}
-	c.Pass, c.Reasons, c.PeakRSS = res.Pass, res.Reasons, peakRSS()
+	c.Pass, c.Reasons, c.PeakRSS = res.Pass, res.Reasons, procStatus("VmHWM:")
 	if err := c.count(dir); err != nil {
 		return nil, err
 	}
@@ -261,7 +266,8 @@ func (c *Cost) Write(w io.Writer) {
 	fmt.Fprintf(w, "whole session's model work: %.0f ms predicted on one A76 (goal ≤ %.0f), %.0f ms on one A53 (goal ≤ %.0f); all its CPU time here %.0f ms\n",
 		ms(scale(work.Model, a76Peak)), ms(goalA76), ms(scale(work.Model, a53Peak)), ms(goalA53), ms(work.CPU))
 	fmt.Fprintf(w, "engine open: %.0f ms CPU here (goal ≤ %.0f)\n", ms(c.stage("open").CPU), ms(goalOpen))
-	fmt.Fprintf(w, "peak resident set: %.0f MB (goal ≤ %d)\n", float64(c.PeakRSS)/(1<<20), goalRSS>>20)
+	fmt.Fprintf(w, "peak resident set: %.0f MB (goal ≤ %d); %.0f MB right after the open, %.0f MB before it (the renderer's set-up, not the engine's)\n",
+		float64(c.PeakRSS)/(1<<20), goalRSS>>20, float64(c.OpenRSS)/(1<<20), float64(c.BaseRSS)/(1<<20))
 	fmt.Fprintf(w, "models run: %.1f MB in %d files (goal ≤ %d): %s\n", float64(c.ModelBytes)/(1<<20), len(c.Models), goalModels>>20, strings.Join(c.Models, " "))
 	fmt.Fprintf(w, "decision: pass %v %v\n", c.Pass, c.Reasons)
 	fmt.Fprintf(w, "model: a model's time on a phone core = its time here × this host's fp32 peak / the core's (%.0f, %.1f and %.1f GFLOP/s: Zen 4, A76, A53), the same share of peak as here; one ONNX Runtime thread\n",
@@ -311,14 +317,15 @@ func cpuTime() time.Duration {
 // clear_refs 5), so the peak is the session's, not the set-up's.
 func resetPeakRSS() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
 
-// peakRSS is the peak resident set since resetPeakRSS, in bytes (VmHWM).
-func peakRSS() int64 {
+// procStatus is a size in /proc/self/status, in bytes: VmHWM, the peak
+// resident set since resetPeakRSS, or VmRSS, the resident set now.
+func procStatus(key string) int64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(l, key); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
 			return kb << 10
 		}
