@@ -57,10 +57,15 @@ const LinkedRuntime = infer.LinkedLibrary
 func RuntimeVersion() string { return infer.RuntimeVersion() }
 
 // Options are the session options a stage may choose; everything else is
-// the same for every model: the manifest's sha256 is checked, and the model
-// runs once on zeros at Open, so that the first real frame does not pay
-// for ONNX Runtime's lazy initialisation.
+// the same for every model: the manifest's sha256 is checked, and, unless
+// NoWarmUp, the model runs once on zeros at Open, so that the first real
+// frame does not pay for ONNX Runtime's lazy initialisation.
 type Options struct {
+	// NoWarmUp skips that run, for a stage that runs a model a few times a
+	// session (reading a card): there the warm-up is one more inference,
+	// the lazy initialisation is paid once either way, and the open is
+	// what the user waits for.
+	NoWarmUp bool
 	// Threads is each model's intra-op thread count; 0 means one thread,
 	// never spinning while it waits for work (internal/infer says why). A
 	// host that can give the engine more cores sets Threads to their
@@ -87,7 +92,7 @@ func Open(dir, name string, o Options, shapes map[string][]int64) (*Session, err
 	if err != nil {
 		return nil, err
 	}
-	s, err := infer.Open(Path(dir, name), infer.Options{SHA256: md.SHA256, IntraOpThreads: o.Threads, Shapes: shapes, WarmUp: true})
+	s, err := infer.Open(Path(dir, name), infer.Options{SHA256: md.SHA256, IntraOpThreads: o.Threads, Shapes: shapes, WarmUp: !o.NoWarmUp})
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +116,7 @@ func OpenDynamic(dir, name string, o Options, warm []int64) (*DynamicSession, er
 		return nil, err
 	}
 	s, err := infer.OpenDynamic(Path(dir, name), infer.Options{SHA256: md.SHA256, IntraOpThreads: o.Threads,
-		Shapes: map[string][]int64{md.Input.Name: warm}, WarmUp: true})
+		Shapes: map[string][]int64{md.Input.Name: warm}, WarmUp: !o.NoWarmUp})
 	if err != nil {
 		return nil, err
 	}

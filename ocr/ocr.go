@@ -112,8 +112,11 @@ type Engine struct {
 }
 
 // Open loads the models and the character list from the model directory
-// dir. The runtime must have been started (models.InitRuntime).
+// dir, without warm-up runs (models.Options.NoWarmUp: a card is read once
+// or twice a session). The runtime must have been started
+// (models.InitRuntime).
 func Open(dir string, o models.Options) (*Engine, error) {
+	o.NoWarmUp = true
 	keys, err := ReadKeys(dir)
 	if err != nil {
 		return nil, err
