@@ -2,6 +2,7 @@ package build
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"slices"
 
@@ -167,7 +168,25 @@ func Calibrate(g *onnxgraph.Model, md *models.Model, inputs [][]float32) (map[st
 			ranges[names[i]] = Range{min(r.Min, lo), max(r.Max, hi)}
 		}
 	}
+	for t, r := range ranges {
+		ranges[t] = coarse(r)
+	}
 	return ranges, nil
+}
+
+// coarse widens r outward to multiples of 1/128 of its magnitude's power
+// of two. Float kernels differ in their last bits between CPUs (AVX2,
+// AVX-512, NEON); on the coarse grid the same calibration gives the same
+// scales, so the int8 file is the same bytes on every build machine unless
+// a range falls within a rounding error of a grid line.
+func coarse(r Range) Range {
+	m := math.Max(math.Abs(float64(r.Min)), math.Abs(float64(r.Max)))
+	if m == 0 {
+		return r
+	}
+	_, e := math.Frexp(m)
+	step := math.Ldexp(1, e-7)
+	return Range{float32(math.Floor(float64(r.Min)/step) * step), float32(math.Ceil(float64(r.Max)/step) * step)}
 }
 
 // BuildInt8 returns the bytes of a manifest model's int8 QDQ variant,
@@ -200,4 +219,23 @@ func BuildInt8(home string, m *models.Manifest, md *models.Model) ([]byte, error
 		return nil, fmt.Errorf("models: %s int8: %w", md.Name, err)
 	}
 	return b, nil
+}
+
+// Int8Path is where a model's int8 variant lives in a model directory.
+func Int8Path(dir, name string) string { return models.Path(dir, name+"_int8") }
+
+// ConvertInt8 builds a manifest model's int8 variant, checks it against
+// the manifest's pin and writes it next to the float file.
+func ConvertInt8(home string, m *models.Manifest, md *models.Model) error {
+	if md.Int8 == nil {
+		return nil
+	}
+	b, err := BuildInt8(home, m, md)
+	if err != nil {
+		return err
+	}
+	if got := SHA256Hex(b); got != md.Int8.SHA256 {
+		return &ChecksumError{Model: md.Name + "_int8", Want: md.Int8.SHA256, Got: got}
+	}
+	return writeAtomic(Int8Path(ModelDir(home), md.Name), b)
 }

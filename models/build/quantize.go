@@ -108,7 +108,11 @@ func CalibrationCopy(m *onnxgraph.Model) *onnxgraph.Model {
 }
 
 // Quantize returns the QDQ model of m with the given activation ranges,
-// which must cover Activations(&m.Graph). m itself is not changed.
+// which must cover Activations(&m.Graph). With nil ranges it quantises the
+// weights only (WeightOnly): the file is as small, ONNX Runtime folds the
+// weights back to float when it opens the session, and the model runs and
+// computes as the float one does but for the weights' rounding. m itself is
+// not changed.
 func Quantize(m *onnxgraph.Model, ranges map[string]Range) (*onnxgraph.Model, error) {
 	g := &m.Graph
 	inits := initializers(g)
@@ -128,6 +132,9 @@ func Quantize(m *onnxgraph.Model, ranges map[string]Range) (*onnxgraph.Model, er
 	targets := quantNodes(g)
 	act := map[string]Range{}
 	for _, t := range Activations(g) {
+		if ranges == nil {
+			break
+		}
 		r, ok := ranges[t]
 		if !ok {
 			return nil, fmt.Errorf("models: quantize %s: no calibrated range for %q", g.Name, t)
@@ -148,7 +155,7 @@ func Quantize(m *onnxgraph.Model, ranges map[string]Range) (*onnxgraph.Model, er
 		if err != nil {
 			return nil, err
 		}
-		if len(n.Inputs) > 2 && n.Inputs[2] != "" {
+		if len(n.Inputs) > 2 && n.Inputs[2] != "" && ranges != nil {
 			if err := q.bias(n, scales, act[n.Inputs[0]]); err != nil {
 				return nil, err
 			}
