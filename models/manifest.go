@@ -50,7 +50,7 @@ type Model struct {
 	Input   Input    `json:"input"`
 	Outputs []Output `json:"outputs"`
 	// Int8 is the model's int8 variant, if it has one; Variant says which
-	// file the stages open: "int8", or "" for the float one.
+	// file the stages open: "int8", or "fp32" (or empty) for the float one.
 	Int8    *Int8  `json:"int8,omitempty"`
 	Variant string `json:"variant,omitempty"`
 }
