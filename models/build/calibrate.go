@@ -201,6 +201,7 @@ func BuildInt8(home string, m *models.Manifest, md *models.Model) ([]byte, error
 	if g == nil {
 		return nil, fmt.Errorf("models: %s: a ready ONNX file (kind %q) cannot be quantised", md.Name, md.Kind)
 	}
+	g = FoldAffine(g)
 	inputs, err := SampleInputs(home, md, CalibrationPhotos)
 	if err != nil {
 		return nil, err

@@ -320,3 +320,125 @@ func uint8Params(r Range) (float32, uint8) {
 }
 
 func clamp(v, lo, hi float64) float64 { return math.Min(math.Max(v, lo), hi) }
+
+// FoldAffine folds a per-channel constant Mul or Add that is the only
+// reader of a Conv's output into the Conv's weights and bias, as ONNX
+// Runtime's float optimiser does (ConvMulFusion, ConvAddFusion). The TFJS
+// conversions keep some batch norms as Conv → Mul → Add; quantising the
+// Conv's output before its per-channel scale would give channels of very
+// different size one int8 scale, and lose the small ones. The result
+// computes the same function up to float rounding; m is not changed.
+func FoldAffine(m *onnxgraph.Model) *onnxgraph.Model {
+	g := m.Graph
+	g.Nodes = slices.Clone(g.Nodes)
+	g.Initializers = slices.Clone(g.Initializers)
+	outputs := map[string]bool{}
+	for _, o := range g.Outputs {
+		outputs[o.Name] = true
+	}
+	for {
+		readers := map[string][]int{}
+		for i, n := range g.Nodes {
+			for _, in := range n.Inputs {
+				readers[in] = append(readers[in], i)
+			}
+		}
+		inits := map[string]int{}
+		for i, t := range g.Initializers {
+			inits[t.Name] = i
+		}
+		folded := false
+		for i := range g.Nodes {
+			c := &g.Nodes[i]
+			if c.Op != "Conv" || len(c.Inputs) < 2 || outputs[c.Outputs[0]] {
+				continue
+			}
+			r := readers[c.Outputs[0]]
+			wi, ok := inits[c.Inputs[1]]
+			if len(r) != 1 || !ok || len(readers[c.Inputs[1]]) != 1 {
+				continue
+			}
+			n := &g.Nodes[r[0]]
+			k, ok := channelConst(n, c.Outputs[0], inits, g.Initializers, g.Initializers[wi].Dims[0])
+			if !ok || !foldInto(&g, c, wi, n.Op, k, inits, readers) {
+				continue
+			}
+			// The Conv now writes what the Mul or Add wrote.
+			c.Outputs = []string{n.Outputs[0]}
+			g.Nodes = slices.Delete(g.Nodes, r[0], r[0]+1)
+			folded = true
+			break
+		}
+		if !folded {
+			break
+		}
+	}
+	g.Initializers = referenced(g.Nodes, g.Initializers)
+	return &onnxgraph.Model{Producer: m.Producer, Graph: g}
+}
+
+// channelConst is the per-channel constant n (a Mul or Add) applies to x:
+// an initializer of channels values shaped [C], [1,C,1,1] or [C,1,1].
+func channelConst(n *onnxgraph.Node, x string, inits map[string]int, ts []onnxgraph.Tensor, channels int64) ([]float32, bool) {
+	if (n.Op != "Mul" && n.Op != "Add") || len(n.Inputs) != 2 {
+		return nil, false
+	}
+	other := n.Inputs[1]
+	if n.Inputs[1] == x {
+		other = n.Inputs[0]
+	} else if n.Inputs[0] != x {
+		return nil, false
+	}
+	i, ok := inits[other]
+	if !ok || ts[i].Floats == nil || int64(len(ts[i].Floats)) != channels {
+		return nil, false
+	}
+	// The channel axis of NCHW, broadcast from the right: [C,1,1] or
+	// [1,C,1,1]. A [C] constant would broadcast over the width.
+	d := ts[i].Dims
+	if l := len(d); l < 3 || d[l-1] != 1 || d[l-2] != 1 || d[l-3] != channels {
+		return nil, false
+	}
+	return ts[i].Floats, true
+}
+
+// foldInto scales (Mul) or offsets (Add) the Conv c's weights and bias by
+// k, writing new initializers; false if its bias is shared.
+func foldInto(g *onnxgraph.Graph, c *onnxgraph.Node, wi int, op string, k []float32, inits map[string]int, readers map[string][]int) bool {
+	channels := len(k)
+	bias := make([]float32, channels)
+	if len(c.Inputs) > 2 && c.Inputs[2] != "" {
+		bi, ok := inits[c.Inputs[2]]
+		if !ok || len(readers[c.Inputs[2]]) != 1 || len(g.Initializers[bi].Floats) != channels {
+			return false
+		}
+		copy(bias, g.Initializers[bi].Floats)
+	}
+	w := g.Initializers[wi]
+	if op == "Mul" {
+		scaled := slices.Clone(w.Floats)
+		inner := len(scaled) / channels
+		for i := range scaled {
+			scaled[i] *= k[i/inner]
+		}
+		g.Initializers[wi].Floats = scaled
+		for c := range bias {
+			bias[c] *= k[c]
+		}
+	} else {
+		for c := range bias {
+			bias[c] += k[c]
+		}
+	}
+	// Named after the tensor the Conv wrote before this fold: unique, and
+	// new at each fold of the same Conv.
+	name := c.Outputs[0] + "_folded_bias"
+	g.Initializers = append(g.Initializers, onnxgraph.Tensor{Name: name, Dims: []int64{int64(channels)}, Floats: bias})
+	c.Inputs = slices.Clone(c.Inputs)
+	if len(c.Inputs) > 2 {
+		c.Inputs[2] = name
+	} else {
+		c.Inputs = append(c.Inputs, name)
+	}
+	return true
+}
