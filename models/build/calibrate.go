@@ -27,13 +27,13 @@ var cropFractions = []float32{1, 0.6, 0.35}
 // photos: for each photo, one tensor per crop of cropFractions, resized
 // and normalised as the manifest's input spec says.
 func SampleInputs(home string, md *models.Model, photos []int) ([][]float32, error) {
-	spec, err := inputSpec(md)
+	spec, err := InputSpec(md)
 	if err != nil {
 		return nil, err
 	}
 	var out [][]float32
 	for _, i := range photos {
-		f, err := samplePhotoFrame(home, i)
+		f, err := SamplePhotoFrame(home, i)
 		if err != nil {
 			return nil, err
 		}
@@ -51,7 +51,8 @@ func SampleInputs(home string, md *models.Model, photos []int) ([][]float32, err
 	return out, nil
 }
 
-func samplePhotoFrame(home string, i int) (*imgproc.Frame, error) {
+// SamplePhotoFrame decodes sample photo i as a frame.
+func SamplePhotoFrame(home string, i int) (*imgproc.Frame, error) {
 	path, err := SamplePhoto(home, i)
 	if err != nil {
 		return nil, err
@@ -68,9 +69,9 @@ func samplePhotoFrame(home string, i int) (*imgproc.Frame, error) {
 	return imgproc.FromImage(img), nil
 }
 
-// inputSpec is the manifest input as an imgproc tensor spec; only 3-channel
+// InputSpec is the manifest input as an imgproc tensor spec; only 3-channel
 // image inputs of fixed height and width are described this way.
-func inputSpec(md *models.Model) (imgproc.TensorSpec, error) {
+func InputSpec(md *models.Model) (imgproc.TensorSpec, error) {
 	in := md.Input
 	s := in.Shape
 	if len(s) != 4 || len(in.Mean) != 3 || len(in.Std) != 3 {
