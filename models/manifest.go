@@ -49,6 +49,29 @@ type Model struct {
 	SHA256  string   `json:"sha256"` // of the final ONNX file
 	Input   Input    `json:"input"`
 	Outputs []Output `json:"outputs"`
+	// Int8 is the model's int8 variant, if it has one; Variant says which
+	// file the stages open: "int8", or "fp32" (or empty) for the float one.
+	Int8    *Int8  `json:"int8,omitempty"`
+	Variant string `json:"variant,omitempty"`
+}
+
+// Int8 is a model's int8 QDQ variant, <name>_int8.onnx, which models/build
+// quantises from the float graph with activation ranges calibrated on the
+// sample photos.
+type Int8 struct {
+	SHA256 string `json:"sha256"`
+	// Note gives the accuracy and speed measured against the float model
+	// and why Variant does or does not choose it.
+	Note string `json:"note"`
+}
+
+// Chosen is the model file the stages open (the variant's) and its pinned
+// sha256.
+func (md *Model) Chosen() (name, sha256 string) {
+	if md.Variant == "int8" && md.Int8 != nil {
+		return md.Name + "_int8", md.Int8.SHA256
+	}
+	return md.Name, md.SHA256
 }
 
 // Input says what tensor a model wants: value = (pixel - Mean[c]) / Std[c]

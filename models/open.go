@@ -84,7 +84,8 @@ type Session struct {
 // Path is where a model lives in a model directory.
 func Path(dir, name string) string { return filepath.Join(dir, name+".onnx") }
 
-// Open loads the manifest model name from the model directory dir. shapes
+// Open loads the manifest model name, in the variant the manifest chooses
+// (Model.Chosen), from the model directory dir. shapes
 // fixes inputs with dynamic dimensions beyond the batch (nil when there
 // are none), keyed by input name.
 func Open(dir, name string, o Options, shapes map[string][]int64) (*Session, error) {
@@ -92,7 +93,8 @@ func Open(dir, name string, o Options, shapes map[string][]int64) (*Session, err
 	if err != nil {
 		return nil, err
 	}
-	s, err := infer.Open(Path(dir, name), infer.Options{SHA256: md.SHA256, IntraOpThreads: o.Threads, Shapes: shapes, WarmUp: !o.NoWarmUp})
+	file, sum := md.Chosen()
+	s, err := infer.Open(Path(dir, file), infer.Options{SHA256: sum, IntraOpThreads: o.Threads, Shapes: shapes, WarmUp: !o.NoWarmUp})
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +117,8 @@ func OpenDynamic(dir, name string, o Options, warm []int64) (*DynamicSession, er
 	if err != nil {
 		return nil, err
 	}
-	s, err := infer.OpenDynamic(Path(dir, name), infer.Options{SHA256: md.SHA256, IntraOpThreads: o.Threads,
+	file, sum := md.Chosen()
+	s, err := infer.OpenDynamic(Path(dir, file), infer.Options{SHA256: sum, IntraOpThreads: o.Threads,
 		Shapes: map[string][]int64{md.Input.Name: warm}, WarmUp: !o.NoWarmUp})
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -49,6 +50,36 @@ func modelsFetch(ctx context.Context, e *env, args []string) error {
 		if err := build.InstallAsset(home, m, &m.Assets[i]); err != nil {
 			return err
 		}
+	}
+	return fetchInt8(home, m, *force, log)
+}
+
+// fetchInt8 quantises the models that have an int8 variant whose file is
+// missing or differs from its pin (all of them, with force). Calibration
+// runs the float models, so the runtime is loaded first.
+func fetchInt8(home string, m *models.Manifest, force bool, log *slog.Logger) error {
+	loaded := false
+	for i := range m.Models {
+		md := &m.Models[i]
+		if md.Int8 == nil {
+			continue
+		}
+		if !force {
+			if sum, err := build.FileSHA256(build.Int8Path(build.ModelDir(home), md.Name)); err == nil && sum == md.Int8.SHA256 {
+				log.Debug("up to date", "model", md.Name+"_int8")
+				continue
+			}
+		}
+		if !loaded {
+			if _, err := build.InitRuntime(home); err != nil {
+				return err
+			}
+			loaded = true
+		}
+		if err := build.ConvertInt8(home, m, md); err != nil {
+			return err
+		}
+		log.Info("quantised", "model", md.Name+"_int8")
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 // Package onnxgraph builds ONNX models and encodes them as protobuf bytes.
 // It covers the part of onnx.proto that liveid's converters emit: one graph,
-// float32/int64 initializers, tensor-typed inputs and outputs, and node
+// float32/int64 initializers (and the int8/uint8/int32 ones of quantised
+// models), tensor-typed inputs and outputs, and node
 // attributes of the scalar, list and string kinds. Encoding is deterministic,
 // so the same graph always gives the same bytes (and the same sha256).
 package onnxgraph
@@ -18,6 +19,8 @@ type DataType int32
 // The element types liveid emits.
 const (
 	Float DataType = 1
+	Uint8 DataType = 2
+	Int8  DataType = 3
 	Int32 DataType = 6
 	Int64 DataType = 7
 )
@@ -52,15 +55,23 @@ type Node struct {
 	Attrs   []Attr
 }
 
-// Tensor is an initializer. Exactly one of Floats and Int64s is used.
+// Tensor is an initializer. Exactly one of the value slices is used; the
+// integer ones other than Int64s hold quantised weights, biases and zero
+// points.
 type Tensor struct {
 	Name   string
 	Dims   []int64
 	Floats []float32
 	Int64s []int64
+	Int32s []int32
+	Int8s  []int8
+	Uint8s []uint8
 }
 
-// ValueInfo names a graph input or output; a dimension < 0 is symbolic ("N").
+// ValueInfo names a graph input or output; a dimension < 0 is symbolic
+// ("N"). A nil Shape leaves the shape unstated (ONNX Runtime infers it):
+// the intermediate tensors a calibration copy of a model exposes; a
+// scalar is an empty non-nil Shape.
 type ValueInfo struct {
 	Name  string
 	Type  DataType
@@ -94,6 +105,9 @@ func Int(name string, v int64) Attr { return Attr{Name: name, kind: kindInt, i: 
 
 // Ints is an integer-list attribute.
 func Ints(name string, v ...int64) Attr { return Attr{Name: name, kind: kindInts, ints: v} }
+
+// Int is an integer attribute's value (0 for the other kinds).
+func (a *Attr) Int() int64 { return a.i }
 
 // FloatAttr is a float attribute.
 func FloatAttr(name string, v float32) Attr { return Attr{Name: name, kind: kindFloat, f: v} }
@@ -211,21 +225,42 @@ func (t *Tensor) marshal() []byte {
 	if len(t.Dims) > 0 {
 		b = appendMessage(b, 1, packInts(t.Dims))
 	}
-	typ, raw := Float, make([]byte, 0, 4*len(t.Floats)+8*len(t.Int64s))
-	if t.Int64s != nil {
-		typ = Int64
-		for _, v := range t.Int64s {
-			raw = protowire.AppendFixed64(raw, uint64(v))
-		}
-	} else {
-		for _, f := range t.Floats {
-			raw = protowire.AppendFixed32(raw, math.Float32bits(f))
-		}
-	}
+	typ, raw := t.raw()
 	b = protowire.AppendTag(b, 2, protowire.VarintType)
 	b = protowire.AppendVarint(b, uint64(typ))
 	b = appendString(b, 8, t.Name)
 	return appendMessage(b, 9, raw) // raw_data, little-endian
+}
+
+// raw is the tensor's element type and its values as ONNX raw_data.
+func (t *Tensor) raw() (DataType, []byte) {
+	switch {
+	case t.Int64s != nil:
+		raw := make([]byte, 0, 8*len(t.Int64s))
+		for _, v := range t.Int64s {
+			raw = protowire.AppendFixed64(raw, uint64(v))
+		}
+		return Int64, raw
+	case t.Int32s != nil:
+		raw := make([]byte, 0, 4*len(t.Int32s))
+		for _, v := range t.Int32s {
+			raw = protowire.AppendFixed32(raw, uint32(v))
+		}
+		return Int32, raw
+	case t.Int8s != nil:
+		raw := make([]byte, len(t.Int8s))
+		for i, v := range t.Int8s {
+			raw[i] = byte(v)
+		}
+		return Int8, raw
+	case t.Uint8s != nil:
+		return Uint8, append([]byte{}, t.Uint8s...)
+	}
+	raw := make([]byte, 0, 4*len(t.Floats))
+	for _, f := range t.Floats {
+		raw = protowire.AppendFixed32(raw, math.Float32bits(f))
+	}
+	return Float, raw
 }
 
 func (v *ValueInfo) marshal() []byte {
@@ -243,7 +278,9 @@ func (v *ValueInfo) marshal() []byte {
 	var tensor []byte
 	tensor = protowire.AppendTag(tensor, 1, protowire.VarintType)
 	tensor = protowire.AppendVarint(tensor, uint64(v.Type))
-	tensor = appendMessage(tensor, 2, shape)
+	if v.Shape != nil {
+		tensor = appendMessage(tensor, 2, shape)
+	}
 	var b []byte
 	b = appendString(b, 1, v.Name)
 	return appendMessage(b, 2, appendMessage(nil, 1, tensor))

@@ -64,38 +64,56 @@ func (e *ChecksumError) Error() string {
 // models are converted, face-api's ResNet is assembled from its weights,
 // and ready ONNX files are read as they are.
 func Build(home string, m *models.Manifest, md *models.Model) ([]byte, error) {
-	src, err := SourcePath(home, m, md)
+	model, err := buildGraph(home, m, md)
 	if err != nil {
 		return nil, err
 	}
-	var model *onnxgraph.Model
-	switch md.Kind {
-	case "onnx":
+	if model == nil {
+		src, err := SourcePath(home, m, md)
+		if err != nil {
+			return nil, err
+		}
 		b, err := os.ReadFile(src)
 		if err != nil {
 			return nil, fmt.Errorf("models: %s: %w", md.Name, err)
 		}
 		return b, nil
-	case "tfjs-graph":
-		g, err := tfjs.LoadGraph(src)
-		if err != nil {
-			return nil, fmt.Errorf("models: %s: %w", md.Name, err)
-		}
-		if model, _, err = tfjs.Convert(g, md.Name); err != nil {
-			return nil, fmt.Errorf("models: %s: %w", md.Name, err)
-		}
-	case "faceapi-resnet":
-		if model, err = faceapi.Build(src); err != nil {
-			return nil, fmt.Errorf("models: %s: %w", md.Name, err)
-		}
-	default:
-		return nil, fmt.Errorf("models: %s: unknown kind %q", md.Name, md.Kind)
 	}
 	b, err := model.Marshal()
 	if err != nil {
 		return nil, fmt.Errorf("models: %s: %w", md.Name, err)
 	}
 	return b, nil
+}
+
+// buildGraph is the graph of a model liveid builds (tfjs-graph,
+// faceapi-resnet), nil for a ready ONNX file.
+func buildGraph(home string, m *models.Manifest, md *models.Model) (*onnxgraph.Model, error) {
+	src, err := SourcePath(home, m, md)
+	if err != nil {
+		return nil, err
+	}
+	switch md.Kind {
+	case "onnx":
+		return nil, nil
+	case "tfjs-graph":
+		g, err := tfjs.LoadGraph(src)
+		if err != nil {
+			return nil, fmt.Errorf("models: %s: %w", md.Name, err)
+		}
+		model, _, err := tfjs.Convert(g, md.Name)
+		if err != nil {
+			return nil, fmt.Errorf("models: %s: %w", md.Name, err)
+		}
+		return model, nil
+	case "faceapi-resnet":
+		model, err := faceapi.Build(src)
+		if err != nil {
+			return nil, fmt.Errorf("models: %s: %w", md.Name, err)
+		}
+		return model, nil
+	}
+	return nil, fmt.Errorf("models: %s: unknown kind %q", md.Name, md.Kind)
 }
 
 // SHA256Hex is the hex sha256 of b.
