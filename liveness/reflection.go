@@ -181,7 +181,11 @@ func checkReflection(p *Plan, amb, flash []reflSample) *ReflectionEvidence {
 	for r, g := range ev.Channel {
 		ev.Gain[r] = g[0] + g[1] + g[2]
 		for _, v := range g {
-			ev.MinChannel = min(ev.MinChannel, v/ev.Gain[r])
+			share := 0.0 // a region that reflects nothing has no share in any channel (0/0 is not one)
+			if ev.Gain[r] != 0 {
+				share = v / ev.Gain[r]
+			}
+			ev.MinChannel = min(ev.MinChannel, share)
 		}
 	}
 	ev.shape(&best, x0, flash)
