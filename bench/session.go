@@ -196,7 +196,7 @@ func (c *Cost) count(dir string) error {
 					return err
 				}
 				macs[name] = float64(n) / float64(values)
-				fi, err := os.Stat(models.Path(dir, name))
+				fi, err := os.Stat(models.Path(dir, chosen(name)))
 				if err != nil {
 					return err
 				}
@@ -221,6 +221,20 @@ var countSizes = map[string]map[string][]int64{
 	"ppocr_cls": {"x": {1, 3, 48, 192}},
 }
 
+// chosen is the file name the stages open for model name (Model.Chosen).
+func chosen(name string) string {
+	m, err := models.Load()
+	if err != nil {
+		return name
+	}
+	md, err := m.Model(name)
+	if err != nil {
+		return name
+	}
+	file, _ := md.Chosen()
+	return file
+}
+
 // countAt is a model's MACs at its counting size and that size in values.
 func countAt(dir, name string) (int64, int64, error) {
 	m, err := models.Load()
@@ -237,7 +251,7 @@ func countAt(dir, name string) (int64, int64, error) {
 		d = slices.Clone(md.Input.Shape)
 		d[0] = 1
 	}
-	n, err := CountMACs(models.Path(dir, name), shapes)
+	n, err := CountMACs(models.Path(dir, chosen(name)), shapes)
 	return n, prod(d), err
 }
 

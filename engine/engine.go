@@ -81,7 +81,7 @@ func (e *Engine) load() error {
 		if err != nil {
 			return err
 		}
-		e.hashes[n] = md.SHA256
+		_, e.hashes[n] = md.Chosen()
 	}
 	return nil
 }

@@ -138,7 +138,7 @@ func OpenDeciders(o DecidersOptions) (*Deciders, error) {
 	d.hashes = map[string]string{}
 	for _, n := range []string{face.DetectorModel, face.MeshModel, face.IrisModel, liveness.AntiSpoofModel, liveness.LivenessModel, o.CompareModel} {
 		if md, err := m.Model(n); err == nil {
-			d.hashes[n] = md.SHA256
+			_, d.hashes[n] = md.Chosen()
 		}
 	}
 	return d, nil

@@ -95,9 +95,18 @@ func fetch() (string, error) {
 // modelFiles are the engine's model files in the cache's model directory.
 func modelFiles() ([]string, error) {
 	dir := build.ModelDir(build.Home())
+	m, err := models.Load()
+	if err != nil {
+		return nil, err
+	}
 	var files []string
 	for _, n := range engineModels {
-		p := models.Path(dir, n)
+		md, err := m.Model(n)
+		if err != nil {
+			return nil, err
+		}
+		file, _ := md.Chosen()
+		p := models.Path(dir, file)
 		if _, err := os.Stat(p); err != nil {
 			return nil, fmt.Errorf("%v (run make setup)", err)
 		}
