@@ -77,6 +77,7 @@ type Cost struct {
 	AllocsPerFrame float64
 	Pass           bool
 	Reasons        []string
+	macsPerValue   map[string]float64 // each model's MACs per input value, at its counting size
 }
 
 // SessionCost opens the engine with OCR, reads both sides of a synthetic
@@ -117,7 +118,7 @@ func SessionCost(ctx context.Context, o SessionOptions, w io.Writer) (*Cost, err
 	runtime.GC()
 	debug.FreeOSMemory()
 	resetPeakRSS()
-	c := &Cost{BaseRSS: procStatus("VmRSS:")}
+	c := &Cost{BaseRSS: procStatus("VmRSS:"), macsPerValue: map[string]float64{}}
 	var e *engine.Engine
 	c.measure("open", func() error {
 		e, err = engine.Open(engine.Config{Dir: dir, OCR: true, IrisEvery: o.IrisEvery, Now: eval.Now})
@@ -186,7 +187,7 @@ func (c *Cost) faceSession(s *engine.Session, ss *synth.Session, limit time.Dura
 
 // count fills in the MACs of every stage and the bytes of the models run.
 func (c *Cost) count(dir string) error {
-	macs := map[string]float64{} // per input value, at the counting size
+	macs := c.macsPerValue
 	for i := range c.Stages {
 		st := &c.Stages[i]
 		for name, u := range st.Uses {
@@ -272,6 +273,7 @@ func (c *Cost) Write(w io.Writer) {
 	}
 	work.Name, work.Calls = "session", 1
 	c.row(w, work)
+	c.models(w)
 	if f := c.stage("face session"); f.Calls > 0 {
 		per, model := f.CPU/time.Duration(f.Calls), f.Model/time.Duration(f.Calls)
 		fmt.Fprintf(w, "per frame: %.2f ms CPU here, %.2f ms of it in the models: %.1f ms predicted on one A53 (goal ≤ %.1f ms: 30 fps); %.1f allocations\n",
@@ -286,6 +288,25 @@ func (c *Cost) Write(w io.Writer) {
 	fmt.Fprintf(w, "decision: pass %v %v\n", c.Pass, c.Reasons)
 	fmt.Fprintf(w, "model: a model's time on a phone core = its time here × this host's fp32 peak / the core's (%.0f, %.1f and %.1f GFLOP/s: Zen 4, A76, A53), the same share of peak as here; one ONNX Runtime thread\n",
 		hostPeak/1e9, a76Peak/1e9, a53Peak/1e9)
+}
+
+// models prints each model's runs over the whole session.
+func (c *Cost) models(w io.Writer) {
+	all := map[string]models.Use{}
+	for _, st := range c.Stages {
+		for n, u := range st.Uses {
+			a := all[n]
+			a.Runs, a.Values, a.Time = a.Runs+u.Runs, a.Values+u.Values, a.Time+u.Time
+			all[n] = a
+		}
+	}
+	for _, n := range c.Models {
+		u := all[n]
+		macs := c.macsPerValue[n] * float64(u.Values) / float64(u.Runs)
+		per := u.Time / time.Duration(u.Runs)
+		fmt.Fprintf(w, "  %-10s %4d runs  %7.1f MMAC/run  %6.2f ms/run  %3.0f%% peak  (%s)\n", n, u.Runs, macs/1e6, ms(per),
+			100*2*macs/per.Seconds()/hostPeak, chosen(n))
+	}
 }
 
 func (c *Cost) row(w io.Writer, st Stage) {
