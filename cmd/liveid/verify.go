@@ -35,7 +35,8 @@ func modelsVerify(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "FAIL  %-15s %s\n", md.Name, oneLine(err.Error()))
 			continue
 		}
-		fmt.Fprintf(e.stdout, "OK    %-15s sha256 %s  inference %s\n", md.Name, md.SHA256, elapsed.Round(10*time.Microsecond))
+		file, sum := md.Chosen()
+		fmt.Fprintf(e.stdout, "OK    %-15s sha256 %s  inference %s  (%s.onnx)\n", md.Name, sum, elapsed.Round(10*time.Microsecond), file)
 	}
 	for i := range m.Assets {
 		a := &m.Assets[i]

@@ -44,8 +44,10 @@ func scratchHome(t *testing.T, m *models.Manifest, real string) string {
 	return home
 }
 
+// modelPath is the file of md the stages open (Model.Chosen).
 func modelPath(home string, md models.Model) string {
-	return models.Path(build.ModelDir(home), md.Name)
+	file, _ := md.Chosen()
+	return models.Path(build.ModelDir(home), file)
 }
 
 func TestVerifyErrorsAreOneLine(t *testing.T) {
