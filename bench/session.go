@@ -78,6 +78,7 @@ type Cost struct {
 	Pass           bool
 	Reasons        []string
 	macsPerValue   map[string]float64 // each model's MACs per input value, at its counting size
+	files          map[string]string  // the file each model ran from (Model.Chosen)
 }
 
 // SessionCost opens the engine with OCR, reads both sides of a synthetic
@@ -118,7 +119,7 @@ func SessionCost(ctx context.Context, o SessionOptions, w io.Writer) (*Cost, err
 	runtime.GC()
 	debug.FreeOSMemory()
 	resetPeakRSS()
-	c := &Cost{BaseRSS: procStatus("VmRSS:"), macsPerValue: map[string]float64{}}
+	c := &Cost{BaseRSS: procStatus("VmRSS:"), macsPerValue: map[string]float64{}, files: map[string]string{}}
 	var e *engine.Engine
 	c.measure("open", func() error {
 		e, err = engine.Open(engine.Config{Dir: dir, OCR: true, IrisEvery: o.IrisEvery, Now: eval.Now})
@@ -187,22 +188,32 @@ func (c *Cost) faceSession(s *engine.Session, ss *synth.Session, limit time.Dura
 
 // count fills in the MACs of every stage and the bytes of the models run.
 func (c *Cost) count(dir string) error {
+	m, err := models.Load()
+	if err != nil {
+		return err
+	}
 	macs := c.macsPerValue
 	for i := range c.Stages {
 		st := &c.Stages[i]
 		for name, u := range st.Uses {
 			if _, ok := macs[name]; !ok {
-				n, values, err := countAt(dir, name)
+				md, err := m.Model(name)
+				if err != nil {
+					return err
+				}
+				file, _ := md.Chosen()
+				n, values, err := countAt(dir, md, file)
 				if err != nil {
 					return err
 				}
 				macs[name] = float64(n) / float64(values)
-				fi, err := os.Stat(models.Path(dir, chosen(name)))
+				fi, err := os.Stat(models.Path(dir, file))
 				if err != nil {
 					return err
 				}
 				c.ModelBytes += fi.Size()
 				c.Models = append(c.Models, name)
+				c.files[name] = file
 			}
 			st.MACs += int64(macs[name] * float64(u.Values))
 			st.Model += u.Time
@@ -222,37 +233,16 @@ var countSizes = map[string]map[string][]int64{
 	"ppocr_cls": {"x": {1, 3, 48, 192}},
 }
 
-// chosen is the file name the stages open for model name (Model.Chosen).
-func chosen(name string) string {
-	m, err := models.Load()
-	if err != nil {
-		return name
-	}
-	md, err := m.Model(name)
-	if err != nil {
-		return name
-	}
-	file, _ := md.Chosen()
-	return file
-}
-
-// countAt is a model's MACs at its counting size and that size in values.
-func countAt(dir, name string) (int64, int64, error) {
-	m, err := models.Load()
-	if err != nil {
-		return 0, 0, err
-	}
-	md, err := m.Model(name)
-	if err != nil {
-		return 0, 0, err
-	}
-	shapes := countSizes[name]
+// countAt is the MACs of md's file at its counting size, and that size in
+// values.
+func countAt(dir string, md *models.Model, file string) (int64, int64, error) {
+	shapes := countSizes[md.Name]
 	d, ok := shapes[md.Input.Name]
 	if !ok {
 		d = slices.Clone(md.Input.Shape)
 		d[0] = 1
 	}
-	n, err := CountMACs(models.Path(dir, chosen(name)), shapes)
+	n, err := CountMACs(models.Path(dir, file), shapes)
 	return n, prod(d), err
 }
 
@@ -305,7 +295,7 @@ func (c *Cost) models(w io.Writer) {
 		macs := c.macsPerValue[n] * float64(u.Values) / float64(u.Runs)
 		per := u.Time / time.Duration(u.Runs)
 		fmt.Fprintf(w, "  %-10s %4d runs  %7.1f MMAC/run  %6.2f ms/run  %3.0f%% peak  (%s)\n", n, u.Runs, macs/1e6, ms(per),
-			100*2*macs/per.Seconds()/hostPeak, chosen(n))
+			100*2*macs/per.Seconds()/hostPeak, c.files[n])
 	}
 }
 
