@@ -87,8 +87,9 @@ func NewTracker(dir string, o models.Options, cfg Config) (*Tracker, error) {
 // and only a blink or an eyes-open check needs the eyes frame by frame; on
 // the frames between, the last measured eyelids and irises are carried,
 // placed on the new frame's eye corners, so the eye ratios hold their last
-// value. A new track, or a face seen again, is always measured at once.
-// Stills (Largest, Faces) always measure.
+// value. A track the detector starts, or a face found again, is measured
+// at once; a track started because the face jumped (MaxJump) is measured
+// from the next frame. Stills (Largest, Faces) always measure.
 func (t *Tracker) SetIrisEvery(n int) { t.irisEvery = max(n, 1) }
 
 // Close releases the models.

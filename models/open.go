@@ -110,8 +110,8 @@ type DynamicSession struct {
 }
 
 // OpenDynamic loads the manifest model name from the model directory dir
-// for runs at varying input shapes (one input, one output); it is warmed
-// up at warm, its input's shape for a typical run.
+// for runs at varying input shapes (one input, one output); unless
+// o.NoWarmUp, it is warmed up at warm, its input's shape for a typical run.
 func OpenDynamic(dir, name string, o Options, warm []int64) (*DynamicSession, error) {
 	md, err := lookup(name)
 	if err != nil {

@@ -39,7 +39,7 @@ func setup(t *testing.T) (*engine.Engine, []*synth.Subject) {
 		if shared.subjects, shared.err = Subjects(home, dir); shared.err != nil {
 			return
 		}
-		shared.eng, shared.err = engine.Open(engine.Config{Dir: dir, Now: func() time.Time { return wall }})
+		shared.eng, shared.err = engine.Open(engine.Config{Dir: dir, Now: Now})
 	})
 	if shared.err != nil {
 		t.Fatal(shared.err)
