@@ -407,10 +407,17 @@ func sexEthnicity(g run, out map[string]Field) {
 	setField(out, Sex, g)
 	if len(eth) > 0 {
 		f := eth.field()
-		f.Text = snapEthnicity(f.Text)
+		var guessed bool
+		if f.Text, guessed = snapEthnicity(f.Text); guessed {
+			f.Conf *= guessConf
+		}
 		out[Ethnicity] = f
 	}
 }
+
+// guessConf scales the confidence of a value completed from a closed list
+// rather than read whole.
+const guessConf = 0.85
 
 // birth reads "出生1990年1月1日" as 1990-01-01 from its three digit groups.
 func birth(g run, out map[string]Field) {

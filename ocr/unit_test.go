@@ -59,9 +59,18 @@ func TestValidate(t *testing.T) {
 }
 
 func TestSnapEthnicity(t *testing.T) {
-	for in, want := range map[string]string{"汉": "汉", "维吾儿": "维吾尔", "土家": "土家", "X": "X"} {
-		if got := snapEthnicity(in); got != want {
-			t.Errorf("snapEthnicity(%q) = %q, want %q", in, got, want)
+	for _, c := range []struct {
+		in, want string
+		guessed  bool
+	}{
+		{"汉", "汉", false}, {"维吾儿", "维吾尔", false}, {"土家", "土家", false}, {"X", "X", false},
+		{"旗普米", "普米", true}, {"旅汉", "汉", true}, {"斡尔", "达斡尔", true}, {"达尔", "达斡尔", true},
+		{"佬", "佬", false}, // part of 仫佬 and of 仡佬
+		{"族", "族", false}, // in no ethnicity's name
+		{"克", "克", false}, // part of several (塔吉克, 柯尔克孜, ...)
+	} {
+		if got, guessed := snapEthnicity(c.in); got != c.want || guessed != c.guessed {
+			t.Errorf("snapEthnicity(%q) = %q, %v, want %q, %v", c.in, got, guessed, c.want, c.guessed)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -12,36 +13,83 @@ var Ethnicities = strings.Fields(`汉 蒙古 回 藏 维吾尔 苗 彝 壮 布�
 	毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙
 	鄂伦春 赫哲 门巴 珞巴 基诺`)
 
-// snapEthnicity replaces a reading one character away from exactly one
-// ethnicity of the same length by that ethnicity: the list is closed.
-func snapEthnicity(s string) string {
-	r := []rune(s)
-	var match string
+// snapEthnicity maps a reading onto the closed list of ethnicities: kept
+// when it is one; else the one it differs from by one character of the
+// same length, the longest one it contains (a neighbouring stroke read as
+// an extra character: 旗普米), or the one it is a part of (a rare
+// character dropped: 斡尔 for 达斡尔), each only when no other one fits as
+// well. guessed is true for the last two, which the reading alone does
+// not show.
+func snapEthnicity(s string) (snapped string, guessed bool) {
+	if slices.Contains(Ethnicities, s) || s == "" {
+		return s, false
+	}
+	if e, ok := onlyEthnicity(func(e string) bool { return oneSubstitution(s, e) }); ok {
+		return e, false
+	}
+	longest, n := "", 0
 	for _, e := range Ethnicities {
-		er := []rune(e)
-		if len(er) != len(r) {
-			continue
+		switch l := len([]rune(e)); {
+		case !strings.Contains(s, e) || l < n:
+		case l > n:
+			longest, n = e, l
+		default:
+			longest = "" // two of the same length: no telling
 		}
-		diff := 0
-		for i := range er {
-			if er[i] != r[i] {
-				diff++
-			}
-		}
-		if diff == 0 {
-			return e
-		}
-		if diff == 1 && len(er) > 1 {
+	}
+	if longest != "" {
+		return longest, true
+	}
+	if e, ok := onlyEthnicity(func(e string) bool { return subsequence(s, e) }); ok {
+		return e, true
+	}
+	return s, false
+}
+
+// onlyEthnicity is the one ethnicity that fits, if exactly one does.
+func onlyEthnicity(fits func(string) bool) (string, bool) {
+	match := ""
+	for _, e := range Ethnicities {
+		if fits(e) {
 			if match != "" {
-				return s
+				return "", false
 			}
 			match = e
 		}
 	}
-	if match != "" {
-		return match
+	return match, match != ""
+}
+
+// oneSubstitution reports whether a and b, of the same length of two or
+// more characters, differ in exactly one.
+func oneSubstitution(a, b string) bool {
+	ar, br := []rune(a), []rune(b)
+	if len(ar) != len(br) || len(ar) < 2 {
+		return false
 	}
-	return s
+	diff := 0
+	for i := range ar {
+		if ar[i] != br[i] {
+			diff++
+		}
+	}
+	return diff == 1
+}
+
+// subsequence reports whether the characters of a appear in b in order,
+// b being longer.
+func subsequence(a, b string) bool {
+	ar, br := []rune(a), []rune(b)
+	if len(ar) >= len(br) {
+		return false
+	}
+	i := 0
+	for _, r := range br {
+		if i < len(ar) && ar[i] == r {
+			i++
+		}
+	}
+	return i == len(ar)
 }
 
 // CheckDigit is the GB 11643-1999 check character of the first 17 digits
