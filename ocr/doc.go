@@ -12,7 +12,12 @@
 // the whole photo, and the labels it reads (the front's 姓名 / 性别 /
 // 出生 / 住址 column and 公民身份号码, the back's 中华人民共和国 /
 // 居民身份证 / 签发机关 / 有效期限) give the card's place by a similarity
-// fit. Neither finding a card is ErrNoCard. Rows are grouped in the
+// fit, whose sides are then moved onto the card's edge where a weak one
+// shows nearby (refine.go): a similarity cannot follow a card seen in
+// perspective. An edge-found outline is trusted when three of its side's
+// labels lie in their places; with fewer, both are read and the one that
+// agrees better with the layout is kept. Neither finding a card is
+// ErrNoCard. Rows are grouped in the
 // rectified card turned by its residual skew, lines off the card are
 // dropped, and the fields' texts are checked: the number's check digit,
 // birth and sex against the number, the validity term (5, 10 or 20 years,

@@ -120,10 +120,10 @@ func fitSimilarity(from, to []geom.Point) similarity {
 
 // cardFromAnchors fits the card's place from the anchors of one side (the
 // side with more of them): it needs two, and drops the worst-fitting while
-// any lies further than a row's pitch from where the fit puts it. The fit
-// must turn the card the way its text runs (textAngle, radians) and give
-// it a plausible size.
-func cardFromAnchors(ms []match, textAngle float64) (similarity, Side, bool) {
+// any lies further than a row's pitch from where the fit puts it; it
+// returns the anchors kept. The fit must turn the card the way its text
+// runs (textAngle, radians) and give it a plausible size.
+func cardFromAnchors(ms []match, textAngle float64) (similarity, Side, []match, bool) {
 	front, back := 0, 0
 	for _, m := range ms {
 		if m.a.side == Front {
@@ -145,7 +145,7 @@ func cardFromAnchors(ms []match, textAngle float64) (similarity, Side, bool) {
 		s := fitSimilarity(from, to)
 		scale := cmplx.Abs(s.a)
 		if scale == 0 {
-			return similarity{}, side, false
+			return similarity{}, side, nil, false
 		}
 		worst, worstD := -1, 0.0
 		for i := range ms {
@@ -159,11 +159,11 @@ func cardFromAnchors(ms []match, textAngle float64) (similarity, Side, bool) {
 		}
 		turn := math.Remainder(cmplx.Phase(s.a)-textAngle, 2*math.Pi)
 		if math.Abs(turn) > 0.3 || scale < 0.15 || scale > 8 {
-			return similarity{}, side, false
+			return similarity{}, side, nil, false
 		}
-		return s, side, true
+		return s, side, ms, true
 	}
-	return similarity{}, side, false
+	return similarity{}, side, nil, false
 }
 
 // The scene det's input is at most this size: a 4:3 photo fits either at
@@ -211,13 +211,16 @@ func (e *Engine) locateByText(ctx context.Context, src *image.RGBA) (location, e
 	if err != nil {
 		return location{}, err
 	}
-	sim, _, ok := cardFromAnchors(findAnchors(lines), angle)
+	sim, _, used, ok := cardFromAnchors(findAnchors(lines), angle)
 	if !ok {
 		return location{}, &NoCardError{Reason: "neither the card's edge nor two of its printed labels in their places were found"}
 	}
 	var q [4]geom.Point
 	for i, c := range geom.RectCorners(CardW, CardH) {
 		q[i] = sim.apply(c)
+	}
+	if r := refineEdges(src, q); keepsLayout(r, q, used, lines) {
+		q = r
 	}
 	W, H := float64(src.Rect.Dx()), float64(src.Rect.Dy())
 	clipped := false
@@ -229,6 +232,44 @@ func (e *Engine) locateByText(ctx context.Context, src *image.RGBA) (location, e
 		}
 	}
 	return location{corners: q, clipped: clipped, byText: true}, nil
+}
+
+// keepsLayout reports whether the outline refined from the edges still
+// agrees with the printed layout the fit came from: its anchors lie no
+// further from their places than under the fit (within a few pixels of
+// the card), and no text line the fit put on the card falls off it. An
+// edge search that caught the portrait's border, a text column or a
+// shadow fails one or the other.
+func keepsLayout(refined, fit [4]geom.Point, used []match, lines []line) bool {
+	if anchorError(refined, used) > anchorError(fit, used)+4 {
+		return false
+	}
+	for _, l := range lines {
+		if !inConvexQuad(fit, l.box.centre()) {
+			continue
+		}
+		for _, p := range l.box.quad {
+			if !inConvexQuad(refined, p) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// anchorError is the mean distance, in the rectified card's pixels,
+// between where the outline q puts each anchor and where it was read.
+func anchorError(q [4]geom.Point, ms []match) float64 {
+	h, ok := geom.Homography(geom.RectCorners(CardW, CardH), q)
+	if !ok || len(ms) == 0 {
+		return math.Inf(1)
+	}
+	scale := (q[0].Dist(q[1]) + q[3].Dist(q[2])) / 2 / CardW
+	sum := 0.0
+	for _, m := range ms {
+		sum += geom.Apply(h, m.a.at).Dist(m.at)
+	}
+	return sum / float64(len(ms)) / scale
 }
 
 // maxSceneLines caps how many boxes of a photo are read: the card has

@@ -86,7 +86,7 @@ func TestCardFromAnchors(t *testing.T) {
 		}
 	}
 	ms[1].at = ms[1].at.Add(geom.Pt(150, -90))
-	s, side, ok := cardFromAnchors(ms, 100*math.Pi/180)
+	s, side, _, ok := cardFromAnchors(ms, 100*math.Pi/180)
 	if !ok || side != Front {
 		t.Fatalf("ok %v side %s", ok, side)
 	}
@@ -95,10 +95,10 @@ func TestCardFromAnchors(t *testing.T) {
 			t.Errorf("corner %v off by %.1f px", c, d)
 		}
 	}
-	if _, _, ok := cardFromAnchors(ms[:1], 0); ok {
+	if _, _, _, ok := cardFromAnchors(ms[:1], 0); ok {
 		t.Error("one anchor gave a card")
 	}
-	if _, _, ok := cardFromAnchors(ms, 0); ok {
+	if _, _, _, ok := cardFromAnchors(ms, 0); ok {
 		t.Error("a fit turned against the text's direction was accepted")
 	}
 }

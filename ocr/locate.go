@@ -178,6 +178,12 @@ func checkQuad(q [4]geom.Point, regionArea, w, h float64) error {
 	case regionArea < 0.8*area:
 		return &NoCardError{Reason: "the candidate region is not a filled quadrilateral"}
 	}
+	return checkShape(q)
+}
+
+// checkShape accepts the corner angles and proportions of an ID-1 card
+// seen with moderate perspective.
+func checkShape(q [4]geom.Point) error {
 	for i := range 4 {
 		a, b, c := q[(i+3)%4], q[i], q[(i+1)%4]
 		u, v := a.Sub(b), c.Sub(b)

@@ -219,8 +219,10 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 }
 
 // goodFit is how many of its side's labels a rectified card must show in
-// their places for its edge-found outline to be trusted.
-const goodFit = 2
+// their places for its edge-found outline to be trusted. Two is too few:
+// an outline around a receipt or a sheet under the card, or one cut by a
+// finger, still puts two labels within a row's pitch of their places.
+const goodFit = 3
 
 // readAt rectifies the card at loc and reads it; fit is how many of the
 // side's labels lie where the layout puts them.
