@@ -14,7 +14,7 @@ const (
 	edgeSamples = 48   // places along each side where the edge is looked for
 	edgeReach   = 0.2  // how far (of the long side) the edge may lie from the fit
 	edgeWindow  = 0.02 // the run (of the long side) each side of an edge compared
-	edgeStep    = 12.0 // the least colour change an edge makes against the card's tint
+	edgeStep    = 6.0 // the least colour change an edge makes against the card's tint
 	edgeSupport = 26   // samples (of edgeSamples) a side's line must pass through
 )
 
