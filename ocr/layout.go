@@ -264,7 +264,7 @@ func anchorError(q [4]geom.Point, ms []match) float64 {
 	if !ok || len(ms) == 0 {
 		return math.Inf(1)
 	}
-	scale := (q[0].Dist(q[1]) + q[3].Dist(q[2])) / 2 / CardW
+	scale := cardWidth(q) / CardW
 	sum := 0.0
 	for _, m := range ms {
 		sum += geom.Apply(h, m.a.at).Dist(m.at)

@@ -14,7 +14,7 @@ const (
 	edgeSamples = 48   // places along each side where the edge is looked for
 	edgeReach   = 0.2  // how far (of the long side) the edge may lie from the fit
 	edgeWindow  = 0.02 // the run (of the long side) each side of an edge compared
-	edgeStep    = 6.0 // the least colour change an edge makes against the card's tint
+	edgeStep    = 6.0  // the least colour change an edge makes against the card's tint
 	edgeSupport = 26   // samples (of edgeSamples) a side's line must pass through
 )
 
@@ -26,7 +26,7 @@ const (
 // does not show (a pale table, the image border) keeps its fit, and an
 // outcome that is no longer card-shaped leaves q as it was.
 func refineEdges(src *image.RGBA, q [4]geom.Point) [4]geom.Point {
-	long := (q[0].Dist(q[1]) + q[2].Dist(q[3])) / 2
+	long := cardWidth(q)
 	if long < 40 {
 		return q
 	}
@@ -52,6 +52,13 @@ func refineEdges(src *image.RGBA, q [4]geom.Point) [4]geom.Point {
 		return q
 	}
 	return out
+}
+
+// cardWidth is the mean length of an outline's top and bottom edges: the
+// card's width in the image.
+func cardWidth(q [4]geom.Point) float64 {
+	s := geom.QuadSides(q)
+	return (s[0] + s[2]) / 2
 }
 
 // cardTint is the median colour inside the outline: the card's ground,
