@@ -126,9 +126,10 @@ func view(r *rand.Rand, w, h int, wide, turn float64) [4]geom.Point {
 	var q [4]geom.Point
 	for i, c := range geom.RectCorners(cw, chh) {
 		x, y, z := c.X-cw/2, c.Y-chh/2, 0.0
-		// Tilt about the card's vertical then horizontal axis.
+		// Turn about the card's vertical then the frame's horizontal
+		// axis: rotations, so the card stays a rigid rectangle.
 		x, z = x*math.Cos(yaw), x*math.Sin(yaw)
-		y, z = y*math.Cos(pitch), z+y*math.Sin(pitch)
+		y, z = y*math.Cos(pitch)-z*math.Sin(pitch), y*math.Sin(pitch)+z*math.Cos(pitch)
 		s := focal / (focal + z)
 		x, y = x*s, y*s
 		q[i] = geom.Pt(cx+x*math.Cos(a)-y*math.Sin(a), cy+x*math.Sin(a)+y*math.Cos(a))
