@@ -12,9 +12,12 @@
 // the whole photo, and the labels it reads (the front's 姓名 / 性别 /
 // 出生 / 住址 column and 公民身份号码, the back's 中华人民共和国 /
 // 居民身份证 / 签发机关 / 有效期限) give the card's place by a similarity
-// fit, whose sides are then moved onto the card's edge where a weak one
-// shows nearby (refine.go): a similarity cannot follow a card seen in
-// perspective. An edge-found outline is trusted when three of its side's
+// fit; with three labels or more it becomes the homography under which
+// the labels stay in place, the card's text lines run level and the card
+// is a rigid rectangle seen by a phone's camera (perspective.go: a
+// similarity cannot follow a card seen in perspective), and its sides
+// are then moved onto the card's edge where a weak one shows nearby
+// (refine.go). An edge-found outline is trusted when three of its side's
 // labels lie in their places; with fewer, both are read and the one that
 // agrees better with the layout is kept. Neither finding a card is
 // ErrNoCard. Rows are grouped in the

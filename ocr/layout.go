@@ -174,9 +174,10 @@ const sceneLong, sceneShort = 960, 736
 // not: the text detector's boxes over the whole photo are turned to run
 // the way most of the text does, read, and the labels among them (the
 // number's, the front's column, the back's titles, issuer and validity)
-// give the card's place by a similarity fit. A card tilted in depth comes
-// out a little keystoned; the layout is read from labels, which that
-// does not move far.
+// give the card's place by a similarity fit; the perspective the lines'
+// convergence shows turns that into a homography (perspective.go), and
+// each side is then moved onto the card's edge where one shows nearby
+// (refine.go).
 func (e *Engine) locateByText(ctx context.Context, src *image.RGBA) (location, error) {
 	w, h := sceneLong, sceneShort
 	if src.Rect.Dy() > src.Rect.Dx() {
@@ -219,6 +220,7 @@ func (e *Engine) locateByText(ctx context.Context, src *image.RGBA) (location, e
 	for i, c := range geom.RectCorners(CardW, CardH) {
 		q[i] = sim.apply(c)
 	}
+	q = fitPerspective(q, used, lines, photoCamera(src.Rect.Dx(), src.Rect.Dy()))
 	if r := refineEdges(src, q); keepsLayout(r, q, used, lines) {
 		q = r
 	}

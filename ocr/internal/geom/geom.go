@@ -196,7 +196,20 @@ func Homography(src, dst [4]Point) ([9]float64, bool) {
 		a[2*i] = [9]float64{x, y, 1, 0, 0, 0, -u * x, -u * y, u}
 		a[2*i+1] = [9]float64{0, 0, 0, x, y, 1, -v * x, -v * y, v}
 	}
-	// Gaussian elimination with partial pivoting on the 8×8 system.
+	x, ok := Solve8(a)
+	if !ok {
+		return [9]float64{}, false
+	}
+	var h [9]float64
+	copy(h[:8], x[:])
+	h[8] = 1
+	return h, true
+}
+
+// Solve8 solves the 8×8 linear system whose augmented matrix is a (the
+// right-hand side in column 8) by Gaussian elimination with partial
+// pivoting; it fails when the system is singular.
+func Solve8(a [8][9]float64) ([8]float64, bool) {
 	for c := range 8 {
 		p := c
 		for r := c + 1; r < 8; r++ {
@@ -205,7 +218,7 @@ func Homography(src, dst [4]Point) ([9]float64, bool) {
 			}
 		}
 		if math.Abs(a[p][c]) < 1e-12 {
-			return [9]float64{}, false
+			return [8]float64{}, false
 		}
 		a[c], a[p] = a[p], a[c]
 		for r := range 8 {
@@ -218,12 +231,11 @@ func Homography(src, dst [4]Point) ([9]float64, bool) {
 			}
 		}
 	}
-	var h [9]float64
+	var x [8]float64
 	for i := range 8 {
-		h[i] = a[i][8] / a[i][i]
+		x[i] = a[i][8] / a[i][i]
 	}
-	h[8] = 1
-	return h, true
+	return x, true
 }
 
 // Apply maps p through the homography h.
