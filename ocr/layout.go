@@ -3,6 +3,7 @@ package ocr
 import (
 	"cmp"
 	"context"
+	"errors"
 	"image"
 	"math"
 	"math/cmplx"
@@ -203,18 +204,18 @@ func (e *Engine) locateByText(ctx context.Context, src *image.RGBA) (location, e
 		return location{}, err
 	}
 	if p180 > 0.5 {
-		angle += math.Pi
-		for i := range boxes {
-			boxes[i].quad = geom.Rotate180(boxes[i].quad)
-		}
+		angle, boxes = turnBoxes(angle, boxes)
 	}
-	lines, err := e.recognise(src, boxes)
+	sim, used, lines, err := e.fitLabels(src, boxes, angle)
+	if errors.Is(err, ErrNoCard) {
+		// The longest lines that voted on the text's way up may be
+		// clutter's (a poster, a screen) upright behind a card turned over:
+		// read the other way.
+		a, turned := turnBoxes(angle, boxes)
+		sim, used, lines, err = e.fitLabels(src, turned, a)
+	}
 	if err != nil {
 		return location{}, err
-	}
-	sim, _, used, ok := cardFromAnchors(findAnchors(lines), angle)
-	if !ok {
-		return location{}, &NoCardError{Reason: "neither the card's edge nor two of its printed labels in their places were found"}
 	}
 	var q [4]geom.Point
 	for i, c := range geom.RectCorners(CardW, CardH) {
@@ -234,6 +235,30 @@ func (e *Engine) locateByText(ctx context.Context, src *image.RGBA) (location, e
 		}
 	}
 	return location{corners: q, clipped: clipped, byText: true}, nil
+}
+
+// turnBoxes turns the text direction and every box by 180°.
+func turnBoxes(angle float64, boxes []textBox) (float64, []textBox) {
+	out := make([]textBox, len(boxes))
+	for i, b := range boxes {
+		out[i] = b
+		out[i].quad = geom.Rotate180(b.quad)
+	}
+	return angle + math.Pi, out
+}
+
+// fitLabels reads the boxes (running at angle) and fits the card's place
+// to the labels among them.
+func (e *Engine) fitLabels(src *image.RGBA, boxes []textBox, angle float64) (similarity, []match, []line, error) {
+	lines, err := e.recognise(src, boxes)
+	if err != nil {
+		return similarity{}, nil, nil, err
+	}
+	sim, _, used, ok := cardFromAnchors(findAnchors(lines), angle)
+	if !ok {
+		return similarity{}, nil, nil, &NoCardError{Reason: "neither the card's edge nor two of its printed labels in their places were found"}
+	}
+	return sim, used, lines, nil
 }
 
 // keepsLayout reports whether the outline refined from the edges still
