@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/liveid/liveid/ocr/internal/geom"
@@ -24,19 +25,24 @@ func tilted(f float64) func(geom.Point) geom.Point {
 
 // frontText is what the text detector and the labels show of a tilted
 // front: each anchor where the view puts it, and each label's line (from
-// the label to 300 px on) and the number's as boxes.
+// the label to 300 px on) and the number's as boxes, every point moved by
+// up to a pixel and a half as the detector's boxes are.
 func frontText(view func(geom.Point) geom.Point) ([]match, []line) {
+	r := rand.New(rand.NewPCG(3, 4))
+	noisy := func(p geom.Point) geom.Point {
+		return view(p).Add(geom.Pt(3*r.Float64()-1.5, 3*r.Float64()-1.5))
+	}
 	var used []match
 	var lines []line
 	for _, a := range anchors[:5] {
-		used = append(used, match{a, view(a.at)})
+		used = append(used, match{a, noisy(a.at)})
 		end := a.at.X + 300
 		if a.label == "公民身份号码" {
 			end = 760
 		}
 		var q [4]geom.Point
 		for i, c := range [4]geom.Point{{X: a.at.X, Y: a.at.Y - 15}, {X: end, Y: a.at.Y - 15}, {X: end, Y: a.at.Y + 15}, {X: a.at.X, Y: a.at.Y + 15}} {
-			q[i] = view(c)
+			q[i] = noisy(c)
 		}
 		lines = append(lines, line{box: textBox{quad: q}})
 	}
@@ -45,13 +51,13 @@ func frontText(view func(geom.Point) geom.Point) ([]match, []line) {
 
 // TestFitPerspective: from the similarity the front's labels give (off by
 // more than a tenth of the card's width at a corner), the perspective fit
-// brings every corner within 1% of the card's width of the truth when the
-// camera's focal length is the one assumed, and within 6% when it is a
-// third longer (a zoomed capture: the card's width then comes only from
-// the rigidity the wrong focal length implies; the evaluation counts a
-// card found within 10%).
+// of the noisy labels and lines brings every corner within 3% of the
+// card's width of the truth when the camera's focal length is the one
+// assumed, and within 8% when it is a third longer (a zoomed capture:
+// the card's width then comes only from the rigidity the wrong focal
+// length implies; the evaluation counts a card found within 10%).
 func TestFitPerspective(t *testing.T) {
-	for _, c := range []struct{ f, tol float64 }{{960, 0.01}, {1280, 0.06}} {
+	for _, c := range []struct{ f, tol float64 }{{960, 0.03}, {1280, 0.08}} {
 		f := c.f
 		view := tilted(f)
 		var truth [4]geom.Point
