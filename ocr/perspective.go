@@ -19,7 +19,8 @@ const (
 	priorPull = 0.01
 	// rigidWeight is what a card's outline that no rigid card could make
 	// costs, in card pixels per unit of relative error (see rigidity): a
-	// 1 % stretch of the card costs as much as 3 px of anchor error.
+	// card drawn 1 % longer one way than the other costs as much as
+	// 1.5 px of anchor error.
 	rigidWeight = 300
 	// focalSpan is the camera's assumed focal length in units of the
 	// photo's long side: phones' main cameras lie within 0.7–1.3 of it,
@@ -40,9 +41,11 @@ const (
 // anchors where the layout puts them, and every long text line on the
 // card level in the card's own frame. A card tilted in depth makes its
 // lines converge, which no similarity follows; their convergence gives
-// the tilt. A weak pull towards q0 settles what the text leaves open (on
-// the front the labels stand in one column, so only the similarity's
-// even scale gives the card's width). It returns q0 when the fit fails.
+// the tilt. The card must also be a rigid rectangle seen through cam:
+// that settles what the text leaves open (on the front the labels stand
+// in one column, so nothing printed gives the card's width). A weak pull
+// towards q0 steadies the fit. It returns q0 when the fit fails, and
+// when fewer than minPerspectiveAnchors labels were kept.
 func fitPerspective(q0 [4]geom.Point, used []match, lines []line, cam camera) [4]geom.Point {
 	scale := cardWidth(q0) / CardW
 	if scale <= 0 || len(used) < minPerspectiveAnchors {
