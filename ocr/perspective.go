@@ -64,8 +64,12 @@ func fitPerspective(q0 [4]geom.Point, used []match, lines []line, cam camera) [4
 		return q0
 	}
 	// A second pass without the lines the first found crooked.
+	toCard, ok := geom.Homography(q, geom.RectCorners(CardW, CardH))
+	if !ok {
+		return q0
+	}
 	kept := slices.DeleteFunc(slices.Clone(level), func(e [2]geom.Point) bool {
-		return math.Abs(tilt(q, e)) > slopeOutlier
+		return math.Abs(tilt(toCard, e)) > slopeOutlier
 	})
 	if len(kept) < len(level) {
 		if q, ok = fitCorners(q0, scale, used, kept, cam); !ok {
@@ -76,18 +80,16 @@ func fitPerspective(q0 [4]geom.Point, used []match, lines []line, cam camera) [4
 }
 
 // tilt is how far, in card pixels, a line's right end stands above or
-// below its left end in the card's frame when the card's corners are q.
-func tilt(q [4]geom.Point, ends [2]geom.Point) float64 {
-	h, ok := geom.Homography(q, geom.RectCorners(CardW, CardH))
-	if !ok {
-		return math.Inf(1)
-	}
-	return geom.Apply(h, ends[1]).Y - geom.Apply(h, ends[0]).Y
+// below its left end in the card's frame, toCard mapping the image onto
+// the card.
+func tilt(toCard [9]float64, ends [2]geom.Point) float64 {
+	return geom.Apply(toCard, ends[1]).Y - geom.Apply(toCard, ends[0]).Y
 }
 
 // fitCorners is Levenberg–Marquardt over the eight corner coordinates,
 // the residuals in card pixels: each anchor's offset from where the
-// corners put it, each line's tilt, and the corners' pull towards q0.
+// corners put it, each line's tilt, the card's departure from rigidity
+// under cam, and the corners' pull towards q0.
 func fitCorners(q0 [4]geom.Point, scale float64, used []match, level [][2]geom.Point, cam camera) ([4]geom.Point, bool) {
 	residuals := func(p [8]float64) ([]float64, bool) {
 		q := cornersOf(p)
@@ -102,7 +104,7 @@ func fitCorners(q0 [4]geom.Point, scale float64, used []match, level [][2]geom.P
 			r = append(r, d.X, d.Y)
 		}
 		for _, e := range level {
-			r = append(r, geom.Apply(toCard, e[1]).Y-geom.Apply(toCard, e[0]).Y)
+			r = append(r, tilt(toCard, e))
 		}
 		orth, stretch := cam.rigidity(toImg)
 		r = append(r, rigidWeight*orth, rigidWeight*stretch)
@@ -159,8 +161,9 @@ func fitCorners(q0 [4]geom.Point, scale float64, used []match, level [][2]geom.P
 			for k := range 8 {
 				pn[k] += d[k]
 			}
-			if rn, ok := residuals(pn); ok && sumSquares(rn) < cost {
-				p, r, cost, improved = pn, rn, sumSquares(rn), true
+			rn, ok := residuals(pn)
+			if c := sumSquares(rn); ok && c < cost {
+				p, r, cost, improved = pn, rn, c, true
 				mu /= 3
 			} else {
 				mu *= 4

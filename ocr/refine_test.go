@@ -54,10 +54,7 @@ func drawCard(ground [3]uint8, q [4]geom.Point) *image.RGBA {
 func TestRefineEdges(t *testing.T) {
 	fit := quad(175, 170, 765, 190, 760, 560, 170, 540)
 	width := keystoned[0].Dist(keystoned[1])
-	worst := 0.0
-	for i := range fit {
-		worst = max(worst, fit[i].Dist(keystoned[i]))
-	}
+	worst := worstCorner(fit, keystoned)
 	if worst < 0.05*width {
 		t.Fatalf("the starting fit is only %.0f px off: not a test", worst)
 	}
