@@ -39,8 +39,9 @@ var anchors = []anchor{
 
 // match is an anchor found among recognised lines.
 type match struct {
-	a  anchor
-	at geom.Point // in the lines' image
+	a   anchor
+	at  geom.Point // in the lines' image
+	dir float64    // the way its line reads, radians, image y down
 }
 
 // findAnchors lists the anchors the lines show, each at most once (the
@@ -68,7 +69,8 @@ func findAnchors(lines []line) []match {
 		if a.centre {
 			at = geom.Centroid(q)
 		}
-		out = append(out, match{a, at})
+		d := q[1].Sub(q[0])
+		out = append(out, match{a, at, math.Atan2(d.Y, d.X)})
 	}
 	return out
 }
@@ -122,9 +124,11 @@ func fitSimilarity(from, to []geom.Point) similarity {
 // cardFromAnchors fits the card's place from the anchors of one side (the
 // side with more of them): it needs two, and drops the worst-fitting while
 // any lies further than a row's pitch from where the fit puts it; it
-// returns the anchors kept. The fit must turn the card the way its text
-// runs (textAngle, radians) and give it a plausible size.
-func cardFromAnchors(ms []match, textAngle float64) (similarity, Side, []match, bool) {
+// returns the anchors kept. The fit must turn the card the way the kept
+// labels' own lines read and give it a plausible size. (Their way, not the
+// photo's: a card turned across level clutter reads the other way from
+// most of the photo's text.)
+func cardFromAnchors(ms []match) (similarity, Side, []match, bool) {
 	front, back := 0, 0
 	for _, m := range ms {
 		if m.a.side == Front {
@@ -158,13 +162,22 @@ func cardFromAnchors(ms []match, textAngle float64) (similarity, Side, []match, 
 			ms = slices.Delete(ms, worst, worst+1)
 			continue
 		}
-		turn := math.Remainder(cmplx.Phase(s.a)-textAngle, 2*math.Pi)
+		turn := math.Remainder(cmplx.Phase(s.a)-readingWay(ms), 2*math.Pi)
 		if math.Abs(turn) > 0.3 || scale < 0.15 || scale > 8 {
 			return similarity{}, side, nil, false
 		}
 		return s, side, ms, true
 	}
 	return similarity{}, side, nil, false
+}
+
+// readingWay is the mean direction the matches' lines read in.
+func readingWay(ms []match) float64 {
+	var z complex128
+	for _, m := range ms {
+		z += cmplx.Rect(1, m.dir)
+	}
+	return cmplx.Phase(z)
 }
 
 // The scene det's input is at most this size: a 4:3 photo fits either at
@@ -204,15 +217,14 @@ func (e *Engine) locateByText(ctx context.Context, src *image.RGBA) (location, e
 		return location{}, err
 	}
 	if p180 > 0.5 {
-		angle, boxes = turnBoxes(angle, boxes)
+		boxes = turnBoxes(boxes)
 	}
-	sim, used, lines, err := e.fitLabels(src, boxes, angle)
+	sim, used, lines, err := e.fitLabels(src, boxes)
 	if errors.Is(err, ErrNoCard) {
 		// The longest lines that voted on the text's way up may be
 		// clutter's (a poster, a screen) upright behind a card turned over:
 		// read the other way.
-		a, turned := turnBoxes(angle, boxes)
-		sim, used, lines, err = e.fitLabels(src, turned, a)
+		sim, used, lines, err = e.fitLabels(src, turnBoxes(boxes))
 	}
 	if err != nil {
 		return location{}, err
@@ -237,24 +249,24 @@ func (e *Engine) locateByText(ctx context.Context, src *image.RGBA) (location, e
 	return location{corners: q, clipped: clipped, byText: true}, nil
 }
 
-// turnBoxes turns the text direction and every box by 180°.
-func turnBoxes(angle float64, boxes []textBox) (float64, []textBox) {
+// turnBoxes turns every box by 180°.
+func turnBoxes(boxes []textBox) []textBox {
 	out := make([]textBox, len(boxes))
 	for i, b := range boxes {
 		out[i] = b
 		out[i].quad = geom.Rotate180(b.quad)
 	}
-	return angle + math.Pi, out
+	return out
 }
 
-// fitLabels reads the boxes (running at angle) and fits the card's place
-// to the labels among them.
-func (e *Engine) fitLabels(src *image.RGBA, boxes []textBox, angle float64) (similarity, []match, []line, error) {
+// fitLabels reads the boxes and fits the card's place to the labels among
+// them.
+func (e *Engine) fitLabels(src *image.RGBA, boxes []textBox) (similarity, []match, []line, error) {
 	lines, err := e.recognise(src, boxes)
 	if err != nil {
 		return similarity{}, nil, nil, err
 	}
-	sim, _, used, ok := cardFromAnchors(findAnchors(lines), angle)
+	sim, _, used, ok := cardFromAnchors(findAnchors(lines))
 	if !ok {
 		return similarity{}, nil, nil, &NoCardError{Reason: "neither the card's edge nor two of its printed labels in their places were found"}
 	}

@@ -82,11 +82,11 @@ func TestCardFromAnchors(t *testing.T) {
 	var ms []match
 	for _, a := range anchors {
 		if a.side == Front {
-			ms = append(ms, match{a, truth.apply(a.at)})
+			ms = append(ms, match{a, truth.apply(a.at), 100 * math.Pi / 180})
 		}
 	}
 	ms[1].at = ms[1].at.Add(geom.Pt(150, -90))
-	s, side, _, ok := cardFromAnchors(ms, 100*math.Pi/180)
+	s, side, _, ok := cardFromAnchors(ms)
 	if !ok || side != Front {
 		t.Fatalf("ok %v side %s", ok, side)
 	}
@@ -95,11 +95,14 @@ func TestCardFromAnchors(t *testing.T) {
 			t.Errorf("corner %v off by %.1f px", c, d)
 		}
 	}
-	if _, _, _, ok := cardFromAnchors(ms[:1], 0); ok {
+	if _, _, _, ok := cardFromAnchors(ms[:1]); ok {
 		t.Error("one anchor gave a card")
 	}
-	if _, _, _, ok := cardFromAnchors(ms, 0); ok {
-		t.Error("a fit turned against the text's direction was accepted")
+	for i := range ms {
+		ms[i].dir = 0
+	}
+	if _, _, _, ok := cardFromAnchors(ms); ok {
+		t.Error("a fit turned against the way its labels read was accepted")
 	}
 }
 

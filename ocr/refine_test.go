@@ -73,7 +73,7 @@ func TestRefineEdges(t *testing.T) {
 // card, or moves the anchors off their places, is refused.
 func TestKeepsLayout(t *testing.T) {
 	q := quad(100, 100, 956, 100, 956, 640, 100, 640) // the card at scale 1
-	shift := func(a anchor) match { return match{a, a.at.Add(geom.Pt(100, 100))} }
+	shift := func(a anchor) match { return match{a, a.at.Add(geom.Pt(100, 100)), 0} }
 	used := []match{shift(anchors[0]), shift(anchors[3]), shift(anchors[4])}
 	number := line{box: textBox{quad: quad(160, 540, 760, 540, 760, 580, 160, 580)}}
 	if !keepsLayout(q, q, used, []line{number}) {
