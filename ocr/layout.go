@@ -14,27 +14,39 @@ import (
 
 // anchor is a printed label whose place on the card is fixed: the left
 // end of its text box (a label that opens its line) or, for the back's
-// titles, the box's centre, in the rectified card.
+// titles, the box's centre, in the rectified card. The number's own box
+// (the digits boxed apart from their label) is one too: its label is
+// numberAnchor. slack is how far along its row an anchor that follows
+// other print in that row may stand from its place (card pixels): the
+// print before it moves it.
 type anchor struct {
 	label  string
 	side   Side
 	at     geom.Point
 	centre bool
+	slack  float64
 }
+
+// numberAnchor stands for the number's digits as an anchor's label.
+const numberAnchor = "#"
 
 // anchors are the labels of GA 450's layout, where the text detector's
 // boxes of them fall on the rectified card (the box's left end sits a few
-// pixels left of the print: the detector grows its boxes).
+// pixels left of the print: the detector grows its boxes). The front's
+// column fixes no width; 民族 and the number's digits, which stand two to
+// three hundred pixels right of it, do.
 var anchors = []anchor{
-	{"姓名", Front, geom.Pt(61, 89), false},
-	{"性别", Front, geom.Pt(61, 146), false},
-	{"出生", Front, geom.Pt(61, 201), false},
-	{"住址", Front, geom.Pt(61, 257), false},
-	{"公民身份号码", Front, geom.Pt(62, 461), false},
-	{"中华人民共和国", Back, geom.Pt(440, 85), true},
-	{"居民身份证", Back, geom.Pt(440, 170), true},
-	{"签发机关", Back, geom.Pt(146, 412), false},
-	{"有效期限", Back, geom.Pt(147, 472), false},
+	{"姓名", Front, geom.Pt(61, 89), false, 0},
+	{"性别", Front, geom.Pt(61, 146), false, 0},
+	{"出生", Front, geom.Pt(61, 201), false, 0},
+	{"住址", Front, geom.Pt(61, 257), false, 0},
+	{"公民身份号码", Front, geom.Pt(62, 461), false, 0},
+	{"民族", Front, geom.Pt(257, 145), false, 20},
+	{numberAnchor, Front, geom.Pt(300, 460), false, 10},
+	{"中华人民共和国", Back, geom.Pt(440, 85), true, 0},
+	{"居民身份证", Back, geom.Pt(440, 170), true, 0},
+	{"签发机关", Back, geom.Pt(146, 412), false, 0},
+	{"有效期限", Back, geom.Pt(147, 472), false, 0},
 }
 
 // match is an anchor found among recognised lines.
@@ -50,11 +62,10 @@ type match struct {
 func findAnchors(lines []line) []match {
 	var out []match
 	for _, a := range anchors {
-		n := len([]rune(a.label))
 		best, bestLen := -1, 0
 		for i, l := range lines {
 			g := toRun(l)
-			if g.findLabel(a.label, 0) != 0 || (a.centre && len(g) > n+2) {
+			if !opens(a, g) {
 				continue
 			}
 			if len(g) > bestLen {
@@ -73,6 +84,20 @@ func findAnchors(lines []line) []match {
 		out = append(out, match{a, at, math.Atan2(d.Y, d.X)})
 	}
 	return out
+}
+
+// opens reports whether the run g (of a line) opens with the anchor a: a
+// title must also fill its line, and the number's digits must be the
+// line, give or take a misread or a stray mark.
+func opens(a anchor, g run) bool {
+	if a.label == numberAnchor {
+		id := 0
+		for _, x := range g {
+			id += b2i(isDigit(x.r) || x.r == 'X' || x.r == 'x')
+		}
+		return len(g) > 0 && isDigit(g[0].r) && id >= 16 && len(g)-id <= 2
+	}
+	return g.findLabel(a.label, 0) == 0 && (!a.centre || len(g) <= len([]rune(a.label))+2)
 }
 
 // layoutFit counts the anchors of the side that lie where the layout puts

@@ -170,3 +170,18 @@ func TestTemporary(t *testing.T) {
 		t.Error("临时 not told from the regular card's title")
 	}
 }
+
+// TestOpensNumber: the number's digits boxed alone are its anchor, a misread
+// digit or a stray mark allowed; the label's line, a date or a short run
+// are not.
+func TestOpensNumber(t *testing.T) {
+	a := anchors[slices.IndexFunc(anchors, func(a anchor) bool { return a.label == numberAnchor })]
+	for s, want := range map[string]bool{
+		"110108198102127909": true, "11010819810212790X": true, "110108198I02127909": true, "110108198102127909.": true,
+		"公民身份号码110108198102127909": false, "1981年2月12日": false, "2008.06.20-2013.06.20": false, "11010819810": false,
+	} {
+		if got := opens(a, toRun(mkLine(s, 0, 0, 0))); got != want {
+			t.Errorf("%q: %v, want %v", s, got, want)
+		}
+	}
+}

@@ -88,7 +88,7 @@ func tilt(toCard [9]float64, ends [2]geom.Point) float64 {
 
 // fitCorners is Levenberg–Marquardt over the eight corner coordinates,
 // the residuals in card pixels: each anchor's offset from where the
-// corners put it, each line's tilt, the card's departure from rigidity
+// corners put it (along its row only past its slack), each line's tilt, the card's departure from rigidity
 // under cam, and the corners' pull towards q0.
 func fitCorners(q0 [4]geom.Point, scale float64, used []match, level [][2]geom.Point, cam camera) ([4]geom.Point, bool) {
 	residuals := func(p [8]float64) ([]float64, bool) {
@@ -100,8 +100,12 @@ func fitCorners(q0 [4]geom.Point, scale float64, used []match, level [][2]geom.P
 		}
 		var r []float64
 		for _, m := range used {
-			d := geom.Apply(toImg, m.a.at).Sub(m.at).Scale(1 / scale)
-			r = append(r, d.X, d.Y)
+			// The offset split along the card's row there and across it.
+			at := geom.Apply(toImg, m.a.at)
+			u := geom.Apply(toImg, m.a.at.Add(geom.Pt(1, 0))).Sub(at)
+			u = u.Scale(1 / math.Hypot(u.X, u.Y))
+			d := at.Sub(m.at).Scale(1 / scale)
+			r = append(r, beyond(d.X*u.X+d.Y*u.Y, m.a.slack), d.Y*u.X-d.X*u.Y)
 		}
 		for _, e := range level {
 			r = append(r, tilt(toCard, e))
@@ -174,6 +178,11 @@ func fitCorners(q0 [4]geom.Point, scale float64, used []match, level [][2]geom.P
 		}
 	}
 	return cornersOf(p), true
+}
+
+// beyond is how far v lies outside ±slack.
+func beyond(v, slack float64) float64 {
+	return math.Copysign(max(math.Abs(v)-slack, 0), v)
 }
 
 func cornersOf(p [8]float64) [4]geom.Point {
