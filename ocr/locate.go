@@ -23,15 +23,19 @@ type location struct {
 // partly out of frame or a reflection may leave the middle off the card.
 var seeds = [][2]float64{{0.5, 0.5}, {0.5, 0.35}, {0.5, 0.65}, {0.35, 0.5}, {0.65, 0.5}}
 
-// locate finds the card: from each seed it grows a region of smoothly
-// varying colour, closes it over the card's text and portrait, and fits a
+// locate finds the card: in the photo shrunk (smoothed first if smooth,
+// see prefilter), from each seed it grows a region of smoothly varying
+// colour, closes it over the card's text and portrait, and fits a
 // quadrilateral to the region's hull; the largest quad that looks like an
 // ID-1 card seen in perspective wins. Otherwise it fails with the middle
 // seed's *NoCardError.
-func locate(img *image.RGBA) (location, error) {
+func locate(img *image.RGBA, smooth bool) (location, error) {
 	W, H := img.Rect.Dx(), img.Rect.Dy()
 	f := min(float64(locateSide)/float64(max(W, H)), 1)
 	w, h := max(int(float64(W)*f+0.5), 8), max(int(float64(H)*f+0.5), 8)
+	if smooth {
+		img = prefilter(img, w)
+	}
 	small := resize(img, w, h)
 	var best location
 	bestArea := 0.0
@@ -55,6 +59,19 @@ func locate(img *image.RGBA) (location, error) {
 		best.corners[i] = best.corners[i].Scale(1 / f)
 	}
 	return best, nil
+}
+
+// prefilter smooths img over about twice the footprint of a pixel of its
+// w-wide shrunk copy: a pattern finer than those pixels (a display's
+// subpixel stripes on a recaptured card, a fabric's weave) would otherwise
+// alias into coarse bands that split the card's surface. A large photo is
+// first halved (2×2 averages, an exact prefilter) until a pixel spans at
+// most three of its own, which keeps the blur's window small.
+func prefilter(img *image.RGBA, w int) *image.RGBA {
+	for img.Rect.Dx() > 3*w {
+		img = halve(img)
+	}
+	return smoothRGBA(img, int(float64(img.Rect.Dx())/float64(w)+0.5))
 }
 
 // fitCard grows the card region from (cx, cy) and fits its outline.

@@ -178,44 +178,60 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 	// The card's edge first: cheap, and exact when it shows. When it does
 	// not, or what it outlines does not carry the card's labels where
 	// the layout prints them (a table as pale as the card, a sheet of
-	// paper under a copy), the printed layout locates the card instead,
-	// and the reading that agrees better with the layout is kept.
+	// paper under a copy), the edge is looked for again through a
+	// prefilter (a display's stripes on a recaptured card break the
+	// card's surface up), then the printed layout locates the card, and
+	// the reading that agrees best with the layout is kept. The
+	// prefiltered edge's reading never ends the search: the prefilter can
+	// also merge the card with a backdrop of its colour, leaving an
+	// outline too wide that still shows three labels in place.
+	finders := []func() (location, error){
+		func() (location, error) { return locate(src, false) },
+		func() (location, error) { return locate(src, true) },
+		func() (location, error) { return e.locateByText(ctx, src) },
+	}
 	var best *Card
 	bestFit := -1
-	loc, firstErr := locate(src)
-	if firstErr == nil {
-		c, fit, err := e.readAt(ctx, src, loc, want, now)
-		switch {
-		case err == nil:
-			best, bestFit = c, fit
-		case !errors.Is(err, ErrNoCard):
+	var firstErr error
+	var tried [][4]geom.Point
+	for i, find := range finders {
+		loc, err := find()
+		if err == nil && slices.ContainsFunc(tried, func(q [4]geom.Point) bool { return sameOutline(q, loc.corners) }) {
+			continue // read already
+		}
+		if err == nil {
+			tried = append(tried, loc.corners)
+			var c *Card
+			var fit int
+			if c, fit, err = e.readAt(ctx, src, loc, want, now); err == nil && fit > bestFit {
+				best, bestFit = c, fit
+			}
+		}
+		if err != nil && !errors.Is(err, ErrNoCard) {
 			return nil, err
-		default:
-			firstErr = err
 		}
-	}
-	if bestFit >= goodFit {
-		return best, nil
-	}
-	tloc, err := e.locateByText(ctx, src)
-	if err == nil {
-		var c *Card
-		var fit int
-		c, fit, err = e.readAt(ctx, src, tloc, want, now)
-		if err == nil && fit > bestFit {
-			best = c
-		}
-	}
-	if err != nil && !errors.Is(err, ErrNoCard) {
-		return nil, err
-	}
-	if best == nil {
 		if firstErr == nil {
 			firstErr = err
 		}
+		if i == 0 && bestFit >= goodFit {
+			break
+		}
+	}
+	if best == nil {
 		return nil, firstErr
 	}
 	return best, nil
+}
+
+// sameOutline reports whether two outlines of a card are the same within
+// 1% of its width at every corner.
+func sameOutline(a, b [4]geom.Point) bool {
+	for i := range a {
+		if a[i].Dist(b[i]) > 0.01*cardWidth(a) {
+			return false
+		}
+	}
+	return true
 }
 
 // goodFit is how many of its side's labels a rectified card must show in

@@ -139,6 +139,31 @@ func lumaPlane(m *image.RGBA) *grayPlane {
 	return g
 }
 
+// smoothRGBA is m with each colour channel box-blurred over a (2r+1)²
+// window, opaque.
+func smoothRGBA(m *image.RGBA, r int) *image.RGBA {
+	w, h := m.Rect.Dx(), m.Rect.Dy()
+	out := image.NewRGBA(image.Rect(0, 0, w, h))
+	for k := range 3 {
+		g := newGray(w, h)
+		for y := range h {
+			for x := range w {
+				g.v[y*w+x] = float64(m.Pix[m.PixOffset(x, y)+k])
+			}
+		}
+		g = boxBlur(g, r)
+		for y := range h {
+			for x := range w {
+				out.Pix[out.PixOffset(x, y)+k] = uint8(g.v[y*w+x] + 0.5)
+			}
+		}
+	}
+	for i := 3; i < len(out.Pix); i += 4 {
+		out.Pix[i] = 255
+	}
+	return out
+}
+
 // boxBlur averages over a (2r+1)² window with edge clamping, separably.
 func boxBlur(g *grayPlane, r int) *grayPlane {
 	tmp, out := newGray(g.w, g.h), newGray(g.w, g.h)
