@@ -8,23 +8,25 @@
 // The card is found by its edge (a region of the card's surface grown from
 // the middle, its outline fitted with a quadrilateral); when there is none,
 // or what it outlines does not show the side's labels where GA 450's layout
-// prints them, by its printed layout: the text detector runs over the whole
-// photo, and the labels it reads (the front's 姓名 / 性别 / 出生 / 住址
-// column, 公民身份号码, 民族 and the number's digits, the back's
-// 中华人民共和国 / 居民身份证 / 签发机关 / 有效期限) give the card's place by a similarity fit; with three labels or
-// more it becomes the homography under which the labels stay in place, the
-// card's text lines run level and the card is a rigid rectangle seen by a
-// phone's camera (perspective.go: a similarity cannot follow a card seen in
-// perspective), and its sides are then moved onto the card's edge where a
-// weak one shows nearby (refine.go). An edge-found outline is trusted when
-// three of its side's labels lie in their places; with fewer, both are read
-// and the one that agrees better with the layout is kept. Neither finding a
-// card is ErrNoCard. Rows are grouped in the rectified card turned by its
-// residual skew, lines off the card are dropped, and the fields' texts are
-// checked: the number's check digit, birth and sex against the number, the
-// validity term (5, 10 or 20 years, or 长期), and with CrossCheck the term
-// against the holder's age at issue. ReadAt judges expiry against a given
-// day.
+// prints them, by its edge again in the photo smoothed first (a display's
+// stripes on a recaptured card alias into bands when the photo is shrunk
+// for the search), and by its printed layout: the text detector runs over
+// the whole photo, and the labels it reads (the front's 姓名 / 性别 / 出生
+// / 住址 column, 公民身份号码, 民族 and the number's digits, the back's
+// 中华人民共和国 / 居民身份证 / 签发机关 / 有效期限) give the card's place
+// by a similarity fit; with three labels or more it becomes the homography
+// under which the labels stay in place, the card's text lines run level and
+// the card is a rigid rectangle seen by a phone's camera (perspective.go: a
+// similarity cannot follow a card seen in perspective), and its sides are
+// then moved onto the card's edge where a weak one shows nearby
+// (refine.go). An edge-found outline is trusted when three of its side's
+// labels lie in their places; with fewer, the others are read too and the
+// one that agrees best with the layout is kept. None finding a card is
+// ErrNoCard. Rows are grouped in the rectified card turned by its residual
+// skew, lines off the card are dropped, and the fields' texts are checked:
+// the number's check digit, birth and sex against the number, the validity
+// term (5, 10 or 20 years, or 长期), and with CrossCheck the term against
+// the holder's age at issue. ReadAt judges expiry against a given day.
 //
 // Warnings and errors carry stable OCR_ codes, listed in codes.go: a
 // Warning's Codes, and the Code of NoCardError and DecodeError, which
