@@ -273,6 +273,11 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 	if side == AnySide {
 		return nil, 0, &NoCardError{Reason: "none of the card's printed labels could be read"}
 	}
+	if side == Front {
+		if lines, err = e.rereadEthnicity(card, lines); err != nil {
+			return nil, 0, err
+		}
+	}
 	c := &Card{Side: side, Corners: loc.corners, Image: card}
 	for _, l := range lines {
 		c.Lines = append(c.Lines, TextLine{Text: l.String(), Conf: meanProb(l.probs), Quad: l.box.quad})
@@ -290,6 +295,47 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 	}
 	c.Clarity = clarity(sharp)
 	return c, layoutFit(side, lines), nil
+}
+
+// rereadEthnicity reads the 民族 row again from its label to the portrait
+// in one box. The detector's box of the label often stops short of a
+// value of one or two characters, or leaves it out (傈僳 missing, 拉 for
+// 拉祜); nothing else is printed there. The reading replaces the label's
+// line, and the lines it covers, when it opens with the label and reads
+// more than they did.
+func (e *Engine) rereadEthnicity(card *image.RGBA, lines []line) ([]line, error) {
+	i := slices.IndexFunc(lines, func(l line) bool { return toRun(l).findLabel("民族", 0) == 0 })
+	if i < 0 {
+		return lines, nil
+	}
+	q := lines[i].box.quad
+	u := q[1].Sub(q[0])
+	end := float64(portraitRect.Min.X - 8)
+	if u.X <= 0 || q[1].X >= end {
+		return lines, nil
+	}
+	k := (end - q[0].X) / u.X
+	// A fifth of the label's height more above and below: values are set
+	// larger than labels, on the same baseline.
+	v := q[3].Sub(q[0]).Scale(0.2)
+	top, bottom := q[0].Sub(v), q[3].Add(v)
+	wide := textBox{quad: [4]geom.Point{top, top.Add(u.Scale(k)), bottom.Add(u.Scale(k)), bottom}}
+	got, err := e.recognise(card, []textBox{wide})
+	if err != nil {
+		return nil, err
+	}
+	covered := func(l line) bool { return inConvexQuad(wide.quad, l.box.centre()) }
+	before := 0
+	for _, l := range lines {
+		if covered(l) {
+			before += len(toRun(l))
+		}
+	}
+	g := toRun(got[0])
+	if g.findLabel("民族", 0) != 0 || len(g) <= before {
+		return lines, nil
+	}
+	return append(slices.DeleteFunc(lines, covered), got[0]), nil
 }
 
 // onCard drops lines whose centre lies off the card: outside the
