@@ -273,16 +273,20 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 	if side == AnySide {
 		return nil, 0, &NoCardError{Reason: "none of the card's printed labels could be read"}
 	}
+	// read is what the fields come from; the warnings and the layout fit
+	// keep the detector's own boxes (the 民族 row's box read again spans
+	// blank card, which the occlusion check must still see).
+	read := lines
 	if side == Front {
-		if lines, err = e.rereadEthnicity(card, lines); err != nil {
+		if read, err = e.rereadEthnicity(card, lines); err != nil {
 			return nil, 0, err
 		}
 	}
 	c := &Card{Side: side, Corners: loc.corners, Image: card}
-	for _, l := range lines {
+	for _, l := range read {
 		c.Lines = append(c.Lines, TextLine{Text: l.String(), Conf: meanProb(l.probs), Quad: l.box.quad})
 	}
-	c.Fields = extract(side, lines)
+	c.Fields = extract(side, read)
 	c.Problems = validate(c.Fields)
 	lowerInvalid(c)
 	if side == Front {
@@ -335,7 +339,7 @@ func (e *Engine) rereadEthnicity(card *image.RGBA, lines []line) ([]line, error)
 	if g.findLabel("民族", 0) != 0 || len(g) <= before {
 		return lines, nil
 	}
-	return append(slices.DeleteFunc(lines, covered), got[0]), nil
+	return append(slices.DeleteFunc(slices.Clone(lines), covered), got[0]), nil
 }
 
 // onCard drops lines whose centre lies off the card: outside the
