@@ -23,7 +23,9 @@
 // labels lie in their places; with fewer, the others are read too and the
 // one that agrees best with the layout is kept. None finding a card is
 // ErrNoCard. Rows are grouped in the rectified card turned by its residual
-// skew, lines off the card are dropped, and the fields' texts are checked:
+// skew, lines off the card are dropped, the 民族 row is decoded against
+// the list of ethnicities by CTC's likelihood of each (ctc.go), and the
+// fields' texts are checked:
 // the number's check digit, birth and sex against the number, the validity
 // term (5, 10 or 20 years, or 长期), and with CrossCheck the term against
 // the holder's age at issue. ReadAt judges expiry against a given day.

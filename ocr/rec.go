@@ -75,11 +75,21 @@ func recBatches(crops []*image.RGBA) [][]int {
 
 // recognise reads every box, batching lines of similar width.
 func (e *Engine) recognise(card *image.RGBA, boxes []textBox) ([]line, error) {
+	lines, _, err := e.recogniseScored(card, boxes, false)
+	return lines, err
+}
+
+// recogniseScored is recognise that, when keep is set, also keeps each
+// line's class probabilities, for decoding against a closed list
+// (scores.logLikelihood). Without keep, every batch reuses one output
+// buffer (a batch of eight long lines returns some 17 MB).
+func (e *Engine) recogniseScored(card *image.RGBA, boxes []textBox, keep bool) ([]line, []scores, error) {
 	crops := make([]*image.RGBA, len(boxes))
 	for i, b := range boxes {
 		crops[i] = lineCrop(card, b, recMaxW)
 	}
 	lines := make([]line, len(boxes))
+	all := make([]scores, len(boxes))
 	var in, out []float32 // reused by every batch
 	for _, idx := range recBatches(crops) {
 		width := recWidth(crops[idx[len(idx)-1]].Rect.Dx())
@@ -93,18 +103,23 @@ func (e *Engine) recognise(card *image.RGBA, boxes []textBox) ([]line, error) {
 		var err error
 		out, shape, err = e.rec.Run(in, []int64{int64(len(idx)), 3, recH, int64(width)}, out)
 		if err != nil {
-			return nil, fmt.Errorf("ocr: text recognition: %w", err)
+			return nil, nil, fmt.Errorf("ocr: text recognition: %w", err)
 		}
 		if len(shape) != 3 || int(shape[0]) != len(idx) {
-			return nil, &models.MismatchError{Model: RecModel, Detail: fmt.Sprintf("output of shape %v for %d lines; want [lines steps classes]", shape, len(idx))}
+			return nil, nil, &models.MismatchError{Model: RecModel, Detail: fmt.Sprintf("output of shape %v for %d lines; want [lines steps classes]", shape, len(idx))}
 		}
 		steps, classes := int(shape[1]), int(shape[2])
 		for j, i := range idx {
-			text, probs := e.ctcDecode(out[j*steps*classes:(j+1)*steps*classes], steps, classes)
+			s := scores{p: out[j*steps*classes : (j+1)*steps*classes], steps: steps, classes: classes}
+			text, probs := e.ctcDecode(s.p, steps, classes)
 			lines[i] = line{box: boxes[i], text: text, probs: probs}
+			all[i] = s
+		}
+		if keep {
+			out = nil // the scores hold this batch's output
 		}
 	}
-	return lines, nil
+	return lines, all, nil
 }
 
 // ctcDecode is greedy CTC: the best class per time step, repeats merged,

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -250,5 +252,104 @@ func TestRecBatches(t *testing.T) {
 	}
 	if w := recWidth(49); w != 56 {
 		t.Errorf("recWidth(49) = %d, want 56", w)
+	}
+}
+
+// ctcBrute sums, over every path of classes through the steps that CTC
+// collapses (repeats merged, blanks dropped) to target, the path's
+// probability: the definition logLikelihood computes by recursion.
+func ctcBrute(s scores, target []int) float64 {
+	total := 0.0
+	path := make([]int, s.steps)
+	var walk func(t int, p float64)
+	walk = func(t int, p float64) {
+		if t == s.steps {
+			var got []int
+			for i, c := range path {
+				if c != 0 && (i == 0 || c != path[i-1]) {
+					got = append(got, c)
+				}
+			}
+			if slices.Equal(got, target) {
+				total += p
+			}
+			return
+		}
+		for c := range s.classes {
+			path[t] = c
+			walk(t+1, p*float64(s.p[t*s.classes+c]))
+		}
+	}
+	walk(0, 1)
+	return math.Log(total)
+}
+
+func TestLogLikelihoodIsCTCsSum(t *testing.T) {
+	const steps, classes = 6, 4
+	r := rand.New(rand.NewPCG(1, 2))
+	s := scores{p: make([]float32, steps*classes), steps: steps, classes: classes}
+	for t := range steps {
+		sum := float32(0)
+		for c := range classes {
+			s.p[t*classes+c] = r.Float32() + 0.05
+			sum += s.p[t*classes+c]
+		}
+		for c := range classes {
+			s.p[t*classes+c] /= sum
+		}
+	}
+	for _, target := range [][]int{{1}, {1, 2}, {2, 2}, {1, 2, 1}, {3, 3, 3}, {1, 1, 1, 1}} {
+		got, want := s.logLikelihood(target, nil), ctcBrute(s, target)
+		if math.Abs(got-want) > 1e-5 {
+			t.Errorf("target %v: log likelihood %.6f, want %.6f", target, got, want)
+		}
+	}
+	// Four equal classes need seven steps (a blank between each pair).
+	if ll := s.logLikelihood([]int{1, 1, 1, 1}, nil); !math.IsInf(ctcBrute(s, []int{1, 1, 1, 1}), -1) || !math.IsInf(ll, -1) {
+		t.Errorf("1111 in 6 steps: %v, want -Inf", ll)
+	}
+}
+
+// TestReadClosed: a line read 民族鑫 whose model put 畲 second at 畲's step
+// reads 畲 from the list, sure between entries but overruling the greedy
+// reading; an entry with a character the model lacks (仫 of 仫佬) is read
+// only from a character no other entry uses.
+func TestReadClosed(t *testing.T) {
+	e := &Engine{class: map[rune]int{}}
+	for i, r := range []rune("民族鑫畲佬仡依") {
+		e.class[r] = i + 1
+	}
+	const classes = 8
+	row := func(probs map[rune]float32) []float32 {
+		p := make([]float32, classes)
+		p[0] = 1
+		for r, v := range probs {
+			p[e.class[r]] = v
+			p[0] -= v
+		}
+		return p
+	}
+	line := func(rows ...[]float32) scores {
+		return scores{p: slices.Concat(rows...), steps: len(rows), classes: classes}
+	}
+	blank := row(nil)
+	民, 族, 佬 := row(map[rune]float32{'民': 0.9}), row(map[rune]float32{'族': 0.9}), row(map[rune]float32{'佬': 0.9})
+	list := []string{"畲", "仡佬", "仫佬"}
+
+	r, ok := e.readClosed(line(民, blank, 族, blank, row(map[rune]float32{'鑫': 0.6, '畲': 0.3}), blank), "民族", list)
+	if !ok || r.text != "畲" || r.posterior < 0.99 || r.shortfall < math.Log(2)-0.01 || r.shortfall > readShortfall {
+		t.Errorf("民族鑫 (畲 second): %+v, want 畲, posterior ≥ 0.99, shortfall ln 2", r)
+	}
+	for _, c := range []struct {
+		first rune
+		want  string
+	}{{'仡', "仡佬"}, {'依', "仫佬"}} {
+		r, ok := e.readClosed(line(民, blank, 族, blank, row(map[rune]float32{c.first: 0.8}), blank, 佬, blank), "民族", list)
+		if !ok || r.text != c.want || r.shortfall > 0.01 {
+			t.Errorf("民族%c佬: %+v, want %s read as is", c.first, r, c.want)
+		}
+	}
+	if _, ok := e.readClosed(line(民, 族), "民族", list); ok {
+		t.Error("a line of two steps holds no 民族 and an ethnicity, yet one was read")
 	}
 }
