@@ -24,8 +24,9 @@
 // one that agrees best with the layout is kept. None finding a card is
 // ErrNoCard. Rows are grouped in the rectified card turned by its residual
 // skew, lines off the card are dropped, the 民族 row is decoded against
-// the list of ethnicities by CTC's likelihood of each (ctc.go), and the
-// fields' texts are checked:
+// the list of ethnicities by CTC's likelihood of each (ctc.go), a number
+// one character off a valid one is mended (number.go), and the fields'
+// texts are checked:
 // the number's check digit, birth and sex against the number, the validity
 // term (5, 10 or 20 years, or 长期), and with CrossCheck the term against
 // the holder's age at issue. ReadAt judges expiry against a given day.

@@ -291,6 +291,11 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 		c.Lines = append(c.Lines, TextLine{Text: l.String(), Conf: meanProb(l.probs), Quad: l.box.quad})
 	}
 	c.Fields = extract(side, read)
+	if side == Front {
+		if err := e.correctNumber(card, read, c.Fields); err != nil {
+			return nil, 0, err
+		}
+	}
 	c.Problems = validate(c.Fields)
 	lowerInvalid(c)
 	if side == Front {

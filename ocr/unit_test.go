@@ -353,3 +353,36 @@ func TestReadClosed(t *testing.T) {
 		t.Error("a line of two steps holds no 民族 and an ethnicity, yet one was read")
 	}
 }
+
+// TestOneOff: GB 11643's example with its sixteenth digit misread is one
+// character off the printed number, and every number oneOff lists passes
+// the check digit and differs in exactly one place; the birth date and sex
+// read beside it rule out the others.
+func TestOneOff(t *testing.T) {
+	const printed, misread = "11010519491231002X", "11010519491231007X"
+	cands := oneOff(misread)
+	if !slices.Contains(cands, printed) {
+		t.Fatalf("%s not among the numbers one off %s: %v", printed, misread, cands)
+	}
+	for _, c := range cands {
+		diff := 0
+		for i := range c {
+			if c[i] != misread[i] {
+				diff++
+			}
+		}
+		if want, _ := CheckDigit(c[:17]); want != c[17] || diff != 1 {
+			t.Errorf("%s: check digit %c, %d characters off %s", c, want, diff, misread)
+		}
+	}
+	fields := map[string]Field{Birth: {Text: "1949-12-31"}, Sex: {Text: "女"}}
+	var kept []string
+	for _, c := range cands {
+		if agrees(c, fields) {
+			kept = append(kept, c)
+		}
+	}
+	if len(kept) >= len(cands) || !slices.Contains(kept, printed) {
+		t.Errorf("birth 1949-12-31 and 女 keep %v of %v, want fewer with %s", kept, cands, printed)
+	}
+}
