@@ -1,6 +1,9 @@
 package ocr
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 // scores are the recognition model's class probabilities for one line:
 // steps rows of classes, class 0 the CTC blank.
@@ -133,10 +136,23 @@ type closedReading struct {
 // readClosed scores prefix+entry for every entry of list against a line's
 // scores. ok is false when the line has too few steps for any entry.
 func (e *Engine) readClosed(s scores, prefix string, list []string) (r closedReading, ok bool) {
-	targets := make([][]int, len(list))
-	used := map[int]bool{}
+	texts := make([]string, len(list))
 	for i, entry := range list {
-		targets[i] = e.classesOf(prefix + entry)
+		texts[i] = prefix + entry
+	}
+	if r, ok = e.readAmong(s, texts); ok {
+		r.text = strings.TrimPrefix(r.text, prefix)
+	}
+	return r, ok
+}
+
+// readAmong scores every one of texts against a line's scores and returns
+// the likeliest. ok is false when the line has too few steps for any.
+func (e *Engine) readAmong(s scores, texts []string) (r closedReading, ok bool) {
+	targets := make([][]int, len(texts))
+	used := map[int]bool{}
+	for i, text := range texts {
+		targets[i] = e.classesOf(text)
 		for _, c := range targets[i] {
 			used[c] = true
 		}
@@ -157,7 +173,7 @@ func (e *Engine) readClosed(s scores, prefix string, list []string) (r closedRea
 	if math.IsInf(best, -1) {
 		return closedReading{}, false
 	}
-	r.text = list[bestAt]
+	r.text = texts[bestAt]
 	r.posterior = math.Exp(best - total)
 	// The even prior over what an unread character reads as is no shortfall
 	// of the line's: the greedy reading read one of them.
@@ -169,6 +185,17 @@ func (e *Engine) readClosed(s scores, prefix string, list []string) (r closedRea
 	}
 	r.shortfall = max(s.bestPath()-best-unreadPrior, 0)
 	return r, true
+}
+
+// joinScores is the lines' scores one after the other: a text read over
+// several lines is scored on them as on one.
+func joinScores(ss []scores) scores {
+	j := scores{classes: ss[0].classes}
+	for _, s := range ss {
+		j.p = append(j.p, s.p...)
+		j.steps += s.steps
+	}
+	return j
 }
 
 // classesOf maps text to the model's classes, unread for a character the

@@ -25,15 +25,19 @@
 // ErrNoCard. Rows are grouped in the rectified card turned by its residual
 // skew, lines off the card are dropped, the 民族 row is decoded against
 // the list of ethnicities by CTC's likelihood of each (ctc.go), a number
-// one character off a valid one is mended (number.go), and the fields'
-// texts are checked:
+// one character off a valid one is mended (number.go), the address's
+// division, its unit words and the issuer are mended from the closed lists
+// of China's divisions (DivisionsAsset) and of unit words, again by CTC's
+// likelihood on their lines (places.go), and the fields' texts are
+// checked:
 // the number's check digit, birth and sex against the number, the validity
 // term (5, 10 or 20 years, or 长期), and with CrossCheck the term against
 // the holder's age at issue. ReadAt judges expiry against a given day.
 //
 // Warnings and errors carry stable OCR_ codes, listed in codes.go: a
 // Warning's Codes, and the Code of NoCardError and DecodeError, which
-// match ErrNoCard and ErrDecode with errors.Is. The models and the
-// character list come from the model directory given to Open; the caller
+// match ErrNoCard and ErrDecode with errors.Is. The models, the
+// character list and the divisions come from the model directory given to
+// Open; the caller
 // starts the runtime. An Engine is safe for concurrent use.
 package ocr

@@ -251,20 +251,50 @@ func sameRow(grp []placed, l placed) bool {
 
 // value is the row's text after its label: the label cut from the front
 // when it reads right, else a first part that ends left of valueX (the
-// label's own box, misread), else the whole row. Label characters left at
-// its start (a spaced-out label split over boxes) go too.
+// label's own box, misread), else, when the row's first part starts in
+// the labels' column, the label read with half its characters in place
+// (misreadLabel), else the whole row. Label characters or punctuation left at its start (a
+// spaced-out label split over boxes, its colon) go too.
 func (r row) value(label string, valueX float64) run {
 	g, ok := r.g.cutLabel(label)
-	if !ok && len(r.parts) > 1 && r.parts[0].x1 < valueX {
+	switch {
+	case ok:
+	case len(r.parts) > 1 && r.parts[0].x1 < valueX:
 		g = nil
 		for _, p := range r.parts[1:] {
 			g = append(g, p.g...)
 		}
+	case r.parts[0].x0 < valueX-labelColumn:
+		g = r.g[misreadLabel(r.g, label):]
 	}
-	for len(g) > 0 && strings.ContainsRune(label, g[0].r) {
+	for len(g) > 0 && (strings.ContainsRune(label, g[0].r) || unicode.IsPunct(g[0].r)) {
 		g = g[1:]
 	}
 	return g
+}
+
+// labelColumn is how far left of the values a line must start to hold its
+// row's label: 3 mm, a label character and its gap.
+const labelColumn = 30
+
+// misreadLabel is how much of g a label read with half its characters or
+// more in place takes: up to its last one in place (性名 for 姓名 is two
+// characters, 姓张三 one, its 名 dropped), or nothing.
+func misreadLabel(g run, label string) int {
+	l := []rune(label)
+	if len(g) <= len(l) {
+		return 0
+	}
+	right, last := 0, -1
+	for k, c := range l {
+		if g[k].r == c {
+			right, last = right+1, k
+		}
+	}
+	if 2*right < len(l) {
+		return 0
+	}
+	return last + 1
 }
 
 // Where the values start, right of the labels' column.

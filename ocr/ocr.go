@@ -94,8 +94,8 @@ type Card struct {
 	Lines    []TextLine
 }
 
-// The manifest models and asset this package reads from the model
-// directory.
+// The manifest models and assets this package reads from the model
+// directory (and DivisionsAsset).
 const (
 	DetModel  = "ppocr_det"
 	RecModel  = "ppocr_rec"
@@ -105,11 +105,12 @@ const (
 
 // Engine holds the loaded models.
 type Engine struct {
-	det   *models.DynamicSession // on the rectified card, and on whole photos to locate the card by its text
-	rec   *models.DynamicSession
-	cls   *models.Session
-	keys  []rune
-	class map[rune]int // keys[i] is class i+1
+	det    *models.DynamicSession // on the rectified card, and on whole photos to locate the card by its text
+	rec    *models.DynamicSession
+	cls    *models.Session
+	keys   []rune
+	class  map[rune]int // keys[i] is class i+1
+	places *places
 }
 
 // Open loads the models and the character list from the model directory
@@ -122,7 +123,11 @@ func Open(dir string, o models.Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{keys: keys, class: make(map[rune]int, len(keys))}
+	places, err := readPlaces(dir)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{keys: keys, class: make(map[rune]int, len(keys)), places: places}
 	for i, r := range keys {
 		e.class[r] = i + 1
 	}
@@ -291,10 +296,8 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 		c.Lines = append(c.Lines, TextLine{Text: l.String(), Conf: meanProb(l.probs), Quad: l.box.quad})
 	}
 	c.Fields = extract(side, read)
-	if side == Front {
-		if err := e.correctNumber(card, read, c.Fields); err != nil {
-			return nil, 0, err
-		}
+	if err := e.mend(card, side, read, c.Fields); err != nil {
+		return nil, 0, err
 	}
 	c.Problems = validate(c.Fields)
 	lowerInvalid(c)
@@ -308,6 +311,19 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 	}
 	c.Clarity = clarity(sharp)
 	return c, layoutFit(side, lines), nil
+}
+
+// mend corrects fields the greedy reading got wrong where the card's
+// rules or a closed list say what they can be: the number by its check
+// digit, the address's division and the issuer by the list of places,
+// the address's unit words (组, 栋) by theirs.
+func (e *Engine) mend(card *image.RGBA, side Side, read []line, fields map[string]Field) error {
+	if side == Front {
+		if err := e.correctNumber(card, read, fields); err != nil {
+			return err
+		}
+	}
+	return e.mendPlaces(card, side, read, fields)
 }
 
 // rereadEthnicity reads the 民族 row again from its label to the portrait

@@ -293,6 +293,29 @@ func TestEthnicityFromTheList(t *testing.T) {
 // number the model reads one digit off (…98755 for …98155, seed 86): the
 // check digit, the birth date and sex beside it and the model's second
 // choice there give back the printed number, below 0.9 as a guess.
+// TestPlacesMendedFromDivisions reads three tune cards whose places the
+// greedy reading gets a character wrong: a front whose address opens
+// 广西社族自治区 (壮 printed), a back whose issuer reads 乌售木齐 (鲁), and
+// a front whose address reads 南湾村10纽48号 (组). Their lines read against
+// the list of divisions and the unit words give what is printed.
+func TestPlacesMendedFromDivisions(t *testing.T) {
+	e, _ := setup(t)
+	w := wildGen(t)
+	for _, tc := range []struct {
+		seed  int
+		field string
+	}{{60, ocr.Address}, {26, ocr.Issuer}, {141, ocr.Address}} {
+		s := w.Make(wild.Set(tc.seed, 1)[tc.seed-1])
+		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
+		if err != nil {
+			t.Fatalf("seed %d: %v", tc.seed, err)
+		}
+		if got := c.Fields[tc.field]; got.Text != s.Truth[tc.field] {
+			t.Errorf("seed %d: %s %q at %.2f, want %q", tc.seed, tc.field, got.Text, got.Conf, s.Truth[tc.field])
+		}
+	}
+}
+
 func TestNumberMendedByCheckDigit(t *testing.T) {
 	e, _ := setup(t)
 	w := wildGen(t)

@@ -6,11 +6,14 @@ import (
 	"image"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/liveid/liveid/imgproc"
+	"github.com/liveid/liveid/internal/infer"
 	"github.com/liveid/liveid/models"
 )
 
@@ -384,5 +387,126 @@ func TestOneOff(t *testing.T) {
 	}
 	if len(kept) >= len(cands) || !slices.Contains(kept, printed) {
 		t.Errorf("birth 1949-12-31 and 女 keep %v of %v, want fewer with %s", kept, cands, printed)
+	}
+}
+
+// TestBuildPlaces spells a province's county, a municipality's district
+// and a province-governed city as cards print them, and their police as
+// issuers name them.
+func TestBuildPlaces(t *testing.T) {
+	p := buildPlaces(map[string]map[string][]string{
+		"北京市": {"市辖区": {"海淀区"}},
+		"湖北省": {"武汉市": {"武昌区", "城区"}, "省直辖县级行政区划": {"仙桃市"}},
+		"广东省": {"东莞市": {"虎门镇", "东城街道"}},
+		"河北省": {"石家庄市": {"赵县"}},
+	})
+	wantAddr := []string{"北京市海淀区", "湖北省武汉市武昌区", "湖北省武汉市城区", "湖北省仙桃市", "广东省东莞市虎门镇", "广东省东莞市东城街道", "河北省石家庄市赵县"}
+	wantIss := []string{"北京市公安局", "北京市公安局海淀分局", "武汉市公安局", "武汉市公安局武昌分局", "武汉市公安局城区分局",
+		"仙桃市公安局", "东莞市公安局虎门分局", "东莞市公安局东城分局", "赵县公安局"}
+	for _, w := range wantAddr {
+		if !slices.Contains(p.addresses, w) {
+			t.Errorf("address %s missing from %v", w, p.addresses)
+		}
+	}
+	for _, w := range wantIss {
+		if !slices.Contains(p.issuers, w) {
+			t.Errorf("issuer %s missing from %v", w, p.issuers)
+		}
+	}
+	if len(p.addresses) != len(wantAddr) || slices.Contains(p.issuers, "湖北省公安局") {
+		t.Errorf("addresses %v, issuers %v: more than the places", p.addresses, p.issuers)
+	}
+}
+
+// TestPrefixDistance finds the start of a read address nearest a
+// division, substitutions and a dropped character alike.
+func TestPrefixDistance(t *testing.T) {
+	for _, tc := range []struct {
+		p, text string
+		d, k    int
+	}{
+		{"广西壮族自治区南宁市青秀区", "广西社族自治区南宁市青秀区建国路255号", 1, 13},
+		{"广东省深圳市南山区", "广东省深市南山区学院路4号", 1, 8},
+		{"北京市海淀区", "北京市海淀区南湾村", 0, 6},
+		{"北京市海淀区", "市", 5, 1},
+	} {
+		if d, k := prefixDistance([]rune(tc.p), []rune(tc.text)); d != tc.d || k != tc.k {
+			t.Errorf("%s in %s: distance %d over %d characters, want %d over %d", tc.p, tc.text, d, k, tc.d, tc.k)
+		}
+	}
+}
+
+// TestFieldLines traces an address to the lines it was read from: the
+// first after its label, the next continuing it; a field no line reads
+// is not traced.
+func TestFieldLines(t *testing.T) {
+	mk := func(s string) line { return line{text: []rune(s)} }
+	lines := []line{mk("姓名张三"), mk("住址 广西壮族自治区南宁"), mk("市青秀 区建国路"), mk("255号")}
+	got, lead, ok := fieldLines(lines, []rune("广西壮族自治区南宁市青秀区建国路255号"), 13)
+	if !ok || len(got) != 2 || string(got[1].text) != "市青秀 区建国路" || string(lead) != "住址 " {
+		t.Errorf("traced %v, lead %q, ok %v; want the 住址 line and the next", got, string(lead), ok)
+	}
+	joined := []rune("住址 广西壮族自治区南宁市青秀 区建国路")
+	if i := skipChars(joined, 3, 13); string(joined[i:]) != "建国路" {
+		t.Errorf("13 characters after the label end before %q, want 建国路", string(joined[i:]))
+	}
+	if _, _, ok := fieldLines(lines, []rune("上海市徐汇区"), 6); ok {
+		t.Error("a field no line reads was traced")
+	}
+}
+
+// TestValueAfterMisreadLabel cuts a label read with half its characters
+// in place from a line that starts in the labels' column, and keeps a
+// value whose line starts where values do.
+func TestValueAfterMisreadLabel(t *testing.T) {
+	mk := func(s string, x0 float64) row {
+		g := toRun(line{text: []rune(s), probs: make([]float32, len([]rune(s)))})
+		return row{parts: []part{{g, x0, x0 + 300}}, g: g}
+	}
+	for _, tc := range []struct {
+		text, label string
+		x0, valueX  float64
+		want        string
+	}{
+		{"性名余勇曦", "姓名", 70, frontValueX, "余勇曦"},
+		{"佳址广东省深圳市", "住址", 70, frontValueX, "广东省深圳市"},
+		{"签发关哈尔滨市公安局南岗分局", "签发机关", 150, backValueX, "哈尔滨市公安局南岗分局"},
+		{"姓张三", "姓名", 70, frontValueX, "张三"},
+		{"有效限2007.04.30-长期", "有效期限", 150, backValueX, "2007.04.30-长期"},
+		{"：孟杰", "姓名", 160, frontValueX, "孟杰"},
+		{"李名扬", "姓名", 160, frontValueX, "李名扬"},
+	} {
+		if got := mk(tc.text, tc.x0).value(tc.label, tc.valueX).String(); got != tc.want {
+			t.Errorf("%s after %s: %q, want %q", tc.text, tc.label, got, tc.want)
+		}
+	}
+}
+
+// TestUnitSites finds the misread unit words of an address, between two
+// numbers, and leaves those that are unit words, one or two together.
+func TestUnitSites(t *testing.T) {
+	text := []rune("北京市海淀区南湾村10纽48号3号楼2单元")
+	sites := unitSites(text, 6)
+	if len(sites) != 1 || sites[0][0].from != 11 || sites[0][0].to != 12 || len(sites[0]) != len(unitWords) {
+		t.Fatalf("sites %v, want one at 纽 (11–12) with every unit word", sites)
+	}
+	if !unitsOnly("号楼") || !unitsOnly("单元") || unitsOnly("纽") {
+		t.Error("unitsOnly: 号楼 and 单元 are unit words, 纽 is not")
+	}
+}
+
+// TestReadPlacesMissingOrAltered: a model directory without the divisions,
+// or with other bytes under their name, fails Open with the typed errors
+// of a broken install rather than reading every place as read.
+func TestReadPlacesMissingOrAltered(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := readPlaces(dir); !errors.Is(err, infer.ErrModelMissing) {
+		t.Errorf("no divisions: %v, want infer.ErrModelMissing", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, DivisionsAsset), []byte(`{"北京市":{}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readPlaces(dir); !errors.Is(err, infer.ErrChecksum) {
+		t.Errorf("altered divisions: %v, want infer.ErrChecksum", err)
 	}
 }

@@ -1,0 +1,360 @@
+package ocr
+
+import (
+	"encoding/json"
+	"fmt"
+	"image"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/liveid/liveid/models"
+)
+
+// DivisionsAsset is China's administrative divisions, province →
+// prefecture → county, as the manifest's package publishes them.
+const DivisionsAsset = "divisions.json"
+
+// places are the closed lists the card's place names come from: the
+// front's address opens with a province, prefecture and county (a
+// municipality's district), the back's issuer is a police bureau or its
+// branch named after them.
+type places struct {
+	addresses, issuers []string
+}
+
+// Level names that stand in the list for a province's own districts and
+// counties; they are not printed on cards.
+var unprinted = map[string]bool{"市辖区": true, "县": true, "省直辖县级行政区划": true, "自治区直辖县级行政区划": true}
+
+// readPlaces reads DivisionsAsset from the model directory dir.
+func readPlaces(dir string) (*places, error) {
+	b, err := models.ReadAsset(dir, DivisionsAsset)
+	if err != nil {
+		return nil, err
+	}
+	var tree map[string]map[string][]string
+	if err := json.Unmarshal(b, &tree); err != nil {
+		return nil, &models.MismatchError{Model: DivisionsAsset, Detail: fmt.Sprintf("not province → prefecture → counties: %v", err)}
+	}
+	p := buildPlaces(tree)
+	if len(p.addresses) == 0 {
+		return nil, &models.MismatchError{Model: DivisionsAsset, Detail: "no divisions"}
+	}
+	return p, nil
+}
+
+// buildPlaces spells every county as an address opens with it (province,
+// prefecture, county: 广西壮族自治区南宁市青秀区; a municipality's
+// district after the municipality: 北京市海淀区) and its police as an
+// issuer: a district's (or a town's, where a prefecture has no counties)
+// branch of the prefecture's bureau (杭州市公安局西湖分局), a county's or
+// county-level city's own bureau (XX县公安局), and each prefecture's.
+func buildPlaces(tree map[string]map[string][]string) *places {
+	var p places
+	for prov, prefs := range tree {
+		for pref, counties := range prefs {
+			city := pref
+			if unprinted[pref] {
+				pref, city = "", prov
+			}
+			if pref != "" || strings.HasSuffix(prov, "市") {
+				p.issuers = append(p.issuers, city+"公安局")
+			}
+			for _, c := range counties {
+				p.addresses = append(p.addresses, prov+pref+c)
+				p.issuers = append(p.issuers, issuer(city, c))
+			}
+		}
+	}
+	slices.Sort(p.addresses)
+	slices.Sort(p.issuers)
+	p.addresses = slices.Compact(p.addresses)
+	p.issuers = slices.Compact(p.issuers)
+	return &p
+}
+
+// issuer is the police that issues cards in county c of city: a county or
+// county-level city has its own bureau, a district or town a branch of
+// the city's, named without 区, 镇 or 街道 (城区 keeps its 区).
+func issuer(city, c string) string {
+	r := []rune(c)
+	switch last := r[len(r)-1]; {
+	case last == '县' || last == '旗' || last == '市':
+		return c + "公安局"
+	case strings.HasSuffix(c, "街道"):
+		r = r[:len(r)-2]
+	case (last == '区' || last == '镇') && len(r) > 2:
+		r = r[:len(r)-1]
+	}
+	return city + "公安局" + string(r) + "分局"
+}
+
+// mendPlaces corrects the front's address (its division, its unit words)
+// or the back's issuer where the recogniser misread them.
+func (e *Engine) mendPlaces(card *image.RGBA, side Side, lines []line, fields map[string]Field) error {
+	name, list := Address, e.places.addresses
+	if side == Back {
+		name, list = Issuer, e.places.issuers
+	}
+	f, ok := fields[name]
+	if !ok {
+		return nil
+	}
+	text := []rune(f.Text)
+	var sites [][]edit
+	end := 0
+	if site := placeSite(text, list); site != nil {
+		sites = append(sites, site)
+		for _, ed := range site {
+			end = max(end, ed.to)
+		}
+	}
+	if side == Front {
+		sites = append(sites, unitSites(text, end)...)
+	}
+	if len(sites) == 0 {
+		return nil
+	}
+	return e.mendField(card, lines, fields, name, sites)
+}
+
+// placeSite is the site (mendField) of a field that names a place from
+// list (the address's division, the issuer) at its start, for when the
+// recogniser misread a character or two of it (社族 for 壮族, 拉篮 for
+// 拉萨, 乌售木齐): every entry of the list within a quarter of its
+// characters of the field's start. An entry that the photo does not show
+// — a name the list does not know, a character hidden — falls too far
+// short to be taken. A field that already opens with an entry has none.
+func placeSite(text []rune, list []string) []edit {
+	var site []edit
+	for _, entry := range list {
+		r := []rune(entry)
+		d, k := prefixDistance(r, text)
+		if d == 0 {
+			return nil
+		}
+		if d <= max(1, len(r)/4) {
+			site = append(site, edit{0, k, entry})
+		}
+	}
+	return site
+}
+
+// edit puts text in place of a field's characters from to to.
+type edit struct {
+	from, to int
+	text     string
+}
+
+// mendField reads a field's lines again with their class probabilities
+// and, at each site (a span of the field and the edits competing for it,
+// sites taken right to left so that the places of those left of them
+// hold), takes the edit CTC finds likeliest when it falls at most
+// maxShortfall further short of the greedy reading than the field does
+// already. The field's confidence is at most each taken edit's share of
+// its site's likelihood, scaled as guessed (guessConf) when the greedy
+// reading had to be overruled.
+func (e *Engine) mendField(card *image.RGBA, lines []line, fields map[string]Field, name string, sites [][]edit) error {
+	f := fields[name]
+	text := []rune(f.Text)
+	n := 0
+	for _, site := range sites {
+		for _, ed := range site {
+			n = max(n, ed.to)
+		}
+	}
+	chosen, lead, ok := fieldLines(lines, text, n)
+	if !ok {
+		return nil
+	}
+	boxes := make([]textBox, len(chosen))
+	var joined []rune
+	for i, l := range chosen {
+		boxes[i] = l.box
+		joined = append(joined, l.text...)
+	}
+	got, sc, err := e.recogniseScored(card, boxes, true)
+	if err != nil {
+		return err
+	}
+	var reread []rune
+	for _, l := range got {
+		reread = append(reread, l.text...)
+	}
+	if string(reread) != string(joined) {
+		return nil // read otherwise alone: the field is not this reading's
+	}
+	s := joinScores(sc)
+	conf := f.Conf
+	for _, site := range slices.Backward(sites) {
+		targets := make([]string, len(site))
+		for i, ed := range site {
+			a, b := skipChars(joined, len(lead), ed.from), skipChars(joined, len(lead), ed.to)
+			targets[i] = string(joined[:a]) + ed.text + string(joined[b:])
+		}
+		cur, _ := e.readAmong(s, []string{string(joined)})
+		r, ok := e.readAmong(s, targets)
+		if !ok || r.shortfall-cur.shortfall > maxShortfall {
+			continue
+		}
+		p := r.posterior
+		if r.shortfall-cur.shortfall > readShortfall {
+			p *= guessConf
+		}
+		conf = min(conf, p)
+		ed := site[slices.Index(targets, r.text)]
+		joined = []rune(r.text)
+		text = slices.Concat(text[:ed.from], []rune(ed.text), text[ed.to:])
+	}
+	fields[name] = Field{Text: string(text), Conf: conf}
+	return nil
+}
+
+// unitWords are what numbers an address's parts: 村3组, 2栋4单元701室.
+var unitWords = []string{"号", "组", "栋", "幢", "单元", "室", "楼", "层", "座", "巷", "弄", "队", "排", "户", "社"}
+
+// unitSites are the sites (mendField) of an address's unit words that the
+// recogniser misread (纽 or 经 for 组): each span of one or two characters
+// between two numbers that is not made of unit words, from character from
+// on, which they compete for.
+func unitSites(text []rune, from int) [][]edit {
+	var sites [][]edit
+	for i := max(from, 1); i < len(text); i++ {
+		if !isDigit(text[i-1]) || isDigit(text[i]) {
+			continue
+		}
+		j := i
+		for j < len(text) && !isDigit(text[j]) {
+			j++
+		}
+		if j < len(text) && j-i <= 2 && !unitsOnly(string(text[i:j])) {
+			site := make([]edit, len(unitWords))
+			for k, u := range unitWords {
+				site[k] = edit{i, j, u}
+			}
+			sites = append(sites, site)
+		}
+		i = j
+	}
+	return sites
+}
+
+// unitsOnly reports whether s is unit words one after another (号楼).
+func unitsOnly(s string) bool {
+	if s == "" {
+		return true
+	}
+	for _, u := range unitWords {
+		if rest, ok := strings.CutPrefix(s, u); ok && unitsOnly(rest) {
+			return true
+		}
+	}
+	return false
+}
+
+// prefixDistance is the edit distance between p and the start of text
+// that is nearest to it, and that start's length.
+func prefixDistance(p, text []rune) (d, k int) {
+	text = text[:min(len(text), len(p)+3)]
+	prev := make([]int, len(text)+1)
+	cur := make([]int, len(text)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(p); i++ {
+		cur[0] = i
+		for j := 1; j <= len(text); j++ {
+			sub := prev[j-1]
+			if p[i-1] != text[j-1] {
+				sub++
+			}
+			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	d, k = math.MaxInt, 0
+	for j, v := range prev {
+		if v < d {
+			d, k = v, j
+		}
+	}
+	return d, k
+}
+
+// fieldLines finds the lines that a field's first n characters were read
+// from, in order: the first ends with the field's start (after lead, a
+// label or stray characters), or holds the whole field; each next one
+// continues it. Spaces in the lines are not the field's.
+func fieldLines(lines []line, text []rune, n int) (chosen []line, lead []rune, ok bool) {
+	used := make([]bool, len(lines))
+	done, first := 0, true
+	for done < n && done < len(text) {
+		at, best := -1, 0
+		for i, l := range lines {
+			if used[i] {
+				continue
+			}
+			if m, i0 := continues(l.text, text[done:], first); m > best {
+				at, best = i, m
+				if first {
+					lead = l.text[:i0]
+				}
+			}
+		}
+		if at < 0 {
+			return nil, nil, false
+		}
+		used[at] = true
+		chosen = append(chosen, lines[at])
+		done += best
+		first = false
+	}
+	return chosen, lead, len(chosen) > 0
+}
+
+// continues is how many characters of rest line s reads, spaces aside,
+// and where they start in s: from its start (after anywhere, for a first
+// line) to its end, or all of rest; two at least, as one character is
+// found anywhere.
+func continues(s, rest []rune, anywhere bool) (m, at int) {
+	for i := range s {
+		if unicode.IsSpace(s[i]) {
+			continue
+		}
+		j, k := i, 0
+		for j < len(s) && k < len(rest) {
+			if unicode.IsSpace(s[j]) {
+				j++
+				continue
+			}
+			if s[j] != rest[k] {
+				break
+			}
+			j, k = j+1, k+1
+		}
+		for j < len(s) && unicode.IsSpace(s[j]) {
+			j++
+		}
+		if (j == len(s) || k == len(rest)) && k > m && (k >= 2 || k == len(rest)) {
+			m, at = k, i
+		}
+		if !anywhere {
+			break
+		}
+	}
+	return m, at
+}
+
+// skipChars is the index in s after k characters other than spaces from
+// index from.
+func skipChars(s []rune, from, k int) int {
+	i := from
+	for ; i < len(s) && k > 0; i++ {
+		if !unicode.IsSpace(s[i]) {
+			k--
+		}
+	}
+	return i
+}
