@@ -19,4 +19,6 @@ const (
 	// Errors, the Code of the typed errors.
 	CodeNoCard = "OCR_NO_CARD" // NoCardError: no readable ID card in the image
 	CodeDecode = "OCR_DECODE"  // DecodeError: the bytes are not a decodable JPEG or PNG
+	// BlurredError: a card is in view, too blurred for its labels to be read
+	CodeTooBlurred = "OCR_TOO_BLURRED"
 )

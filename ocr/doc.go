@@ -20,12 +20,16 @@
 // similarity cannot follow a card seen in perspective), and its sides are
 // then moved onto the card's edge where a weak one shows nearby
 // (refine.go). An edge-found outline is trusted when three of its side's
-// labels lie in their places; with fewer, the others are read too and the
-// one that agrees best with the layout is kept. None finding a card is
-// ErrNoCard. Rows are grouped in the rectified card turned by its residual
+// labels lie in their places, no further off on average than on a true
+// outline (maxTrueOffset); otherwise the others are read too and the one
+// that agrees best with the layout is kept. None finding a card is
+// ErrNoCard; an outline whose print is too blurred for a label to be read
+// is ErrTooBlurred, with the outline (a user must hold still, not look
+// for the card). Rows are grouped in the rectified card turned by its residual
 // skew, lines off the card are dropped, the 民族 row is decoded against
 // the list of ethnicities by CTC's likelihood of each (ctc.go), a number
-// one character off a valid one is mended (number.go), the address's
+// one character off a valid one is mended (number.go), a sex read as
+// neither 男 nor 女 is decoded against the two, the address's
 // division, its unit words and the issuer are mended from the closed lists
 // of China's divisions (DivisionsAsset) and of unit words, again by CTC's
 // likelihood on their lines (places.go), and the fields' texts are
@@ -35,8 +39,9 @@
 // the holder's age at issue. ReadAt judges expiry against a given day.
 //
 // Warnings and errors carry stable OCR_ codes, listed in codes.go: a
-// Warning's Codes, and the Code of NoCardError and DecodeError, which
-// match ErrNoCard and ErrDecode with errors.Is. The models, the
+// Warning's Codes, and the Code of NoCardError, BlurredError and
+// DecodeError, which match ErrNoCard, ErrTooBlurred and ErrDecode with
+// errors.Is. The models, the
 // character list and the divisions come from the model directory given to
 // Open; the caller
 // starts the runtime. An Engine is safe for concurrent use.

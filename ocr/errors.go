@@ -11,6 +11,9 @@ var (
 	ErrNoCard = errors.New("ocr: no ID card in the image")
 	// ErrDecode: the bytes are not a decodable image.
 	ErrDecode = errors.New("ocr: cannot decode image")
+	// ErrTooBlurred: a card's outline is there, but its print is too
+	// blurred for any of its labels to be read.
+	ErrTooBlurred = errors.New("ocr: the ID card is too blurred to read")
 )
 
 // NoCardError says why no card was found. It matches ErrNoCard.
@@ -31,3 +34,14 @@ func (e *DecodeError) Is(target error) bool { return target == ErrDecode }
 
 // Code is the error's stable code, OCR_DECODE.
 func (e *DecodeError) Code() string { return CodeDecode }
+
+// BlurredError says where the card is that is too blurred to read, so an
+// app can tell the user to hold still and let the camera focus rather than
+// to bring a card into view. It matches ErrTooBlurred.
+type BlurredError struct{ Corners [4]Point }
+
+func (e *BlurredError) Error() string        { return ErrTooBlurred.Error() }
+func (e *BlurredError) Is(target error) bool { return target == ErrTooBlurred }
+
+// Code is the error's stable code, OCR_TOO_BLURRED.
+func (e *BlurredError) Code() string { return CodeTooBlurred }

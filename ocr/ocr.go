@@ -1,11 +1,13 @@
 package ocr
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"image"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -171,8 +173,9 @@ func Decode(r io.Reader) (image.Image, error) {
 
 // Read finds and reads a card. want is the side the caller asked the user
 // to show: showing the other one raises WarnWrongSide (AnySide never does).
-// It fails with ErrNoCard when there is no card; quality problems are
-// warnings, not errors. Expiry is judged against the clock: see ReadAt.
+// It fails with ErrNoCard when there is no card, and with a *BlurredError
+// (ErrTooBlurred) when a card is found whose print is too blurred for any
+// label to be read; lesser quality problems are warnings, not errors. Expiry is judged against the clock: see ReadAt.
 func (e *Engine) Read(ctx context.Context, img image.Image, want Side) (*Card, error) {
 	return e.ReadAt(ctx, img, want, time.Now())
 }
@@ -190,7 +193,7 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 	// paper under a copy), the edge is looked for again through a
 	// prefilter (a display's stripes on a recaptured card break the
 	// card's surface up), then the printed layout locates the card, and
-	// the reading that agrees best with the layout is kept. The
+	// the reading that agrees best with the layout is kept (agreement.better). The
 	// prefiltered edge's reading never ends the search: the prefilter can
 	// also merge the card with a backdrop of its colour, leaving an
 	// outline too wide that still shows three labels in place.
@@ -200,8 +203,8 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 		func() (location, error) { return e.locateByText(ctx, src) },
 	}
 	var best *Card
-	bestFit := -1
-	var firstErr error
+	bestFit := agreement{labels: -1}
+	var firstErr, blurred error
 	var tried [][4]geom.Point
 	for i, find := range finders {
 		loc, err := find()
@@ -211,20 +214,26 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 		if err == nil {
 			tried = append(tried, loc.corners)
 			var c *Card
-			var fit int
-			if c, fit, err = e.readAt(ctx, src, loc, want, now); err == nil && fit > bestFit {
+			var fit agreement
+			if c, fit, err = e.readAt(ctx, src, loc, want, now); err == nil && fit.better(bestFit) {
 				best, bestFit = c, fit
 			}
 		}
-		if err != nil && !errors.Is(err, ErrNoCard) {
+		switch {
+		case errors.Is(err, ErrTooBlurred):
+			blurred = cmp.Or(blurred, err)
+		case err != nil && !errors.Is(err, ErrNoCard):
 			return nil, err
 		}
 		if firstErr == nil {
 			firstErr = err
 		}
-		if i == 0 && bestFit >= goodFit {
+		if i == 0 && bestFit.labels >= goodFit && bestFit.offset <= maxTrueOffset {
 			break
 		}
+	}
+	if best == nil && blurred != nil {
+		return nil, blurred // a card was found: say what keeps it from being read
 	}
 	if best == nil {
 		return nil, firstErr
@@ -244,28 +253,31 @@ func sameOutline(a, b [4]geom.Point) bool {
 }
 
 // goodFit is how many of its side's labels a rectified card must show in
-// their places for its edge-found outline to be trusted. Two is too few:
-// an outline around a receipt or a sheet under the card, or one cut by a
-// finger, still puts two labels within a row's pitch of their places.
+// their places for its edge-found outline to be trusted, their mean
+// offset within maxTrueOffset. Two is too few: an outline around a
+// receipt or a sheet under the card, or one cut by a finger, still puts
+// two labels within a row's pitch of their places; an outline that took
+// in a backdrop as pale as the card can put three there, each a little
+// off.
 const goodFit = 3
 
-// readAt rectifies the card at loc and reads it; fit is how many of the
-// side's labels lie where the layout puts them.
-func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want Side, now time.Time) (*Card, int, error) {
+// readAt rectifies the card at loc and reads it, with how well its lines
+// agree with the side's layout.
+func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want Side, now time.Time) (*Card, agreement, error) {
 	card := warpQuad(src, loc.corners, CardW, CardH)
 	boxes, err := e.detect(card)
 	if err != nil {
-		return nil, 0, err
+		return nil, agreement{}, err
 	}
 	if len(boxes) < 3 {
-		return nil, 0, &NoCardError{Reason: "the card-shaped region carries almost no text"}
+		return nil, agreement{}, unreadable(src, card, loc, "the card-shaped region carries almost no text")
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, 0, err
+		return nil, agreement{}, err
 	}
 	p180, err := e.upsideDown(card, boxes)
 	if err != nil {
-		return nil, 0, err
+		return nil, agreement{}, err
 	}
 	if p180 > 0.5 {
 		card, loc.corners = rotate180img(card), geom.Rotate180(loc.corners)
@@ -275,12 +287,12 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 	}
 	lines, err := e.recognise(card, boxes)
 	if err != nil {
-		return nil, 0, err
+		return nil, agreement{}, err
 	}
 	lines = onCard(card, lines)
 	side := whichSide(lines)
 	if side == AnySide {
-		return nil, 0, &NoCardError{Reason: "none of the card's printed labels could be read"}
+		return nil, agreement{}, unreadable(src, card, loc, "none of the card's printed labels could be read")
 	}
 	// read is what the fields come from; the warnings and the layout fit
 	// keep the detector's own boxes (the 民族 row's box read again spans
@@ -288,7 +300,7 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 	read := lines
 	if side == Front {
 		if read, err = e.rereadEthnicity(card, lines); err != nil {
-			return nil, 0, err
+			return nil, agreement{}, err
 		}
 	}
 	c := &Card{Side: side, Corners: loc.corners, Image: card}
@@ -297,7 +309,7 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 	}
 	c.Fields = extract(side, read)
 	if err := e.mend(card, side, read, c.Fields); err != nil {
-		return nil, 0, err
+		return nil, agreement{}, err
 	}
 	c.Problems = validate(c.Fields)
 	lowerInvalid(c)
@@ -313,17 +325,54 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 	return c, layoutFit(side, lines), nil
 }
 
+// unreadable is the error for an outline whose card shows none of its
+// labels: a BlurredError when the outline lies in the photo (one pushed
+// past its border takes in blank fill) and holds print
+// (minPrintContrast) as soft as WarnBlur's, since blur, not the absence
+// of a card, is then what a user must fix; a NoCardError for the reason
+// given otherwise.
+func unreadable(src, card *image.RGBA, loc location, reason string) error {
+	inside := allInside(loc.corners, float64(src.Rect.Dx()), float64(src.Rect.Dy()))
+	if sharp, contrast := sharpness(card); inside && contrast >= minPrintContrast && sharp < blurMaxSharpness {
+		return &BlurredError{Corners: loc.corners}
+	}
+	return &NoCardError{Reason: reason}
+}
+
+// minPrintContrast is the least luma range (grey levels, 2nd to 98th
+// percentile) of a card with print on it, blurred or not: its portrait,
+// emblem and title keep a few percent of it dark even when the text is
+// smeared. A blank wall, a sheet of paper or a flat grey have less.
+const minPrintContrast = 48
+
 // mend corrects fields the greedy reading got wrong where the card's
 // rules or a closed list say what they can be: the number by its check
-// digit, the address's division and the issuer by the list of places,
-// the address's unit words (组, 栋) by theirs.
+// digit, the sex as 男 or 女, the address's division and the issuer by
+// the list of places, the address's unit words (组, 栋) by theirs.
 func (e *Engine) mend(card *image.RGBA, side Side, read []line, fields map[string]Field) error {
 	if side == Front {
 		if err := e.correctNumber(card, read, fields); err != nil {
 			return err
 		}
+		if err := e.mendSex(card, read, fields); err != nil {
+			return err
+		}
 	}
 	return e.mendPlaces(card, side, read, fields)
+}
+
+// mendSex reads a sex of one character that is neither 男 nor 女 (展 for
+// 男) against the two, by CTC's likelihood on its line (mendField). The
+// field can be nothing else, so the likelier is taken however far short
+// of the greedy reading both fall; its confidence is its share of the
+// two, as a guess. A sex the number contradicts is still flagged by the
+// checks after.
+func (e *Engine) mendSex(card *image.RGBA, read []line, fields map[string]Field) error {
+	f, ok := fields[Sex]
+	if !ok || len([]rune(f.Text)) != 1 || f.Text == "男" || f.Text == "女" {
+		return nil
+	}
+	return e.mendField(card, read, fields, Sex, [][]edit{{{0, 1, "男"}, {0, 1, "女"}}}, math.Inf(1))
 }
 
 // rereadEthnicity reads the 民族 row again from its label to the portrait

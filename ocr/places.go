@@ -117,7 +117,7 @@ func (e *Engine) mendPlaces(card *image.RGBA, side Side, lines []line, fields ma
 	if len(sites) == 0 {
 		return nil
 	}
-	return e.mendField(card, lines, fields, name, sites)
+	return e.mendField(card, lines, fields, name, sites, maxShortfall)
 }
 
 // placeSite is the site (mendField) of a field that names a place from
@@ -151,12 +151,12 @@ type edit struct {
 // mendField reads a field's lines again with their class probabilities
 // and, at each site (a span of the field and the edits competing for it,
 // sites taken right to left so that the places of those left of them
-// hold), takes the edit CTC finds likeliest when it falls at most
-// maxShortfall further short of the greedy reading than the field does
-// already. The field's confidence is at most each taken edit's share of
+// hold), takes the edit CTC finds likeliest when it falls at most bound
+// nats (maxShortfall for an open field) further short of the greedy
+// reading than the field does already. The field's confidence is at most each taken edit's share of
 // its site's likelihood, scaled as guessed (guessConf) when the greedy
 // reading had to be overruled.
-func (e *Engine) mendField(card *image.RGBA, lines []line, fields map[string]Field, name string, sites [][]edit) error {
+func (e *Engine) mendField(card *image.RGBA, lines []line, fields map[string]Field, name string, sites [][]edit, bound float64) error {
 	f := fields[name]
 	text := []rune(f.Text)
 	n := 0
@@ -196,7 +196,7 @@ func (e *Engine) mendField(card *image.RGBA, lines []line, fields map[string]Fie
 		}
 		cur, _ := e.readAmong(s, []string{string(joined)})
 		r, ok := e.readAmong(s, targets)
-		if !ok || r.shortfall-cur.shortfall > maxShortfall {
+		if !ok || r.shortfall-cur.shortfall > bound {
 			continue
 		}
 		p := r.posterior

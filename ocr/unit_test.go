@@ -180,6 +180,7 @@ func TestErrorCodes(t *testing.T) {
 	}{
 		{&NoCardError{Reason: "nothing card-shaped"}, ErrNoCard, "OCR_NO_CARD"},
 		{&DecodeError{Err: errors.New("unexpected EOF")}, ErrDecode, "OCR_DECODE"},
+		{&BlurredError{}, ErrTooBlurred, "OCR_TOO_BLURRED"},
 	} {
 		wrapped := fmt.Errorf("reading: %w", c.err)
 		coded, ok := errors.AsType[interface {
@@ -508,5 +509,22 @@ func TestReadPlacesMissingOrAltered(t *testing.T) {
 	}
 	if _, err := readPlaces(dir); !errors.Is(err, infer.ErrChecksum) {
 		t.Errorf("altered divisions: %v, want infer.ErrChecksum", err)
+	}
+}
+
+func TestAgreementBetter(t *testing.T) {
+	for _, c := range []struct {
+		a, b agreement
+		want bool
+	}{
+		{agreement{4, 30}, agreement{3, 5}, true},   // more labels in place
+		{agreement{3, 5}, agreement{4, 30}, false},  // fewer
+		{agreement{3, 8}, agreement{3, 40}, true},   // a tie, the incumbent further off than a true outline
+		{agreement{3, 8}, agreement{3, 20}, false},  // a tie, the incumbent as close as a true outline can be
+		{agreement{3, 45}, agreement{3, 40}, false}, // a tie, not closer
+	} {
+		if got := c.a.better(c.b); got != c.want {
+			t.Errorf("%+v better than %+v: %v, want %v", c.a, c.b, got, c.want)
+		}
 	}
 }

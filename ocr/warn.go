@@ -98,7 +98,7 @@ func assess(card *image.RGBA, loc location, side, want Side, lines []line) (Warn
 	if glareShare(card) > glareMinFraction {
 		w |= WarnGlare
 	}
-	sharp := sharpness(card)
+	sharp, _ := sharpness(card)
 	if sharp < blurMaxSharpness {
 		w |= WarnBlur
 	}
@@ -337,9 +337,9 @@ func glareShare(card *image.RGBA) float64 {
 // 2–98 % range: sharp print steps in one or two pixels, blur spreads it.
 // The print's edges cover more than 0.5 % of a card, so the percentile
 // falls on them; the range leaves a few specks or blown pixels out of the
-// contrast. A card with less than one grey level of contrast has no edges
-// to measure.
-func sharpness(card *image.RGBA) float64 {
+// contrast, which is returned too. A card with less than one grey level of
+// contrast has no edges to measure.
+func sharpness(card *image.RGBA) (sharp, contrast float64) {
 	l := boxBlur(lumaPlane(card), 1) // 3×3: tames sensor noise, a sharp step stays two pixels wide
 	var grad, level histogram
 	for y := 1; y < l.h-1; y++ {
@@ -350,11 +350,11 @@ func sharpness(card *image.RGBA) float64 {
 			level.add(l.at(x, y))
 		}
 	}
-	contrast := level.quantile(0.98) - level.quantile(0.02)
+	contrast = level.quantile(0.98) - level.quantile(0.02)
 	if contrast < 1 {
-		return 0
+		return 0, contrast
 	}
-	return grad.quantile(0.995) / contrast
+	return grad.quantile(0.995) / contrast, contrast
 }
 
 // histogram counts values in 0..256 in quarter-unit bins, for quantiles

@@ -158,7 +158,7 @@ func evalOCR(ctx context.Context, e *env, args []string) error {
 	}
 	defer eng.Close()
 	// One untimed read opens the lazily created sessions.
-	if _, err := eng.Read(ctx, gen.Make(specs[0]).Image, ocr.AnySide); err != nil && !errors.Is(err, ocr.ErrNoCard) {
+	if _, err := eng.Read(ctx, gen.Make(specs[0]).Image, ocr.AnySide); err != nil && !errors.Is(err, ocr.ErrNoCard) && !errors.Is(err, ocr.ErrTooBlurred) {
 		return err
 	}
 	var imgDir string

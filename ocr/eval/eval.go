@@ -26,15 +26,19 @@ import (
 type Report struct {
 	Cards  int
 	NoCard int // Read failed with ErrNoCard
-	// Found counts cards located: read, with every corner within a tenth
-	// of the card's width of where it is.
-	Found    Ratio
-	Fields   map[string]*Ratio // per field: read exactly
-	Exact    Ratio             // cards with every field of their side exact
-	BySide   map[ocr.Side]*Ratio
-	ByKind   map[synth.Kind]*Ratio
-	ByScene  map[string]*Ratio
-	Warnings map[ocr.Warning]*PR
+	// Blurred counts the cards refused as too blurred to read
+	// (ErrTooBlurred): found, but not read.
+	Blurred int
+	// Found counts cards located: read, or refused as too blurred, with
+	// every corner within a tenth of the card's width of where it is.
+	Found       Ratio
+	FoundByKind map[synth.Kind]*Ratio
+	Fields      map[string]*Ratio // per field: read exactly
+	Exact       Ratio             // cards with every field of their side exact
+	BySide      map[ocr.Side]*Ratio
+	ByKind      map[synth.Kind]*Ratio
+	ByScene     map[string]*Ratio
+	Warnings    map[ocr.Warning]*PR
 	// Calibration bins the fields' confidences: per bin, how many were
 	// right.
 	Calibration [len(calBins)]Ratio
@@ -115,7 +119,7 @@ type Result struct {
 // Run reads every spec's sample and scores it; each result also goes to
 // each, if not nil.
 func Run(ctx context.Context, e *ocr.Engine, g Maker, specs []synth.Spec, each func(Result)) (*Report, error) {
-	r := &Report{Fields: map[string]*Ratio{}, ByKind: map[synth.Kind]*Ratio{}, Warnings: map[ocr.Warning]*PR{},
+	r := &Report{Fields: map[string]*Ratio{}, ByKind: map[synth.Kind]*Ratio{}, FoundByKind: map[synth.Kind]*Ratio{}, Warnings: map[ocr.Warning]*PR{},
 		BySide: map[ocr.Side]*Ratio{}, ByScene: map[string]*Ratio{}, Clarity: map[synth.Kind]*Mean{}}
 	for _, w := range ocr.AllWarnings {
 		r.Warnings[w] = &PR{}
@@ -128,10 +132,11 @@ func Run(ctx context.Context, e *ocr.Engine, g Maker, specs []synth.Spec, each f
 		start := time.Now()
 		card, err := e.ReadAt(ctx, smp.Image, smp.Want, Now)
 		el := time.Since(start)
-		if err != nil && !errors.Is(err, ocr.ErrNoCard) {
+		var blurred *ocr.BlurredError
+		if err != nil && !errors.Is(err, ocr.ErrNoCard) && !errors.As(err, &blurred) {
 			return nil, err
 		}
-		r.score(smp, card, el)
+		r.score(smp, card, blurred, el)
 		if each != nil {
 			each(Result{Sample: smp, Card: card, Err: err, Time: el})
 		}
@@ -139,18 +144,26 @@ func Run(ctx context.Context, e *ocr.Engine, g Maker, specs []synth.Spec, each f
 	return r, nil
 }
 
-func (r *Report) score(smp *synth.Sample, card *ocr.Card, el time.Duration) {
+// score adds one sample's outcome: a card read, or one refused as too
+// blurred (which raised the blur warning, as a refusal), or no card.
+func (r *Report) score(smp *synth.Sample, card *ocr.Card, blurred *ocr.BlurredError, el time.Duration) {
 	r.Cards++
 	r.Time += el
 	r.Slowest = max(r.Slowest, el)
 	var got ocr.Warning
+	var found bool
 	exact := card != nil
-	if card == nil {
+	switch {
+	case card != nil:
+		got, found = card.Warnings, located(card.Corners, smp.Corners)
+	case blurred != nil:
+		r.Blurred++
+		got, found = ocr.WarnBlur, located(blurred.Corners, smp.Corners)
+	default:
 		r.NoCard++
-	} else {
-		got = card.Warnings
 	}
-	r.Found.add(card != nil && located(card.Corners, smp.Corners))
+	r.Found.add(found)
+	count(r.FoundByKind, smp.Kind, found)
 	for _, name := range slices.Sorted(maps.Keys(smp.Truth)) {
 		if r.Fields[name] == nil {
 			r.Fields[name] = &Ratio{}
@@ -265,7 +278,7 @@ func rawHit(lines []string, field, value string) bool {
 
 // Print writes the report as a few aligned tables.
 func (r *Report) Print(w io.Writer) {
-	fmt.Fprintf(w, "cards %d, no card found %d, card located %s\n\n", r.Cards, r.NoCard, r.Found)
+	fmt.Fprintf(w, "cards %d, no card found %d, refused as too blurred %d, card located %s\n\n", r.Cards, r.NoCard, r.Blurred, r.Found)
 	fmt.Fprintln(w, "field accuracy (exact text)")
 	for _, f := range append(slices.Clone(ocr.FrontFields), ocr.BackFields...) {
 		if x, ok := r.Fields[f]; ok {
@@ -277,9 +290,9 @@ func (r *Report) Print(w io.Writer) {
 	for _, s := range slices.Sorted(maps.Keys(r.BySide)) {
 		fmt.Fprintf(w, "  %-10s %s\n", s, r.BySide[s])
 	}
-	fmt.Fprintln(w, "\nwhole-card exact match by kind")
+	fmt.Fprintln(w, "\nby kind     whole card exact  card located")
 	for _, k := range slices.Sorted(maps.Keys(r.ByKind)) {
-		fmt.Fprintf(w, "  %-10s %s\n", k, r.ByKind[k])
+		fmt.Fprintf(w, "  %-10s %s  %s\n", k, r.ByKind[k], r.FoundByKind[k])
 	}
 	fmt.Fprintln(w, "\nwhole-card exact match by scene")
 	for _, s := range slices.Sorted(maps.Keys(r.ByScene)) {
