@@ -19,7 +19,9 @@
 // the card is a rigid rectangle seen by a phone's camera (perspective.go: a
 // similarity cannot follow a card seen in perspective), and its sides are
 // then moved onto the card's edge where a weak one shows nearby
-// (refine.go). An edge-found outline is trusted when three of its side's
+// (refine.go). The edge search gives every card-shaped surface its seeds
+// grow, the largest first (a pale backdrop can pass for a larger card),
+// and they are read in turn. An edge-found outline is trusted when three of its side's
 // labels lie in their places, no further off on average than on a true
 // outline (maxTrueOffset); otherwise the others are read too and the one
 // that agrees best with the layout is kept. None finding a card is

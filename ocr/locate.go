@@ -1,10 +1,12 @@
 package ocr
 
 import (
-	"github.com/liveid/liveid/ocr/internal/geom"
+	"cmp"
 	"image"
 	"math"
 	"slices"
+
+	"github.com/liveid/liveid/ocr/internal/geom"
 )
 
 // locateSide is the long side of the downscaled image the card is
@@ -26,10 +28,12 @@ var seeds = [][2]float64{{0.5, 0.5}, {0.5, 0.35}, {0.5, 0.65}, {0.35, 0.5}, {0.6
 // locate finds the card: in the photo shrunk (smoothed first if smooth,
 // see prefilter), from each seed it grows a region of smoothly varying
 // colour, closes it over the card's text and portrait, and fits a
-// quadrilateral to the region's hull; the largest quad that looks like an
-// ID-1 card seen in perspective wins. Otherwise it fails with the middle
-// seed's *NoCardError.
-func locate(img *image.RGBA, smooth bool) (location, error) {
+// quadrilateral to the region's hull. It returns every distinct quad that
+// looks like an ID-1 card seen in perspective, the largest first: a seed
+// off the card on a pale, even backdrop grows the backdrop, which can
+// pass for a card larger than the card itself. Otherwise it fails with
+// the middle seed's *NoCardError.
+func locate(img *image.RGBA, smooth bool) ([]location, error) {
 	W, H := img.Rect.Dx(), img.Rect.Dy()
 	f := min(float64(locateSide)/float64(max(W, H)), 1)
 	w, h := max(int(float64(W)*f+0.5), 8), max(int(float64(H)*f+0.5), 8)
@@ -37,8 +41,7 @@ func locate(img *image.RGBA, smooth bool) (location, error) {
 		img = prefilter(img, w)
 	}
 	small := resize(img, w, h)
-	var best location
-	bestArea := 0.0
+	var found []location
 	var firstErr error
 	for _, s := range seeds {
 		loc, err := fitCard(small, int(s[0]*float64(w)), int(s[1]*float64(h)))
@@ -48,17 +51,26 @@ func locate(img *image.RGBA, smooth bool) (location, error) {
 			}
 			continue
 		}
-		if a := geom.PolyArea(loc.corners[:]); a > bestArea {
-			best, bestArea = loc, a
+		for i := range loc.corners {
+			loc.corners[i] = loc.corners[i].Scale(1 / f)
+		}
+		found = append(found, loc)
+	}
+	if len(found) == 0 {
+		return nil, firstErr
+	}
+	slices.SortStableFunc(found, func(a, b location) int {
+		return cmp.Compare(geom.PolyArea(b.corners[:]), geom.PolyArea(a.corners[:]))
+	})
+	// Seeds on one surface grow it alike but for a few pixels: one
+	// outline, the largest.
+	var distinct []location
+	for _, l := range found {
+		if !slices.ContainsFunc(distinct, func(d location) bool { return sameOutline(d.corners, l.corners, 0.05) }) {
+			distinct = append(distinct, l)
 		}
 	}
-	if bestArea == 0 {
-		return location{}, firstErr
-	}
-	for i := range best.corners {
-		best.corners[i] = best.corners[i].Scale(1 / f)
-	}
-	return best, nil
+	return distinct, nil
 }
 
 // prefilter smooths img over about twice the footprint of a pixel of its

@@ -1,8 +1,13 @@
 package ocr
 
 import (
+	"image"
+	"image/color"
 	"math"
+	"slices"
 	"testing"
+
+	"github.com/liveid/liveid/ocr/internal/geom"
 )
 
 // TestLocateThroughStripes: a card shown on a display and photographed
@@ -26,14 +31,47 @@ func TestLocateThroughStripes(t *testing.T) {
 		}
 	}
 	w := cardWidth(keystoned)
-	if loc, err := locate(m, false); err == nil && worstCorner(loc.corners, keystoned) < 0.02*w {
+	if locs, err := locate(m, false); err == nil && slices.ContainsFunc(locs, func(l location) bool { return worstCorner(l.corners, keystoned) < 0.02*w }) {
 		t.Error("found without the prefilter: the stripes are no test")
 	}
-	loc, err := locate(m, true)
+	locs, err := locate(m, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := worstCorner(loc.corners, keystoned); e > 0.02*w {
+	if e := worstCorner(locs[0].corners, keystoned); e > 0.02*w {
 		t.Errorf("a corner is %.0f px (%.1f%% of the width) off", e, 100*e/w)
+	}
+}
+
+// TestLocateListsEveryOutline: a seed off the card grows what surrounds
+// it, which can pass for a card as well (a pale backdrop around a card
+// in poor light). Two card-shaped surfaces, seeds on each: both outlines
+// come back, the larger first, each within 1% of its width.
+func TestLocateListsEveryOutline(t *testing.T) {
+	large := quad(200, 40, 760, 40, 760, 393, 200, 393)   // under four of the five seeds
+	small := quad(350, 420, 610, 420, 610, 584, 350, 584) // under the one at 65% down
+	m := image.NewRGBA(image.Rect(0, 0, 960, 720))
+	for y := range 720 {
+		for x := range 960 {
+			c := color.RGBA{40, 40, 40, 255}
+			if p := geom.Pt(float64(x)+0.5, float64(y)+0.5); inConvexQuad(large, p) {
+				c = color.RGBA{230, 230, 225, 255}
+			} else if inConvexQuad(small, p) {
+				c = color.RGBA{200, 150, 90, 255}
+			}
+			m.SetRGBA(x, y, c)
+		}
+	}
+	locs, err := locate(m, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(locs) != 2 {
+		t.Fatalf("%d outlines, want 2", len(locs))
+	}
+	for i, want := range [][4]geom.Point{large, small} {
+		if e := worstCorner(locs[i].corners, want); e > 0.01*cardWidth(want) {
+			t.Errorf("outline %d: a corner %.0f px off", i, e)
+		}
 	}
 }

@@ -190,46 +190,63 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 	// The card's edge first: cheap, and exact when it shows. When it does
 	// not, or what it outlines does not carry the card's labels where
 	// the layout prints them (a table as pale as the card, a sheet of
-	// paper under a copy), the edge is looked for again through a
-	// prefilter (a display's stripes on a recaptured card break the
-	// card's surface up), then the printed layout locates the card, and
-	// the reading that agrees best with the layout is kept (agreement.better). The
-	// prefiltered edge's reading never ends the search: the prefilter can
-	// also merge the card with a backdrop of its colour, leaving an
-	// outline too wide that still shows three labels in place.
-	finders := []func() (location, error){
-		func() (location, error) { return locate(src, false) },
-		func() (location, error) { return locate(src, true) },
-		func() (location, error) { return e.locateByText(ctx, src) },
+	// paper under a copy), the other outlines the edge search found are
+	// read, the edge is looked for again through a prefilter (a
+	// display's stripes on a recaptured card break the card's surface
+	// up), then the printed layout locates the card, and the reading
+	// that agrees best with the layout is kept (agreement.better). Only
+	// the unfiltered edge's largest outline ends the search: the
+	// prefilter can also merge the card with a backdrop of its colour,
+	// leaving an outline too wide that still shows three labels in
+	// place, and the edge's other outlines are what the largest was not,
+	// one a card, another part of a card and its backdrop.
+	finders := []func() ([]location, error){
+		func() ([]location, error) { return locate(src, false) },
+		func() ([]location, error) { return locate(src, true) },
+		func() ([]location, error) {
+			loc, err := e.locateByText(ctx, src)
+			if err != nil {
+				return nil, err
+			}
+			return []location{loc}, nil
+		},
 	}
 	var best *Card
 	bestFit := agreement{labels: -1}
 	var firstErr, blurred error
-	var tried [][4]geom.Point
-	for i, find := range finders {
-		loc, err := find()
-		if err == nil && slices.ContainsFunc(tried, func(q [4]geom.Point) bool { return sameOutline(q, loc.corners) }) {
-			continue // read already
-		}
-		if err == nil {
-			tried = append(tried, loc.corners)
-			var c *Card
-			var fit agreement
-			if c, fit, err = e.readAt(ctx, src, loc, want, now); err == nil && fit.better(bestFit) {
-				best, bestFit = c, fit
-			}
-		}
+	// fatal notes a finder's or a reading's error, and tells whether it
+	// ends the read: anything but no card or a blurred one does.
+	fatal := func(err error) bool {
 		switch {
 		case errors.Is(err, ErrTooBlurred):
 			blurred = cmp.Or(blurred, err)
 		case err != nil && !errors.Is(err, ErrNoCard):
+			return true
+		}
+		firstErr = cmp.Or(firstErr, err)
+		return false
+	}
+	var tried [][4]geom.Point
+	for i, find := range finders {
+		locs, err := find()
+		if fatal(err) {
 			return nil, err
 		}
-		if firstErr == nil {
-			firstErr = err
-		}
-		if i == 0 && bestFit.labels >= goodFit && bestFit.offset <= maxTrueOffset {
-			break
+		for j, loc := range locs[:min(len(locs), maxOutlines)] {
+			if slices.ContainsFunc(tried, func(q [4]geom.Point) bool { return sameOutline(q, loc.corners, 0.01) }) {
+				continue // read already
+			}
+			tried = append(tried, loc.corners)
+			c, fit, err := e.readAt(ctx, src, loc, want, now)
+			if fatal(err) {
+				return nil, err
+			}
+			if err == nil && fit.better(bestFit) {
+				best, bestFit = c, fit
+			}
+			if i == 0 && j == 0 && bestFit.labels >= goodFit && bestFit.offset <= maxTrueOffset {
+				return best, nil
+			}
 		}
 	}
 	if best == nil && blurred != nil {
@@ -241,11 +258,16 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 	return best, nil
 }
 
+// maxOutlines is how many of the outlines one edge search found are read:
+// the card's own, one around a backdrop that passes for a larger card,
+// and one more.
+const maxOutlines = 3
+
 // sameOutline reports whether two outlines of a card are the same within
-// 1% of its width at every corner.
-func sameOutline(a, b [4]geom.Point) bool {
+// tol of its width at every corner.
+func sameOutline(a, b [4]geom.Point, tol float64) bool {
 	for i := range a {
-		if a[i].Dist(b[i]) > 0.01*cardWidth(a) {
+		if a[i].Dist(b[i]) > tol*cardWidth(a) {
 			return false
 		}
 	}
