@@ -308,6 +308,11 @@ func extract(side Side, lines []line) map[string]Field {
 	return extractFront(rows(lines, portraitRect))
 }
 
+// minNumberRun is the shortest run of digits taken for the number's: an
+// address's numbers are short, the number has 18 characters, of which
+// three may go unread.
+const minNumberRun = 15
+
 // extractFront finds the number's row (its label or a long digit run),
 // then names the rows above it by their labels or, unlabelled, by their
 // height on the card.
@@ -315,7 +320,7 @@ func extractFront(rs []row) map[string]Field {
 	out := map[string]Field{}
 	numRow := -1
 	for i, r := range rs {
-		if r.g.findLabel("公民身份号码", 0) >= 0 || len(longestIDRun(r.g)) >= 15 {
+		if r.g.findLabel("公民身份号码", 0) >= 0 || len(longestIDRun(r.g)) >= minNumberRun {
 			numRow = i
 		}
 	}
@@ -366,13 +371,26 @@ func extractFront(rs []row) map[string]Field {
 
 // cleanAddress removes from the address what other rows left in it: a
 // birth date at its start (which then fills the birth field if it is
-// missing), the 住址 label, and the number's label from where it starts.
+// missing), the 住址 label, the number's label and the number's digits
+// from where they start (the digits then fill the number if it is
+// missing or shorter), and anything before its first Chinese character
+// (an address opens with its province's name; a speck or the border's
+// edge reads as 0 or 1).
 func cleanAddress(g run, out map[string]Field) run {
 	if k := g.findLabel("住址", 0); k >= 0 {
 		g = append(slices.Clone(g[:k]), g[k+2:]...)
 	}
 	if k := g.findLabel("公民", 0); k >= 0 {
 		g = g[:k]
+	}
+	if i, j := longestIDSpan(g); j-i >= minNumberRun {
+		if f, ok := out[Number]; !ok || len([]rune(f.Text)) < j-i {
+			setField(out, Number, longestIDRun(g))
+		}
+		g = g[:i]
+	}
+	for len(g) > 0 && !unicode.Is(unicode.Han, g[0].r) {
+		g = g[1:]
 	}
 	if end := dateEnd(g); end > 0 {
 		if _, ok := out[Birth]; !ok {
@@ -492,21 +510,29 @@ func digitGroups(g run) []run {
 
 // longestIDRun is the longest run of digits and X (an ID number's alphabet).
 func longestIDRun(g run) run {
-	var best, cur run
-	for _, x := range g {
-		if (x.r >= '0' && x.r <= '9') || x.r == 'X' || x.r == 'x' {
-			if x.r == 'x' {
-				x.r = 'X'
-			}
-			cur = append(cur, x)
-			if len(cur) > len(best) {
-				best = cur
-			}
+	i, j := longestIDSpan(g)
+	out := slices.Clone(g[i:j])
+	for k := range out {
+		if out[k].r == 'x' {
+			out[k].r = 'X'
+		}
+	}
+	return out
+}
+
+// longestIDSpan is where in g its longest run of digits and X lies, g[i:j].
+func longestIDSpan(g run) (i, j int) {
+	start := 0
+	for k, x := range g {
+		if !isDigit(x.r) && x.r != 'X' && x.r != 'x' {
+			start = k + 1
 			continue
 		}
-		cur = nil
+		if k+1-start > j-i {
+			i, j = start, k+1
+		}
 	}
-	return best
+	return i, j
 }
 
 // extractBack finds the issuer and validity rows by their labels, else

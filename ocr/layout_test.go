@@ -66,11 +66,33 @@ func TestSexEthnicity(t *testing.T) {
 	}
 }
 
+// TestCleanAddress cuts from the address what other rows left in it: a
+// birth date before it (filling the birth), the labels, the number's
+// digits a tilted card merged into it (filling a missing or shorter
+// number) and a speck before its province; an address's own numbers stay.
 func TestCleanAddress(t *testing.T) {
+	mk := func(s string) run { return toRun(line{text: []rune(s), probs: make([]float32, len([]rune(s)))}) }
 	out := map[string]Field{}
-	g := cleanAddress(toRun(mkLine("出生1998年4月26日天津市和平区住址长安街158号公民身", 0, 0, 0)), out)
+	g := cleanAddress(mk("出生1998年4月26日天津市和平区住址长安街158号公民身"), out)
 	if g.String() != "天津市和平区长安街158号" || out[Birth].Text != "1998-04-26" {
 		t.Errorf("address %q, birth %q", g.String(), out[Birth].Text)
+	}
+	for _, tc := range []struct {
+		text, number  string // number: already read, or ""
+		want, wantNum string
+	}{
+		{"河南省郑州市金水区解放路289号410105195310054773", "", "河南省郑州市金水区解放路289号", "410105195310054773"},
+		{"河南省郑州市金水区解放路289号4101051953100547", "410105195310054773", "河南省郑州市金水区解放路289号", "410105195310054773"},
+		{"0浙江省杭州市西湖区石桥村3组24号", "", "浙江省杭州市西湖区石桥村3组24号", ""},
+		{"北京市海淀区中关村南大街12号院3号楼1201室", "", "北京市海淀区中关村南大街12号院3号楼1201室", ""},
+	} {
+		out := map[string]Field{}
+		if tc.number != "" {
+			out[Number] = Field{Text: tc.number, Conf: 1}
+		}
+		if got := cleanAddress(mk(tc.text), out).String(); got != tc.want || out[Number].Text != tc.wantNum {
+			t.Errorf("%s: address %q, number %q; want %q, %q", tc.text, got, out[Number].Text, tc.want, tc.wantNum)
+		}
 	}
 }
 

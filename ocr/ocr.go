@@ -388,13 +388,53 @@ func (e *Engine) mend(card *image.RGBA, side Side, read []line, fields map[strin
 // field can be nothing else, so the likelier is taken however far short
 // of the greedy reading both fall; its confidence is its share of the
 // two, as a guess. A sex the number contradicts is still flagged by the
-// checks after.
+// checks after. A sex the detector boxed no line for is read again from
+// the row between its label and 民族 (rereadSex).
 func (e *Engine) mendSex(card *image.RGBA, read []line, fields map[string]Field) error {
 	f, ok := fields[Sex]
-	if !ok || len([]rune(f.Text)) != 1 || f.Text == "男" || f.Text == "女" {
+	if !ok {
+		return e.rereadSex(card, read, fields)
+	}
+	if len([]rune(f.Text)) != 1 || f.Text == "男" || f.Text == "女" {
 		return nil
 	}
 	return e.mendField(card, read, fields, Sex, [][]edit{{{0, 1, "男"}, {0, 1, "女"}}}, math.Inf(1))
+}
+
+// rereadSex reads the row from the end of the 性别 label to the start of
+// 民族, where the sex is printed, in one box, against 男 and 女; taken
+// when it falls at most maxShortfall short of the greedy reading (a
+// character is there to read), its confidence its share of the two (as a
+// guess past readShortfall).
+func (e *Engine) rereadSex(card *image.RGBA, read []line, fields map[string]Field) error {
+	label := slices.IndexFunc(read, func(l line) bool { g := toRun(l); return g.findLabel("性别", 0) == 0 && len(g) == 2 })
+	eth := slices.IndexFunc(read, func(l line) bool { return toRun(l).findLabel("民族", 0) == 0 })
+	if label < 0 || eth < 0 {
+		return nil
+	}
+	q, end := read[label].box.quad, read[eth].box.quad[0].X-4
+	u := q[1].Sub(q[0])
+	if u.X <= 0 || end <= q[1].X {
+		return nil
+	}
+	k := (end - q[1].X) / u.X
+	v := q[3].Sub(q[0]).Scale(0.2) // values are set larger than labels
+	top, bottom := q[1].Sub(v), q[2].Add(v)
+	box := textBox{quad: [4]geom.Point{top, top.Add(u.Scale(k)), bottom.Add(u.Scale(k)), bottom}}
+	_, sc, err := e.recogniseScored(card, []textBox{box}, true)
+	if err != nil {
+		return err
+	}
+	r, ok := e.readAmong(sc[0], []string{"男", "女"})
+	if !ok || r.shortfall > maxShortfall {
+		return nil
+	}
+	conf := r.posterior
+	if r.shortfall > readShortfall {
+		conf *= guessConf
+	}
+	fields[Sex] = Field{Text: r.text, Conf: conf}
+	return nil
 }
 
 // rereadEthnicity reads the 民族 row again from its label to the portrait

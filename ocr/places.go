@@ -103,6 +103,10 @@ func (e *Engine) mendPlaces(card *image.RGBA, side Side, lines []line, fields ma
 		return nil
 	}
 	text := []rune(f.Text)
+	if k := labelLead(text, list); side == Back && k > 0 {
+		text = text[k:]
+		fields[name] = Field{Text: string(text), Conf: f.Conf}
+	}
 	var sites [][]edit
 	end := 0
 	if site := placeSite(text, list); site != nil {
@@ -119,6 +123,32 @@ func (e *Engine) mendPlaces(card *image.RGBA, side Side, lines []line, fields ma
 	}
 	return e.mendField(card, lines, fields, name, sites, maxShortfall)
 }
+
+// labelLead is how many characters open text before an entry of the
+// sorted list that ends it, when they are a misread label's remains (a
+// character of 签发机关, or punctuation: 警机美：武汉市公安局武昌分局)
+// and at most maxLabelLead; 0 when text is an entry or has no such lead.
+// An issuer reads whole after its label; a lead of other characters may
+// be part of a name the list does not know.
+func labelLead(text []rune, list []string) int {
+	if _, ok := slices.BinarySearch(list, string(text)); ok {
+		return 0
+	}
+	for k := 1; k <= min(maxLabelLead, len(text)-1); k++ {
+		if _, ok := slices.BinarySearch(list, string(text[k:])); !ok {
+			continue
+		}
+		if slices.ContainsFunc(text[:k], func(r rune) bool { return strings.ContainsRune("签发机关", r) || !unicode.Is(unicode.Han, r) }) {
+			return k
+		}
+		return 0
+	}
+	return 0
+}
+
+// maxLabelLead is the most characters a misread label leaves before a
+// value: its four and a colon.
+const maxLabelLead = 5
 
 // placeSite is the site (mendField) of a field that names a place from
 // list (the address's division, the issuer) at its start, for when the

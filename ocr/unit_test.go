@@ -528,3 +528,23 @@ func TestAgreementBetter(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelLead cuts a misread 签发机关 before an issuer of the list, and
+// nothing from an issuer the list has or a name it does not know.
+func TestLabelLead(t *testing.T) {
+	list := []string{"北京市公安局海淀分局", "武汉市公安局武昌分局", "通州区公安局"}
+	for _, tc := range []struct {
+		text string
+		want int
+	}{
+		{"警机美：武汉市公安局武昌分局", 4},
+		{"关北京市公安局海淀分局", 1},
+		{"武汉市公安局武昌分局", 0},
+		{"南通州区公安局", 0}, // 南 is no label's: a name the list may lack
+		{"签发机关长沙市公安局", 0},
+	} {
+		if got := labelLead([]rune(tc.text), list); got != tc.want {
+			t.Errorf("%s: lead %d, want %d", tc.text, got, tc.want)
+		}
+	}
+}
