@@ -31,7 +31,8 @@
 // skew, lines off the card are dropped, the 民族 row is decoded against
 // the list of ethnicities by CTC's likelihood of each (ctc.go), a number
 // one character off a valid one is mended (number.go), a sex read as
-// neither 男 nor 女, or not boxed, is decoded against the two, the
+// neither 男 nor 女, or not boxed, is decoded against the two and an
+// ethnicity read as none of the 56 against them (mendClosed), the
 // number's digits merged into the address are moved to the number, a
 // misread label before an issuer of the list is cut, the address's
 // division, its unit words and the issuer are mended from the closed lists

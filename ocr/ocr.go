@@ -369,8 +369,9 @@ const minPrintContrast = 48
 
 // mend corrects fields the greedy reading got wrong where the card's
 // rules or a closed list say what they can be: the number by its check
-// digit, the sex as 男 or 女, the address's division and the issuer by
-// the list of places, the address's unit words (组, 栋) by theirs.
+// digit, the sex as 男 or 女, the ethnicity as one of the 56, the
+// address's division and the issuer by the list of places, the address's
+// unit words (组, 栋) by theirs.
 func (e *Engine) mend(card *image.RGBA, side Side, read []line, fields map[string]Field) error {
 	if side == Front {
 		if err := e.correctNumber(card, read, fields); err != nil {
@@ -379,26 +380,41 @@ func (e *Engine) mend(card *image.RGBA, side Side, read []line, fields map[strin
 		if err := e.mendSex(card, read, fields); err != nil {
 			return err
 		}
+		if err := e.mendClosed(card, read, fields, Ethnicity, Ethnicities); err != nil {
+			return err
+		}
 	}
 	return e.mendPlaces(card, side, read, fields)
 }
 
-// mendSex reads a sex of one character that is neither 男 nor 女 (展 for
-// 男) against the two, by CTC's likelihood on its line (mendField). The
-// field can be nothing else, so the likelier is taken however far short
-// of the greedy reading both fall; its confidence is its share of the
-// two, as a guess. A sex the number contradicts is still flagged by the
-// checks after. A sex the detector boxed no line for is read again from
+// mendSex reads a sex that is neither 男 nor 女 (展 for 男) against the
+// two (mendClosed), and a sex the detector boxed no line for again, from
 // the row between its label and 民族 (rereadSex).
 func (e *Engine) mendSex(card *image.RGBA, read []line, fields map[string]Field) error {
-	f, ok := fields[Sex]
-	if !ok {
+	if _, ok := fields[Sex]; !ok {
 		return e.rereadSex(card, read, fields)
 	}
-	if len([]rune(f.Text)) != 1 || f.Text == "男" || f.Text == "女" {
+	return e.mendClosed(card, read, fields, Sex, []string{"男", "女"})
+}
+
+// mendClosed reads a field that can only be an entry of list but reads as
+// none (展 for 男, 制 for 侗) against every entry, by CTC's likelihood on
+// its line (mendField). Since no other reading can be right, the likeliest
+// is taken however far short of the greedy reading it falls, its
+// confidence its share of the entries, as a guess; what the card's other
+// fields contradict (a sex against the number) the checks after still
+// flag.
+func (e *Engine) mendClosed(card *image.RGBA, read []line, fields map[string]Field, name string, list []string) error {
+	f, ok := fields[name]
+	if !ok || f.Text == "" || slices.Contains(list, f.Text) {
 		return nil
 	}
-	return e.mendField(card, read, fields, Sex, [][]edit{{{0, 1, "男"}, {0, 1, "女"}}}, math.Inf(1))
+	n := len([]rune(f.Text))
+	site := make([]edit, len(list))
+	for i, entry := range list {
+		site[i] = edit{0, n, entry}
+	}
+	return e.mendField(card, read, fields, name, [][]edit{site}, math.Inf(1))
 }
 
 // rereadSex reads the row from the end of the 性别 label to the start of

@@ -381,3 +381,25 @@ func TestSexFromTheTwo(t *testing.T) {
 		}
 	}
 }
+
+// TestClosedFieldReadAsNone reads two fronts of the tune split whose 民族
+// row reads as no ethnicity even decoded against the list within
+// maxShortfall: 亿佬 for 仡佬 (seed 252), 只技乌收别克 for 乌孜别克 on a
+// display (seed 234). A field that can only be an entry of the list takes
+// its likeliest entry however far short it falls: as printed, below 0.9
+// as a guess.
+func TestClosedFieldReadAsNone(t *testing.T) {
+	e, _ := setup(t)
+	w := wildGen(t)
+	specs := wild.Set(252, 1)
+	for _, seed := range []int{252, 234} {
+		s := w.Make(specs[seed-1])
+		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		if got := c.Fields[ocr.Ethnicity]; got.Text != s.Truth[ocr.Ethnicity] || got.Conf >= 0.9 {
+			t.Errorf("seed %d: ethnicity %q at %.2f, want %q below 0.9", seed, got.Text, got.Conf, s.Truth[ocr.Ethnicity])
+		}
+	}
+}
