@@ -27,18 +27,19 @@
 // that agrees best with the layout is kept. None finding a card is
 // ErrNoCard; an outline whose print is too blurred for a label to be read
 // is ErrTooBlurred, with the outline (a user must hold still, not look
-// for the card). Rows are grouped in the rectified card turned by its residual
-// skew, lines off the card are dropped, the 民族 row is decoded against
-// the list of ethnicities by CTC's likelihood of each (ctc.go), a number
-// one character off a valid one is mended (number.go), a sex read as
-// neither 男 nor 女, or not boxed, is decoded against the two and an
-// ethnicity read as none of the 56 against them (mendClosed), the
-// number's digits merged into the address are moved to the number, a
-// misread label before an issuer of the list is cut, the address's
-// division, its unit words and the issuer are mended from the closed lists
-// of China's divisions (DivisionsAsset) and of unit words, again by CTC's
-// likelihood on their lines (places.go), and the fields' texts are
-// checked:
+// for the card). Rows are grouped in the rectified card turned by its
+// residual skew, lines off the card are dropped, the 民族 row is decoded
+// against the list of ethnicities by CTC's likelihood of each (ctc.go), a
+// number one character off a valid one is mended (number.go), a validity
+// with no card's term is read against the periods its dates make with the
+// terms (mend.go), a sex read as neither 男 nor 女, or not boxed, is decoded
+// against the two and an ethnicity read as none of the 56 against them
+// (mendClosed), the number's digits merged into the address are moved to
+// the number, a misread label before an issuer of the list is cut, the
+// address's division, its unit words and the issuer are mended from the
+// closed lists of China's divisions (DivisionsAsset) and of unit words,
+// again by CTC's likelihood on their lines (places.go), and the fields'
+// texts are checked:
 // the number's check digit, birth and sex against the number, the validity
 // term (5, 10 or 20 years, or 长期), and with CrossCheck the term against
 // the holder's age at issue. ReadAt judges expiry against a given day.

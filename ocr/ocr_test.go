@@ -207,6 +207,18 @@ func wildGen(t *testing.T) *wild.Generator {
 	return w
 }
 
+// readTune reads the independent generator's tune-split card of seed
+// (wild.Set's n-th, from 1) on eval's day.
+func readTune(t *testing.T, e *ocr.Engine, w *wild.Generator, seed int) (*ocr.Card, *synth.Sample) {
+	t.Helper()
+	s := w.Make(wild.Set(seed, 1)[seed-1])
+	c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
+	if err != nil {
+		t.Fatalf("seed %d: %v", seed, err)
+	}
+	return c, s
+}
+
 // TestIndependentSet reads cards from the independent generator
 // (ocr/synth/wild, seeds of neither its tuning nor its held-out split):
 // 56 cards, with -short 14 (one cycle: seven clean captures and one of
@@ -276,13 +288,8 @@ func TestIndependentSet(t *testing.T) {
 func TestEthnicityFromTheList(t *testing.T) {
 	e, _ := setup(t)
 	w := wildGen(t)
-	specs := wild.Set(131, 1)
 	for _, seed := range []int{74, 131} {
-		s := w.Make(specs[seed-1])
-		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
-		if err != nil {
-			t.Fatalf("seed %d: %v", seed, err)
-		}
+		c, s := readTune(t, e, w, seed)
 		got, want := c.Fields[ocr.Ethnicity], s.Truth[ocr.Ethnicity]
 		if got.Text != want || (want == "仫佬") != (got.Conf < 0.9) {
 			t.Errorf("seed %d: ethnicity %q at %.2f, want %q", seed, got.Text, got.Conf, want)
@@ -302,11 +309,7 @@ func TestPlacesMendedFromDivisions(t *testing.T) {
 		seed  int
 		field string
 	}{{60, ocr.Address}, {26, ocr.Issuer}, {141, ocr.Address}} {
-		s := w.Make(wild.Set(tc.seed, 1)[tc.seed-1])
-		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
-		if err != nil {
-			t.Fatalf("seed %d: %v", tc.seed, err)
-		}
+		c, s := readTune(t, e, w, tc.seed)
 		if got := c.Fields[tc.field]; got.Text != s.Truth[tc.field] {
 			t.Errorf("seed %d: %s %q at %.2f, want %q", tc.seed, tc.field, got.Text, got.Conf, s.Truth[tc.field])
 		}
@@ -319,12 +322,7 @@ func TestPlacesMendedFromDivisions(t *testing.T) {
 // choice there give back the printed number, below 0.9 as a guess.
 func TestNumberMendedByCheckDigit(t *testing.T) {
 	e, _ := setup(t)
-	w := wildGen(t)
-	s := w.Make(wild.Set(86, 1)[85])
-	c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, s := readTune(t, e, wildGen(t), 86)
 	if got := c.Fields[ocr.Number]; got.Text != s.Truth[ocr.Number] || got.Conf >= 0.9 || len(c.Problems) != 0 {
 		t.Errorf("number %q at %.2f (problems %v), want %q below 0.9", got.Text, got.Conf, c.Problems, s.Truth[ocr.Number])
 	}
@@ -369,13 +367,8 @@ func TestTooBlurredRefusedWithItsOutline(t *testing.T) {
 func TestSexFromTheTwo(t *testing.T) {
 	e, _ := setup(t)
 	w := wildGen(t)
-	specs := wild.Set(257, 1)
 	for _, seed := range []int{257, 237} {
-		s := w.Make(specs[seed-1])
-		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
-		if err != nil {
-			t.Fatalf("seed %d: %v", seed, err)
-		}
+		c, s := readTune(t, e, w, seed)
 		if got := c.Fields[ocr.Sex]; got.Text != s.Truth[ocr.Sex] || (seed == 257) != (got.Conf < 0.9) {
 			t.Errorf("seed %d: sex %q at %.2f, want %q", seed, got.Text, got.Conf, s.Truth[ocr.Sex])
 		}
@@ -391,15 +384,24 @@ func TestSexFromTheTwo(t *testing.T) {
 func TestClosedFieldReadAsNone(t *testing.T) {
 	e, _ := setup(t)
 	w := wildGen(t)
-	specs := wild.Set(252, 1)
 	for _, seed := range []int{252, 234} {
-		s := w.Make(specs[seed-1])
-		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
-		if err != nil {
-			t.Fatalf("seed %d: %v", seed, err)
-		}
+		c, s := readTune(t, e, w, seed)
 		if got := c.Fields[ocr.Ethnicity]; got.Text != s.Truth[ocr.Ethnicity] || got.Conf >= 0.9 {
 			t.Errorf("seed %d: ethnicity %q at %.2f, want %q below 0.9", seed, got.Text, got.Conf, s.Truth[ocr.Ethnicity])
 		}
+	}
+}
+
+// TestValidityMendedByTerm reads a back of the tune split photographed
+// off a display (seed 136) whose validity line the model reads
+// 有数斯附：2016.04.28H2035.04.28: no term runs from 2016.04.28 to
+// 2035.04.28. The periods its dates make with the terms, read against the
+// line, give back the printed 2015.04.28-2035.04.28, which the checks then
+// pass.
+func TestValidityMendedByTerm(t *testing.T) {
+	e, _ := setup(t)
+	c, s := readTune(t, e, wildGen(t), 136)
+	if got := c.Fields[ocr.Validity]; got.Text != s.Truth[ocr.Validity] || len(c.Problems) != 0 {
+		t.Errorf("validity %q at %.2f (problems %v), want %q", got.Text, got.Conf, c.Problems, s.Truth[ocr.Validity])
 	}
 }

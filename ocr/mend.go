@@ -1,0 +1,174 @@
+package ocr
+
+import (
+	"image"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/liveid/liveid/ocr/internal/geom"
+)
+
+// mend corrects fields the greedy reading got wrong where the card's
+// rules or a closed list say what they can be: the number by its check
+// digit, the validity by its term, the sex as 男 or 女, the ethnicity as one of the 56, the
+// address's division and the issuer by the list of places, the address's
+// unit words (组, 栋) by theirs.
+func (e *Engine) mend(card *image.RGBA, side Side, read []line, fields map[string]Field) error {
+	if side == Front {
+		if err := e.correctNumber(card, read, fields); err != nil {
+			return err
+		}
+		if err := e.mendSex(card, read, fields); err != nil {
+			return err
+		}
+		if err := e.mendClosed(card, read, fields, Ethnicity, Ethnicities); err != nil {
+			return err
+		}
+	}
+	if side == Back {
+		if err := e.mendValidity(card, read, fields); err != nil {
+			return err
+		}
+	}
+	return e.mendPlaces(card, side, read, fields)
+}
+
+// mendValidity reads a validity period whose term is none a card is
+// issued for (checkValidity) against the periods either of its dates
+// makes with the terms: from the start, 5, 10 or 20 years or 长期; to the
+// end, 5, 10 or 20 years back. One date misread (2016 for 2015, a digit
+// torn by a display's stripes) leaves the other to give the period, and
+// CTC's likelihood on the line the dates were read from tells which:
+// its text from the first digit on is put in each period's place (the
+// dash may have been read as another character), and the likeliest is
+// taken when it falls at most maxShortfall further short of the greedy
+// reading than the line's own reading does.
+func (e *Engine) mendValidity(card *image.RGBA, read []line, fields map[string]Field) error {
+	f, ok := fields[Validity]
+	if !ok || checkValidity(f.Text) == nil {
+		return nil
+	}
+	periods := termPeriods(f.Text)
+	digits := strings.Map(keepDigits, f.Text)
+	at := slices.IndexFunc(read, func(l line) bool { return strings.Contains(strings.Map(keepDigits, string(l.text)), digits) })
+	if len(periods) == 0 || at < 0 {
+		return nil
+	}
+	l := read[at]
+	k := slices.IndexFunc(l.text, isDigit)
+	got, sc, err := e.recogniseScored(card, []textBox{l.box}, true)
+	if err != nil || string(got[0].text) != string(l.text) {
+		return err // read otherwise alone: not this reading's line
+	}
+	targets := make([]string, len(periods))
+	for i, p := range periods {
+		targets[i] = string(l.text[:k]) + p
+	}
+	cur, _ := e.readAmong(sc[0], []string{string(l.text)})
+	r, ok := e.readAmong(sc[0], targets)
+	if !ok || r.shortfall-cur.shortfall > maxShortfall {
+		return nil
+	}
+	conf := min(f.Conf, r.posterior)
+	if r.shortfall-cur.shortfall > readShortfall {
+		conf *= guessConf
+	}
+	fields[Validity] = Field{Text: periods[slices.Index(targets, r.text)], Conf: conf}
+	return nil
+}
+
+// termPeriods are the periods "YYYY.MM.DD-…" a validity text's start and
+// end dates make with the terms cards are issued for.
+func termPeriods(text string) []string {
+	from, to, _ := strings.Cut(text, "-")
+	const layout = "2006.01.02"
+	var periods []string
+	if start, err := time.Parse(layout, from); err == nil {
+		for _, y := range []int{5, 10, 20} {
+			periods = append(periods, from+"-"+start.AddDate(y, 0, 0).Format(layout))
+		}
+		periods = append(periods, from+"-长期")
+	}
+	if end, err := time.Parse(layout, to); err == nil {
+		for _, y := range []int{5, 10, 20} {
+			periods = append(periods, end.AddDate(-y, 0, 0).Format(layout)+"-"+to)
+		}
+	}
+	return periods
+}
+
+// keepDigits is a strings.Map that keeps only the digits 0–9.
+func keepDigits(r rune) rune {
+	if isDigit(r) {
+		return r
+	}
+	return -1
+}
+
+// mendSex reads a sex that is neither 男 nor 女 (展 for 男) against the
+// two (mendClosed), and a sex the detector boxed no line for again, from
+// the row between its label and 民族 (rereadSex).
+func (e *Engine) mendSex(card *image.RGBA, read []line, fields map[string]Field) error {
+	if _, ok := fields[Sex]; !ok {
+		return e.rereadSex(card, read, fields)
+	}
+	return e.mendClosed(card, read, fields, Sex, []string{"男", "女"})
+}
+
+// mendClosed reads a field that can only be an entry of list but reads as
+// none (展 for 男, 制 for 侗) against every entry, by CTC's likelihood on
+// its line (mendField). Since no other reading can be right, the likeliest
+// is taken however far short of the greedy reading it falls, its
+// confidence its share of the entries, as a guess; what the card's other
+// fields contradict (a sex against the number) the checks after still
+// flag.
+func (e *Engine) mendClosed(card *image.RGBA, read []line, fields map[string]Field, name string, list []string) error {
+	f, ok := fields[name]
+	if !ok || f.Text == "" || slices.Contains(list, f.Text) {
+		return nil
+	}
+	n := len([]rune(f.Text))
+	site := make([]edit, len(list))
+	for i, entry := range list {
+		site[i] = edit{0, n, entry}
+	}
+	return e.mendField(card, read, fields, name, [][]edit{site}, math.Inf(1))
+}
+
+// rereadSex reads the row from the end of the 性别 label to the start of
+// 民族, where the sex is printed, in one box, against 男 and 女; taken
+// when it falls at most maxShortfall short of the greedy reading (a
+// character is there to read), its confidence its share of the two (as a
+// guess past readShortfall).
+func (e *Engine) rereadSex(card *image.RGBA, read []line, fields map[string]Field) error {
+	label := slices.IndexFunc(read, func(l line) bool { g := toRun(l); return g.findLabel("性别", 0) == 0 && len(g) == 2 })
+	eth := slices.IndexFunc(read, func(l line) bool { return toRun(l).findLabel("民族", 0) == 0 })
+	if label < 0 || eth < 0 {
+		return nil
+	}
+	q, end := read[label].box.quad, read[eth].box.quad[0].X-4
+	u := q[1].Sub(q[0])
+	if u.X <= 0 || end <= q[1].X {
+		return nil
+	}
+	k := (end - q[1].X) / u.X
+	v := q[3].Sub(q[0]).Scale(0.2) // values are set larger than labels
+	top, bottom := q[1].Sub(v), q[2].Add(v)
+	box := textBox{quad: [4]geom.Point{top, top.Add(u.Scale(k)), bottom.Add(u.Scale(k)), bottom}}
+	_, sc, err := e.recogniseScored(card, []textBox{box}, true)
+	if err != nil {
+		return err
+	}
+	r, ok := e.readAmong(sc[0], []string{"男", "女"})
+	if !ok || r.shortfall > maxShortfall {
+		return nil
+	}
+	conf := r.posterior
+	if r.shortfall > readShortfall {
+		conf *= guessConf
+	}
+	fields[Sex] = Field{Text: r.text, Conf: conf}
+	return nil
+}
