@@ -133,6 +133,20 @@ type closedReading struct {
 	shortfall float64
 }
 
+// guessed reports whether a closed reading overrules the greedy one: it
+// falls more than readShortfall further short of it than own, the
+// shortfall of what the line was read as before.
+func (r closedReading) guessed(own float64) bool { return r.shortfall-own > readShortfall }
+
+// conf is how sure a closed reading is: its share of the entries'
+// likelihood, scaled by guessConf when it is guessed (see guessed).
+func (r closedReading) conf(own float64) float64 {
+	if r.guessed(own) {
+		return r.posterior * guessConf
+	}
+	return r.posterior
+}
+
 // readClosed scores prefix+entry for every entry of list against a line's
 // scores. ok is false when the line has too few steps for any entry.
 func (e *Engine) readClosed(s scores, prefix string, list []string) (r closedReading, ok bool) {

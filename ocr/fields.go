@@ -253,8 +253,9 @@ func sameRow(grp []placed, l placed) bool {
 // when it reads right, else a first part that ends left of valueX (the
 // label's own box, misread), else, when the row's first part starts in
 // the labels' column, the label read with half its characters in place
-// (misreadLabel), else the whole row. Label characters or punctuation left at its start (a
-// spaced-out label split over boxes, its colon) go too.
+// (misreadLabel), else the whole row. Label characters or punctuation
+// left at its start (a spaced-out label split over boxes, its colon) go
+// too.
 func (r row) value(label string, valueX float64) run {
 	g, ok := r.g.cutLabel(label)
 	switch {

@@ -6,15 +6,13 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/liveid/liveid/ocr/internal/geom"
 )
 
 // mend corrects fields the greedy reading got wrong where the card's
 // rules or a closed list say what they can be: the number by its check
-// digit, the validity by its term, the sex as 男 or 女, the ethnicity as one of the 56, the
-// address's division and the issuer by the list of places, the address's
-// unit words (组, 栋) by theirs.
+// digit, the validity by its term, the sex as 男 or 女, the ethnicity as
+// one of the 56, the address's division and the issuer by the list of
+// places, the address's unit words (组, 栋) by theirs.
 func (e *Engine) mend(card *image.RGBA, side Side, read []line, fields map[string]Field) error {
 	if side == Front {
 		if err := e.correctNumber(card, read, fields); err != nil {
@@ -56,23 +54,21 @@ func (e *Engine) mendValidity(card *image.RGBA, read []line, fields map[string]F
 	if len(periods) == 0 || at < 0 {
 		return nil
 	}
-	l := read[at]
-	k := slices.IndexFunc(l.text, isDigit)
-	got, sc, err := e.recogniseScored(card, []textBox{l.box}, true)
-	if err != nil || string(got[0].text) != string(l.text) {
-		return err // read otherwise alone: not this reading's line
+	joined, s, ok, err := e.rereadLines(card, read[at:at+1])
+	if !ok || err != nil {
+		return err
 	}
+	k := slices.IndexFunc(joined, isDigit)
 	targets := make([]string, len(periods))
 	for i, p := range periods {
-		targets[i] = string(l.text[:k]) + p
+		targets[i] = string(joined[:k]) + p
 	}
-	cur, _ := e.readAmong(sc[0], []string{string(l.text)})
-	r, ok := e.readAmong(sc[0], targets)
-	if !ok || r.shortfall-cur.shortfall > maxShortfall {
+	r, own, ok := e.pick(s, joined, targets, maxShortfall)
+	if !ok {
 		return nil
 	}
 	conf := min(f.Conf, r.posterior)
-	if r.shortfall-cur.shortfall > readShortfall {
+	if r.guessed(own) {
 		conf *= guessConf
 	}
 	fields[Validity] = Field{Text: periods[slices.Index(targets, r.text)], Conf: conf}
@@ -148,15 +144,11 @@ func (e *Engine) rereadSex(card *image.RGBA, read []line, fields map[string]Fiel
 	if label < 0 || eth < 0 {
 		return nil
 	}
-	q, end := read[label].box.quad, read[eth].box.quad[0].X-4
-	u := q[1].Sub(q[0])
-	if u.X <= 0 || end <= q[1].X {
+	q := read[label].box.quad
+	box, ok := rowSpan(q, q[1], q[2], read[eth].box.quad[0].X-4)
+	if !ok {
 		return nil
 	}
-	k := (end - q[1].X) / u.X
-	v := q[3].Sub(q[0]).Scale(0.2) // values are set larger than labels
-	top, bottom := q[1].Sub(v), q[2].Add(v)
-	box := textBox{quad: [4]geom.Point{top, top.Add(u.Scale(k)), bottom.Add(u.Scale(k)), bottom}}
 	_, sc, err := e.recogniseScored(card, []textBox{box}, true)
 	if err != nil {
 		return err
@@ -165,10 +157,6 @@ func (e *Engine) rereadSex(card *image.RGBA, read []line, fields map[string]Fiel
 	if !ok || r.shortfall > maxShortfall {
 		return nil
 	}
-	conf := r.posterior
-	if r.shortfall > readShortfall {
-		conf *= guessConf
-	}
-	fields[Sex] = Field{Text: r.text, Conf: conf}
+	fields[Sex] = Field{Text: r.text, Conf: r.conf(0)}
 	return nil
 }

@@ -174,7 +174,8 @@ func Decode(r io.Reader) (image.Image, error) {
 // to show: showing the other one raises WarnWrongSide (AnySide never does).
 // It fails with ErrNoCard when there is no card, and with a *BlurredError
 // (ErrTooBlurred) when a card is found whose print is too blurred for any
-// label to be read; lesser quality problems are warnings, not errors. Expiry is judged against the clock: see ReadAt.
+// label to be read; lesser quality problems are warnings, not errors.
+// Expiry is judged against the clock: see ReadAt.
 func (e *Engine) Read(ctx context.Context, img image.Image, want Side) (*Card, error) {
 	return e.ReadAt(ctx, img, want, time.Now())
 }
@@ -381,17 +382,10 @@ func (e *Engine) rereadEthnicity(card *image.RGBA, lines []line) ([]line, error)
 		return lines, nil
 	}
 	q := lines[i].box.quad
-	u := q[1].Sub(q[0])
-	end := float64(portraitRect.Min.X - 8)
-	if u.X <= 0 || q[1].X >= end {
+	wide, ok := rowSpan(q, q[0], q[3], float64(portraitRect.Min.X-8))
+	if !ok {
 		return lines, nil
 	}
-	k := (end - q[0].X) / u.X
-	// A fifth of the label's height more above and below: values are set
-	// larger than labels, on the same baseline.
-	v := q[3].Sub(q[0]).Scale(0.2)
-	top, bottom := q[0].Sub(v), q[3].Add(v)
-	wide := textBox{quad: [4]geom.Point{top, top.Add(u.Scale(k)), bottom.Add(u.Scale(k)), bottom}}
 	got, sc, err := e.recogniseScored(card, []textBox{wide}, true)
 	if err != nil {
 		return nil, err
@@ -426,12 +420,27 @@ const maxShortfall = 6.0
 // as read: the greedy reading was torn between it and another character.
 const readShortfall = 1.0
 
+// rowSpan is the box from a and b (the top and bottom of a label's box q
+// at one of its ends) along q's line to x = end, a fifth of q's height
+// taller above and below: values are set larger than labels, on the same
+// baseline. ok is false when q does not run rightwards or reaches end.
+func rowSpan(q [4]geom.Point, a, b geom.Point, end float64) (textBox, bool) {
+	u := q[1].Sub(q[0])
+	if u.X <= 0 || q[1].X >= end {
+		return textBox{}, false
+	}
+	k := (end - a.X) / u.X
+	v := q[3].Sub(q[0]).Scale(0.2)
+	top, bottom := a.Sub(v), b.Add(v)
+	return textBox{quad: [4]geom.Point{top, top.Add(u.Scale(k)), bottom.Add(u.Scale(k)), bottom}}, true
+}
+
 // closedLine is the line that reads prefix and a closed reading, each
 // character as sure as the reading is among the list's entries, less when
 // the greedy reading had to be overruled.
 func closedLine(b textBox, prefix string, r closedReading) line {
 	p := float32(r.posterior)
-	if r.shortfall > readShortfall {
+	if r.guessed(0) {
 		p *= guessConf
 	}
 	text := []rune(prefix + r.text)

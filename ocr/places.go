@@ -183,9 +183,9 @@ type edit struct {
 // sites taken right to left so that the places of those left of them
 // hold), takes the edit CTC finds likeliest when it falls at most bound
 // nats (maxShortfall for an open field) further short of the greedy
-// reading than the field does already. The field's confidence is at most each taken edit's share of
-// its site's likelihood, scaled as guessed (guessConf) when the greedy
-// reading had to be overruled.
+// reading than the field does already. The field's confidence is at most
+// each taken edit's share of its site's likelihood, scaled as guessed
+// (guessConf) when the greedy reading had to be overruled.
 func (e *Engine) mendField(card *image.RGBA, lines []line, fields map[string]Field, name string, sites [][]edit, bound float64) error {
 	f := fields[name]
 	text := []rune(f.Text)
@@ -199,24 +199,10 @@ func (e *Engine) mendField(card *image.RGBA, lines []line, fields map[string]Fie
 	if !ok {
 		return nil
 	}
-	boxes := make([]textBox, len(chosen))
-	var joined []rune
-	for i, l := range chosen {
-		boxes[i] = l.box
-		joined = append(joined, l.text...)
-	}
-	got, sc, err := e.recogniseScored(card, boxes, true)
-	if err != nil {
+	joined, s, ok, err := e.rereadLines(card, chosen)
+	if !ok || err != nil {
 		return err
 	}
-	var reread []rune
-	for _, l := range got {
-		reread = append(reread, l.text...)
-	}
-	if string(reread) != string(joined) {
-		return nil // read otherwise alone: the field is not this reading's
-	}
-	s := joinScores(sc)
 	conf := f.Conf
 	for _, site := range slices.Backward(sites) {
 		targets := make([]string, len(site))
@@ -224,22 +210,54 @@ func (e *Engine) mendField(card *image.RGBA, lines []line, fields map[string]Fie
 			a, b := skipChars(joined, len(lead), ed.from), skipChars(joined, len(lead), ed.to)
 			targets[i] = string(joined[:a]) + ed.text + string(joined[b:])
 		}
-		cur, _ := e.readAmong(s, []string{string(joined)})
-		r, ok := e.readAmong(s, targets)
-		if !ok || r.shortfall-cur.shortfall > bound {
+		r, own, ok := e.pick(s, joined, targets, bound)
+		if !ok {
 			continue
 		}
-		p := r.posterior
-		if r.shortfall-cur.shortfall > readShortfall {
-			p *= guessConf
-		}
-		conf = min(conf, p)
-		ed := site[slices.Index(targets, r.text)]
+		conf = min(conf, r.conf(own))
+		i := slices.Index(targets, r.text)
 		joined = []rune(r.text)
-		text = slices.Concat(text[:ed.from], []rune(ed.text), text[ed.to:])
+		text = slices.Concat(text[:site[i].from], []rune(site[i].text), text[site[i].to:])
 	}
 	fields[name] = Field{Text: string(text), Conf: conf}
 	return nil
+}
+
+// rereadLines reads lines again with their class probabilities: their
+// text joined and their scores one after the other. ok is false when they
+// read otherwise alone than among the card's lines (the batch's width
+// changed the reading): the field is then not this reading's.
+func (e *Engine) rereadLines(card *image.RGBA, lines []line) (joined []rune, s scores, ok bool, err error) {
+	boxes := make([]textBox, len(lines))
+	for i, l := range lines {
+		boxes[i] = l.box
+		joined = append(joined, l.text...)
+	}
+	got, sc, err := e.recogniseScored(card, boxes, true)
+	if err != nil {
+		return nil, scores{}, false, err
+	}
+	var reread []rune
+	for _, l := range got {
+		reread = append(reread, l.text...)
+	}
+	if string(reread) != string(joined) {
+		return nil, scores{}, false, nil
+	}
+	return joined, joinScores(sc), true, nil
+}
+
+// pick is which of targets, each the lines read as joined with an edit,
+// CTC finds likeliest on their scores s, with own, joined's shortfall; ok
+// is false when it falls more than bound nats further short of the greedy
+// reading than joined does.
+func (e *Engine) pick(s scores, joined []rune, targets []string, bound float64) (r closedReading, own float64, ok bool) {
+	cur, _ := e.readAmong(s, []string{string(joined)})
+	r, ok = e.readAmong(s, targets)
+	if !ok || r.shortfall-cur.shortfall > bound {
+		return closedReading{}, 0, false
+	}
+	return r, cur.shortfall, true
 }
 
 // unitWords are what numbers an address's parts: 村3组, 2栋4单元701室.
