@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/liveid/liveid/models"
@@ -217,6 +218,10 @@ func printMisses(e *env, r eval.Result) {
 		if got := r.Card.Fields[name].Text; got != want {
 			miss = append(miss, fmt.Sprintf("%s %q≠%q", name, got, want))
 		}
+	}
+	slices.Sort(miss)
+	if off := eval.CornerError(r.Card.Corners, s.Corners); off > 0.1 {
+		miss = append(miss, fmt.Sprintf("corners off by %.0f%% of the card's width", 100*off))
 	}
 	if want := eval.WantWarnings(s); len(miss) > 0 || r.Card.Warnings != want {
 		fmt.Fprintf(e.stderr, "%s: warnings %s (want %s) %s\n", head, r.Card.Warnings, want, strings.Join(miss, " "))

@@ -226,14 +226,17 @@ func count[K comparable](m map[K]*Ratio, k K, ok bool) {
 
 // located reports whether every corner is within a tenth of the card's
 // width of the truth.
-func located(got, want [4]ocr.Point) bool {
-	tol := 0.1 * (want[0].Dist(want[1]) + want[3].Dist(want[2])) / 2
+func located(got, want [4]ocr.Point) bool { return CornerError(got, want) <= 0.1 }
+
+// CornerError is how far the worst of got's corners lies from want's, as a
+// share of the card's width in the image.
+func CornerError(got, want [4]ocr.Point) float64 {
+	width := (want[0].Dist(want[1]) + want[3].Dist(want[2])) / 2
+	worst := 0.0
 	for i := range got {
-		if got[i].Dist(want[i]) > tol {
-			return false
-		}
+		worst = max(worst, got[i].Dist(want[i]))
 	}
-	return true
+	return worst / width
 }
 
 func calBin(conf float64) int {
