@@ -83,7 +83,7 @@ func prefilter(img *image.RGBA, w int) *image.RGBA {
 	for img.Rect.Dx() > 3*w {
 		img = halve(img)
 	}
-	return smoothRGBA(img, int(float64(img.Rect.Dx())/float64(w)+0.5))
+	return smoothRGBA(img, float64(2*int(float64(img.Rect.Dx())/float64(w)+0.5)+1))
 }
 
 // fitCard grows the card region from (cx, cy) and fits its outline.

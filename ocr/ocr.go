@@ -287,7 +287,8 @@ const goodFit = 3
 // agree with the side's layout.
 func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want Side, now time.Time) (*Card, agreement, error) {
 	card := warpQuad(src, loc.corners, CardW, CardH)
-	boxes, err := e.detect(card)
+	printed := withoutGrid(card)
+	boxes, err := e.detect(printed)
 	if err != nil {
 		return nil, agreement{}, err
 	}
@@ -297,21 +298,21 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 	if err := ctx.Err(); err != nil {
 		return nil, agreement{}, err
 	}
-	p180, err := e.upsideDown(card, boxes)
+	p180, err := e.upsideDown(printed, boxes)
 	if err != nil {
 		return nil, agreement{}, err
 	}
 	if p180 > 0.5 {
-		card, loc.corners = rotate180img(card), geom.Rotate180(loc.corners)
+		card, printed, loc.corners = rotate180img(card), rotate180img(printed), geom.Rotate180(loc.corners)
 		for i := range boxes {
 			boxes[i].quad = flipQuad(boxes[i].quad)
 		}
 	}
-	lines, err := e.recognise(card, boxes)
+	lines, err := e.recognise(printed, boxes)
 	if err != nil {
 		return nil, agreement{}, err
 	}
-	lines = onCard(card, lines)
+	lines = onCard(printed, lines)
 	side := whichSide(lines)
 	if side == AnySide {
 		return nil, agreement{}, unreadable(src, card, loc, "none of the card's printed labels could be read")
@@ -321,7 +322,7 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 	// blank card, which the occlusion check must still see).
 	read := lines
 	if side == Front {
-		if read, err = e.rereadEthnicity(card, lines); err != nil {
+		if read, err = e.rereadEthnicity(printed, lines); err != nil {
 			return nil, agreement{}, err
 		}
 	}
@@ -330,7 +331,7 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 		c.Lines = append(c.Lines, TextLine{Text: l.String(), Conf: meanProb(l.probs), Quad: l.box.quad})
 	}
 	c.Fields = extract(side, read)
-	if err := e.mend(card, side, read, c.Fields); err != nil {
+	if err := e.mend(printed, side, read, c.Fields); err != nil {
 		return nil, agreement{}, err
 	}
 	c.Problems = validate(c.Fields)
@@ -345,6 +346,19 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 	}
 	c.Clarity = clarity(sharp)
 	return c, layoutFit(side, lines), nil
+}
+
+// withoutGrid is the card to read the print from. A card shown on a
+// display carries the display's pixel grid (see screenScore), whose
+// stripes the detector and the recogniser take for strokes: they split
+// lines and turn characters into others. Averaging over one period of the
+// grid cancels it and blurs the print only by as much (a period of 3 to 6
+// card pixels against strokes of 2 to 4). Any other card is read as it is.
+func withoutGrid(card *image.RGBA) *image.RGBA {
+	if amp, period := screenScore(card); amp > screenMinAmp {
+		return smoothRGBA(card, period)
+	}
+	return card
 }
 
 // unreadable is the error for an outline whose card shows none of its

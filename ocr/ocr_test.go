@@ -405,3 +405,26 @@ func TestValidityMendedByTerm(t *testing.T) {
 		t.Errorf("validity %q at %.2f (problems %v), want %q", got.Text, got.Conf, c.Problems, s.Truth[ocr.Validity])
 	}
 }
+
+// TestScreenGridAveragedOut reads two cards of the tune split photographed
+// off a display, whose pixel grid the detector and recogniser took for
+// strokes: a back (seed 10) read as issuer 铭鼎研贸上海市公安局徐汇分局
+// and validity 1806.12.01-2100.62.01, a front (seed 66) with no birth and
+// an address of 号1栋5单元808百. Read through a box as wide as the
+// grid's period, every field of both reads as printed, and the warning
+// (measured on the card as captured) still says it was a display.
+func TestScreenGridAveragedOut(t *testing.T) {
+	e, _ := setup(t)
+	w := wildGen(t)
+	for _, seed := range []int{10, 66} {
+		c, s := readTune(t, e, w, seed)
+		for name, want := range s.Truth {
+			if got := c.Fields[name].Text; got != want {
+				t.Errorf("seed %d: %s %q, want %q", seed, name, got, want)
+			}
+		}
+		if c.Warnings&ocr.WarnScreen == 0 {
+			t.Errorf("seed %d: warnings %s, want %s", seed, c.Warnings, ocr.WarnScreen)
+		}
+	}
+}

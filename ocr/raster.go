@@ -139,9 +139,9 @@ func lumaPlane(m *image.RGBA) *grayPlane {
 	return g
 }
 
-// smoothRGBA is m with each colour channel box-blurred over a (2r+1)²
-// window, opaque.
-func smoothRGBA(m *image.RGBA, r int) *image.RGBA {
+// smoothRGBA is m with each colour channel box-blurred over a width²
+// window (see boxBlur), its alpha kept.
+func smoothRGBA(m *image.RGBA, width float64) *image.RGBA {
 	w, h := m.Rect.Dx(), m.Rect.Dy()
 	out := image.NewRGBA(image.Rect(0, 0, w, h))
 	for k := range 3 {
@@ -151,39 +151,51 @@ func smoothRGBA(m *image.RGBA, r int) *image.RGBA {
 				g.v[y*w+x] = float64(m.Pix[m.PixOffset(x, y)+k])
 			}
 		}
-		g = boxBlur(g, r)
+		g = boxBlur(g, width)
 		for y := range h {
 			for x := range w {
 				out.Pix[out.PixOffset(x, y)+k] = uint8(g.v[y*w+x] + 0.5)
 			}
 		}
 	}
-	for i := 3; i < len(out.Pix); i += 4 {
-		out.Pix[i] = 255
+	for y := range h {
+		for x := range w {
+			out.Pix[out.PixOffset(x, y)+3] = m.Pix[m.PixOffset(x, y)+3]
+		}
 	}
 	return out
 }
 
-// boxBlur averages over a (2r+1)² window with edge clamping, separably.
-func boxBlur(g *grayPlane, r int) *grayPlane {
+// boxBlur averages over a width² window with edge clamping, separably.
+// width need not be whole: the two end taps then weigh the fraction of a
+// pixel the window covers, so that a pattern of period width averages out
+// whatever its phase (exactly for a whole period, to a few percent
+// otherwise).
+func boxBlur(g *grayPlane, width float64) *grayPlane {
+	width = max(width, 1)
+	half := width / 2
+	r := int(math.Ceil(half - 0.5))
+	taps := make([]float64, 2*r+1)
+	for d := -r; d <= r; d++ {
+		taps[d+r] = min(float64(d)+0.5, half) - max(float64(d)-0.5, -half)
+	}
 	tmp, out := newGray(g.w, g.h), newGray(g.w, g.h)
-	n := float64(2*r + 1)
 	for y := range g.h {
 		for x := range g.w {
 			s := 0.0
 			for d := -r; d <= r; d++ {
-				s += g.at(min(max(x+d, 0), g.w-1), y)
+				s += taps[d+r] * g.at(min(max(x+d, 0), g.w-1), y)
 			}
-			tmp.v[y*g.w+x] = s / n
+			tmp.v[y*g.w+x] = s / width
 		}
 	}
 	for y := range g.h {
 		for x := range g.w {
 			s := 0.0
 			for d := -r; d <= r; d++ {
-				s += tmp.at(x, min(max(y+d, 0), g.h-1))
+				s += taps[d+r] * tmp.at(x, min(max(y+d, 0), g.h-1))
 			}
-			out.v[y*g.w+x] = s / n
+			out.v[y*g.w+x] = s / width
 		}
 	}
 	return out

@@ -548,3 +548,34 @@ func TestLabelLead(t *testing.T) {
 		}
 	}
 }
+
+// TestBoxBlurCancelsPeriod: a box as wide as a pattern's period, whole or
+// not, averages the pattern out whatever its phase (a display's grid on a
+// recaptured card, see withoutGrid): exactly for a whole period, to a few
+// percent for a fractional one, whose end taps only approximate the
+// continuous box. A box of 3 is the 3×3 mean.
+func TestBoxBlurCancelsPeriod(t *testing.T) {
+	for _, period := range []float64{3, 4.6, 5.3} {
+		g := newGray(64, 64)
+		for y := range g.h {
+			for x := range g.w {
+				g.v[y*g.w+x] = 128 + 40*math.Sin(2*math.Pi*(float64(x)/period+0.3)) + 40*math.Cos(2*math.Pi*float64(y)/period)
+			}
+		}
+		b := boxBlur(g, period)
+		worst := 0.0
+		for y := 8; y < g.h-8; y++ {
+			for x := 8; x < g.w-8; x++ {
+				worst = max(worst, math.Abs(b.at(x, y)-128))
+			}
+		}
+		if worst > 2 { // of 80 grey levels peak to peak; 1.05 at 4.6 px
+			t.Errorf("period %.1f: %.2f grey levels left", period, worst)
+		}
+	}
+	g := newGray(5, 5)
+	g.v[12] = 9
+	if b := boxBlur(g, 3); math.Abs(b.at(1, 1)-1) > 1e-9 || math.Abs(b.at(2, 2)-1) > 1e-9 || b.at(0, 0) != 0 {
+		t.Errorf("box of 3 is not the 3×3 mean: %v", b.v)
+	}
+}

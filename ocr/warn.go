@@ -92,7 +92,7 @@ func assess(card *image.RGBA, loc location, side, want Side, lines []line) (Warn
 	if chromaSpread(card) < photocopyMaxChroma {
 		w |= WarnPhotocopy
 	}
-	if screenScore(card) > screenMinAmp {
+	if amp, _ := screenScore(card); amp > screenMinAmp {
 		w |= WarnScreen
 	}
 	if glareShare(card) > glareMinFraction {
@@ -156,8 +156,9 @@ func stddev(v []float64) float64 {
 // a sharp peak at the grid's frequency, many times the band's mean, where
 // sensor noise and the card's own print spread their power. The score is
 // that peak's amplitude in grey levels (0 when there is no clear peak), so
-// faint regular artefacts such as JPEG block edges do not count.
-func screenScore(card *image.RGBA) float64 {
+// faint regular artefacts such as JPEG block edges do not count, with the
+// grid's period in card pixels.
+func screenScore(card *image.RGBA) (amp, period float64) {
 	// n: a power of two for the FFT, and nine periods of the coarsest grid
 	// counted (7 px), so that even that grid gives a sharp peak. keep: the
 	// flattest patches of a half-overlapping lattice; eight average the
@@ -181,7 +182,7 @@ func screenScore(card *image.RGBA) float64 {
 		ps = ps[:keep]
 	}
 	if len(ps) == 0 {
-		return 0
+		return 0, 0
 	}
 	power := make([]float64, n*n)
 	for _, p := range ps {
@@ -191,7 +192,7 @@ func screenScore(card *image.RGBA) float64 {
 	}
 	// Periods of 2 to 7 px: finer than the print's features, coarser than
 	// the camera's JPEG blocks once rectified.
-	peak, sum, count := 0.0, 0.0, 0
+	peak, peakR, sum, count := 0.0, 0.0, 0.0, 0
 	for v := range n {
 		for u := range n {
 			fu, fv := min(u, n-u), min(v, n-v)
@@ -199,17 +200,19 @@ func screenScore(card *image.RGBA) float64 {
 			if r < float64(n)/7 || r > float64(n)/2 {
 				continue
 			}
-			peak = max(peak, power[v*n+u])
+			if power[v*n+u] > peak {
+				peak, peakR = power[v*n+u], r
+			}
 			sum += power[v*n+u]
 			count++
 		}
 	}
 	if sum == 0 || peak < screenPeakRatio*sum/float64(count) {
-		return 0
+		return 0, 0
 	}
 	// A sinusoid of amplitude A under an n×n Hann window peaks at
 	// (A/2 · n²/4)² in power.
-	return 8 * math.Sqrt(peak/float64(len(ps))) / (n * n)
+	return 8 * math.Sqrt(peak/float64(len(ps))) / (n * n), n / peakR
 }
 
 func patchVariance(l *grayPlane, x0, y0, n int) float64 {
@@ -340,7 +343,7 @@ func glareShare(card *image.RGBA) float64 {
 // contrast, which is returned too. A card with less than one grey level of
 // contrast has no edges to measure.
 func sharpness(card *image.RGBA) (sharp, contrast float64) {
-	l := boxBlur(lumaPlane(card), 1) // 3×3: tames sensor noise, a sharp step stays two pixels wide
+	l := boxBlur(lumaPlane(card), 3) // 3×3: tames sensor noise, a sharp step stays two pixels wide
 	var grad, level histogram
 	for y := 1; y < l.h-1; y++ {
 		for x := 1; x < l.w-1; x++ {
