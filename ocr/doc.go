@@ -27,10 +27,13 @@
 // that agrees best with the layout is kept. None finding a card is
 // ErrNoCard; an outline whose print is too blurred for a label to be read
 // is ErrTooBlurred, with the outline (a user must hold still, not look
-// for the card). Rows are grouped in the rectified card turned by its
-// residual skew, lines off the card are dropped, the 民族 row is decoded
-// against the list of ethnicities by CTC's likelihood of each (ctc.go), a
-// number one character off a valid one is mended (number.go), a validity
+// for the card). A card photographed off a display is read averaged over
+// one period of the display's pixel grid (withoutGrid), whose stripes the
+// models otherwise take for strokes. Rows are grouped in the rectified
+// card turned by its residual skew, lines off the card are dropped, the
+// 民族 row is decoded against the list of ethnicities by CTC's likelihood
+// of each (ctc.go), a number one character off a valid one is mended
+// (number.go), a validity
 // with no card's term is read against the periods its dates make with the
 // terms (mend.go), a sex read as neither 男 nor 女, or not boxed, is decoded
 // against the two and an ethnicity read as none of the 56 against them
