@@ -309,13 +309,7 @@ func innerRect(w, h int) image.Rectangle {
 // glareShare is the share of the card's pixels, inside the margin, blown
 // out to near white in every channel and well above the card's median.
 func glareShare(card *image.RGBA) float64 {
-	// Near white, not 255: JPEG, noise and the rectifying warp's
-	// interpolation pull clipped highlights below it. And brighter than
-	// the card's own surface by a margin: a pale card exposed bright all
-	// over is not a reflection.
-	const blown, above = 242, 12
-	bg := medianColour(resize(card, CardW/4, CardH/4))
-	floor := max(0.299*bg[0]+0.587*bg[1]+0.114*bg[2]+above, blown)
+	isBlown := blownTest(card)
 	n, white := 0, 0
 	inner := innerRect(card.Rect.Dx(), card.Rect.Dy())
 	for y := inner.Min.Y; y < inner.Max.Y; y++ {
@@ -325,7 +319,7 @@ func glareShare(card *image.RGBA) float64 {
 				continue
 			}
 			n++
-			if min(p[0], p[1], p[2]) >= blown && luma(p) >= floor {
+			if isBlown(p) {
 				white++
 			}
 		}
@@ -336,22 +330,76 @@ func glareShare(card *image.RGBA) float64 {
 	return float64(white) / float64(n)
 }
 
+// blownTest tells the card's pixels blown out by glare: near white, not
+// 255 (JPEG, noise and the rectifying warp's interpolation pull clipped
+// highlights below it), and brighter than the card's own surface by a
+// margin (a pale card exposed bright all over is not a reflection).
+func blownTest(card *image.RGBA) func(p []uint8) bool {
+	const blown, above = 242, 12
+	bg := medianColour(resize(card, CardW/4, CardH/4))
+	floor := max(0.299*bg[0]+0.587*bg[1]+0.114*bg[2]+above, blown)
+	return func(p []uint8) bool { return min(p[0], p[1], p[2]) >= blown && luma(p) >= floor }
+}
+
+// glareBlock is the side of the blocks nearGlare marks, in card pixels:
+// about the width over which a reflection fades from blown to the card.
+const glareBlock = 24
+
+// nearGlare marks the glareBlock-wide blocks of the card that hold a
+// blown pixel, and their neighbours, as a glareBlock-wide grid.
+func nearGlare(card *image.RGBA) (marks []bool, cols int) {
+	isBlown := blownTest(card)
+	w, h := card.Rect.Dx(), card.Rect.Dy()
+	cols, rows := (w+glareBlock-1)/glareBlock, (h+glareBlock-1)/glareBlock
+	core := make([]bool, cols*rows)
+	for y := range h {
+		for x := range w {
+			if p := card.Pix[card.PixOffset(x, y):]; p[3] == 255 && isBlown(p) {
+				core[(y/glareBlock)*cols+x/glareBlock] = true
+			}
+		}
+	}
+	marks = make([]bool, len(core))
+	for i, c := range core {
+		if !c {
+			continue
+		}
+		bx, by := i%cols, i/cols
+		for y := max(by-1, 0); y <= min(by+1, rows-1); y++ {
+			for x := max(bx-1, 0); x <= min(bx+1, cols-1); x++ {
+				marks[y*cols+x] = true
+			}
+		}
+	}
+	return marks, cols
+}
+
 // sharpness is the 99.5th percentile of the luma gradient over the luma's
 // 2–98 % range: sharp print steps in one or two pixels, blur spreads it.
 // The print's edges cover more than 0.5 % of a card, so the percentile
-// falls on them; the range leaves a few specks or blown pixels out of the
-// contrast, which is returned too. A card with less than one grey level of
-// contrast has no edges to measure.
+// falls on them; the range leaves a few specks out of the contrast, which
+// is returned too. The range leaves glare out (nearGlare: its blown core
+// and the halo where it fades): over more than 2 % of the card it would
+// raise the range's top to white and pass a sharp card under glare for a
+// soft one, unless it covers half the card. A card with less than one
+// grey level of contrast has no edges to measure.
 func sharpness(card *image.RGBA) (sharp, contrast float64) {
 	l := boxBlur(lumaPlane(card), 3) // 3×3: tames sensor noise, a sharp step stays two pixels wide
-	var grad, level histogram
+	glare, cols := nearGlare(card)
+	var grad, level, clear histogram
 	for y := 1; y < l.h-1; y++ {
 		for x := 1; x < l.w-1; x++ {
 			gx := l.at(x+1, y) - l.at(x-1, y)
 			gy := l.at(x, y+1) - l.at(x, y-1)
 			grad.add(math.Hypot(gx, gy) / 2) // central differences span two pixels
 			level.add(l.at(x, y))
+			if !glare[(y/glareBlock)*cols+x/glareBlock] {
+				clear.add(l.at(x, y))
+			}
 		}
+	}
+	if clear.n >= level.n/2 { // a card mostly under glare keeps it all
+		level = clear
 	}
 	contrast = level.quantile(0.98) - level.quantile(0.02)
 	if contrast < 1 {
