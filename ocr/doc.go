@@ -6,7 +6,9 @@
 // raises capture-quality warnings, which never stop the reading.
 //
 // The card is found by its edge (a region of the card's surface grown from
-// the middle, its outline fitted with a quadrilateral); when there is none,
+// the middle of the shrunk photo, its outline fitted with a quadrilateral
+// whose sides are then moved onto the card's edge in the full photo,
+// refine.go); when there is none,
 // or what it outlines does not show the side's labels where GA 450's layout
 // prints them, by its edge again in the photo smoothed first (a display's
 // stripes on a recaptured card alias into bands when the photo is shrunk
@@ -21,10 +23,13 @@
 // then moved onto the card's edge where a weak one shows nearby
 // (refine.go). The edge search gives every card-shaped surface its seeds
 // grow, the largest first (a pale backdrop can pass for a larger card),
-// and they are read in turn. An edge-found outline is trusted when three of its side's
-// labels lie in their places, no further off on average than on a true
-// outline (maxTrueOffset); otherwise the others are read too and the one
-// that agrees best with the layout is kept. None finding a card is
+// and they are read in turn. An edge-found outline is trusted when three
+// of its side's labels lie in their places, no further off on average than
+// on a true outline (maxTrueOffset), and no other outline lies within it
+// (a region that leaked over a finger at a corner still puts the labels
+// near their places; of two as good, the inner is the card's); otherwise
+// the others are read too and the one that agrees best with the layout is
+// kept. None finding a card is
 // ErrNoCard; an outline whose print is too blurred for a label to be read
 // is ErrTooBlurred, with the outline (a user must hold still, not look
 // for the card). A card photographed off a display is read averaged over

@@ -37,7 +37,9 @@ func (e *DecodeError) Code() string { return CodeDecode }
 
 // BlurredError says where the card is that is too blurred to read, so an
 // app can tell the user to hold still and let the camera focus rather than
-// to bring a card into view. It matches ErrTooBlurred.
+// to bring a card into view. It matches ErrTooBlurred. Its corners run
+// clockwise, but which comes first is a guess: the print that tells the
+// card's way up cannot be read.
 type BlurredError struct{ Corners [4]Point }
 
 func (e *BlurredError) Error() string        { return ErrTooBlurred.Error() }

@@ -132,6 +132,10 @@ func layoutFit(side Side, lines []line) agreement {
 	return a
 }
 
+// trusted reports whether the agreement is that of a card's true outline:
+// goodFit labels in place, within maxTrueOffset on average.
+func (a agreement) trusted() bool { return a.labels >= goodFit && a.offset <= maxTrueOffset }
+
 // better reports whether a agrees with the layout better than b: more
 // labels in place, or as many where b's stand further than a true
 // outline's would and a's stand closer.

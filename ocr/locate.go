@@ -28,7 +28,10 @@ var seeds = [][2]float64{{0.5, 0.5}, {0.5, 0.35}, {0.5, 0.65}, {0.35, 0.5}, {0.6
 // locate finds the card: in the photo shrunk (smoothed first if smooth,
 // see prefilter), from each seed it grows a region of smoothly varying
 // colour, closes it over the card's text and portrait, and fits a
-// quadrilateral to the region's hull. It returns every distinct quad that
+// quadrilateral to the region's hull, whose sides are then moved onto the
+// card's edge in the full photo where it shows (refineEdges: the shrunk
+// photo's pixels are coarse, and a region that leaked over a finger or a
+// shadow at a corner bends its hull there). It returns every distinct quad that
 // looks like an ID-1 card seen in perspective, the largest first: a seed
 // off the card on a pale, even backdrop grows the backdrop, which can
 // pass for a card larger than the card itself. Otherwise it fails with
@@ -37,6 +40,7 @@ func locate(img *image.RGBA, smooth bool) ([]location, error) {
 	W, H := img.Rect.Dx(), img.Rect.Dy()
 	f := min(float64(locateSide)/float64(max(W, H)), 1)
 	w, h := max(int(float64(W)*f+0.5), 8), max(int(float64(H)*f+0.5), 8)
+	src := img
 	if smooth {
 		img = prefilter(img, w)
 	}
@@ -53,6 +57,12 @@ func locate(img *image.RGBA, smooth bool) ([]location, error) {
 		}
 		for i := range loc.corners {
 			loc.corners[i] = loc.corners[i].Scale(1 / f)
+		}
+		if r := refineEdges(src, loc.corners); r != loc.corners {
+			// The region may have leaked to the frame's border, or the
+			// card's edge may lie too close to it to be seen there.
+			loc.corners = r
+			loc.clipped = !allInside(r, float64(W), float64(H)) || loc.clipped && nearBorder(r, float64(W), float64(H), edgeWindow*cardWidth(r))
 		}
 		found = append(found, loc)
 	}
@@ -291,6 +301,17 @@ func allInside(q [4]geom.Point, w, h float64) bool {
 		}
 	}
 	return true
+}
+
+// nearBorder reports whether a corner of q lies within d of the frame's
+// border (or past it).
+func nearBorder(q [4]geom.Point, w, h, d float64) bool {
+	for _, p := range q {
+		if p.X < d || p.Y < d || p.X > w-d || p.Y > h-d {
+			return true
+		}
+	}
+	return false
 }
 
 // touchesEdge reports whether a noticeable stretch of the region lies on

@@ -199,7 +199,10 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 	// prefilter can also merge the card with a backdrop of its colour,
 	// leaving an outline too wide that still shows three labels in
 	// place, and the edge's other outlines are what the largest was not,
-	// one a card, another part of a card and its backdrop.
+	// one a card, another part of a card and its backdrop. It does not
+	// end it either when another outline lies within it: a region that
+	// leaked over a finger or a shadow at one corner still puts the
+	// labels near their places.
 	finders := []func() ([]location, error){
 		func() ([]location, error) { return locate(src, false) },
 		func() ([]location, error) { return locate(src, true) },
@@ -241,10 +244,14 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 			if fatal(err) {
 				return nil, err
 			}
-			if err == nil && fit.better(bestFit) {
+			// Of two edge outlines as good, one inside the other, the
+			// inner is the card's: the outer took in backdrop.
+			inner := i == 0 && best != nil && fit.trusted() && fit.labels == bestFit.labels && nestedIn(loc.corners, best.Corners)
+			if err == nil && (fit.better(bestFit) || inner) {
 				best, bestFit = c, fit
 			}
-			if i == 0 && j == 0 && bestFit.labels >= goodFit && bestFit.offset <= maxTrueOffset {
+			holds := slices.ContainsFunc(locs[1:min(len(locs), maxOutlines)], func(l location) bool { return nestedIn(l.corners, loc.corners) })
+			if i == 0 && j == 0 && bestFit.trusted() && !holds {
 				return best, nil
 			}
 		}
@@ -256,6 +263,27 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 		return nil, firstErr
 	}
 	return best, nil
+}
+
+// nestedIn reports whether the outline a is smaller than b and lies
+// almost all (95 %) within it: a card's own outline inside one that also
+// took in a patch of backdrop at a corner (a finger or a shadow the
+// region grew over), which tilts a side of b across a corner of a.
+func nestedIn(a, b [4]geom.Point) bool {
+	if geom.PolyArea(a[:]) >= geom.PolyArea(b[:]) {
+		return false
+	}
+	const n = 16 // a grid of n×n points over a
+	in := 0
+	for i := range n {
+		for j := range n {
+			u, v := (float64(i)+0.5)/n, (float64(j)+0.5)/n
+			top := a[0].Add(a[1].Sub(a[0]).Scale(u))
+			bottom := a[3].Add(a[2].Sub(a[3]).Scale(u))
+			in += b2i(inConvexQuad(b, top.Add(bottom.Sub(top).Scale(v))))
+		}
+	}
+	return in >= n*n*95/100
 }
 
 // maxOutlines is how many of the outlines one edge search found are read:
@@ -317,6 +345,14 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 	if side == AnySide {
 		return nil, agreement{}, unreadable(src, card, loc, "none of the card's printed labels could be read")
 	}
+	fit := layoutFit(side, lines)
+	if fit.labels == 0 {
+		// A label read somewhere, none in its place: on a blurred card
+		// that is a misreading of smeared print, not a card to report.
+		if err := unreadable(src, card, loc, ""); errors.Is(err, ErrTooBlurred) {
+			return nil, agreement{}, err
+		}
+	}
 	// read is what the fields come from; the warnings and the layout fit
 	// keep the detector's own boxes (the 民族 row's box read again spans
 	// blank card, which the occlusion check must still see).
@@ -345,7 +381,7 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 		c.Warnings |= WarnTemporary
 	}
 	c.Clarity = clarity(sharp)
-	return c, layoutFit(side, lines), nil
+	return c, fit, nil
 }
 
 // withoutGrid is the card to read the print from. A card shown on a

@@ -7,15 +7,20 @@ import (
 	"github.com/liveid/liveid/ocr/internal/geom"
 )
 
-// The edge search around an outline found from the printed layout: the
-// similarity fit of the labels misses a card seen in perspective by up to
-// a fifth of its width, while the card's edge, where it shows, is exact.
+// The edge search around an approximate outline: the similarity fit of
+// the labels misses a card seen in perspective by up to a fifth of its
+// width, and the region grown in the shrunk photo is coarse and may leak
+// at a corner, while the card's edge, where it shows, is exact.
 const (
 	edgeSamples = 48   // places along each side where the edge is looked for
 	edgeReach   = 0.2  // how far (of the long side) the edge may lie from the fit
 	edgeWindow  = 0.02 // the run (of the long side) each side of an edge compared
 	edgeStep    = 6.0  // the least colour change an edge makes against the card's tint
 	edgeSupport = 26   // samples (of edgeSamples) a side's line must pass through
+	// maxEdgeTurn is how far a side's edge may turn from the side: an
+	// outline grown over a patch of backdrop at one corner (a finger, a
+	// shadow) turns a side by up to about 16°.
+	maxEdgeTurn = 20 * math.Pi / 180
 )
 
 // refineEdges moves each side of an approximate outline q (clockwise from
@@ -78,55 +83,81 @@ func edgeLine(src *image.RGBA, a, b geom.Point, tint [3]float64, long float64) (
 	n := geom.Pt(d.Y, -d.X).Scale(1 / geom.Norm(d)) // outward for a clockwise outline, y down
 	reach, win := int(edgeReach*long), max(int(edgeWindow*long), 3)
 	var pts []geom.Point
+	seen := 0 // samples whose edge could show: the photo holds the side there and a window beyond
+	w, h := float64(src.Rect.Dx()), float64(src.Rect.Dy())
 	for j := range edgeSamples {
 		t := 0.12 + 0.76*float64(j)/float64(edgeSamples-1) // clear of the rounded corners
 		base := a.Add(d.Scale(t))
+		seen += b2i(geom.InRect(base, w, h) && geom.InRect(base.Add(n.Scale(float64(win+1))), w, h))
 		if o, ok := edgeOffset(src, base, n, tint, reach, win); ok {
 			pts = append(pts, base.Add(n.Scale(float64(o))))
 		}
 	}
-	return consensusLine(pts, d, max(2, 0.005*long), edgeSupport)
+	// Most of what shows of the side must agree, and a quarter of it at
+	// the least: a side the frame's border cuts short shows less.
+	need := max(seen*edgeSupport/edgeSamples, edgeSamples/4)
+	return consensusLine(pts, d, max(2, 0.005*long), need)
 }
 
 // edgeOffset is where along base + o·n (|o| ≤ reach) the colour steps
 // from the tint inside (o' < o) to something else outside, over win
-// pixels each side; false when no step is large enough or the profile
-// leaves the image.
+// pixels each side; false when no step is large enough. Inside, the
+// window must be near the tint (a quarter of the step at most): the card's
+// margin is plain, while a patterned backdrop steps between its own
+// colours beyond the edge, more sharply than from the card. A profile that
+// leaves the image past base is searched where it lies inside: a card
+// near the frame's border has its edge there.
 func edgeOffset(src *image.RGBA, base, n geom.Point, tint [3]float64, reach, win int) (int, bool) {
 	lo := -reach - win
 	m := 2*(reach+win) + 1
 	inDist := make([]float64, m+1) // prefix sums of each pixel's distance from the tint
+	first, last := 0, m            // the pixels [first, last) of the profile lie in the image
 	for k := range m {
 		c, ok := sample(src, base.Add(n.Scale(float64(lo+k))))
-		if !ok {
-			return 0, false
+		if !ok && k+lo < 0 {
+			first = k + 1
+		}
+		if !ok && k+lo >= 0 {
+			last = k
+			break
 		}
 		inDist[k+1] = inDist[k] + colourDist([3]float64{c[0], c[1], c[2]}, tint)
 	}
+	if first > -lo || last <= -lo+win {
+		return 0, false // the side runs outside the photo here: its edge cannot show
+	}
+	oMin, oMax := max(-reach, first+win+lo), min(reach, last-1-win+lo)
 	steps := make([]float64, 2*reach+1)
 	top := 0.0
-	for o := -reach; o <= reach; o++ {
+	for o := oMin; o <= oMax; o++ {
 		k := o - lo // index of the pixel at o
 		in := (inDist[k] - inDist[k-win]) / float64(win)
 		out := (inDist[k+1+win] - inDist[k+1]) / float64(win)
+		if in > out/4 {
+			continue // not the card's plain margin inside: a pattern's stripes beyond the edge
+		}
 		steps[o+reach] = out - in
 		top = max(top, out-in)
 	}
 	if top < edgeStep {
 		return 0, false
 	}
-	// The outermost of the near-largest steps: text and the portrait lie
-	// inside the card, never outside its edge.
-	for o := reach; ; o-- {
-		if steps[o+reach] >= 0.8*top {
-			return o, true
-		}
+	// The outermost of the near-largest steps (text and the portrait lie
+	// inside the card, never outside its edge), at its peak: a blurred
+	// edge is a ramp whose near-largest steps spread both ways from it.
+	o := oMax
+	for steps[o+reach] < 0.8*top {
+		o--
 	}
+	for o > oMin && steps[o-1+reach] > steps[o+reach] {
+		o--
+	}
+	return o, true
 }
 
 // consensusLine is the line through the most points within tol of it
-// (at least need of them), refitted to those points, running within 10°
-// of dir.
+// (at least need of them), refitted to those points, running within
+// maxEdgeTurn of dir.
 func consensusLine(pts []geom.Point, dir geom.Point, tol float64, need int) (geom.Point, geom.Point, bool) {
 	if len(pts) < need || need < 2 {
 		return geom.Point{}, geom.Point{}, false
@@ -135,7 +166,7 @@ func consensusLine(pts []geom.Point, dir geom.Point, tol float64, need int) (geo
 	for i := range pts {
 		for j := i + 1; j < len(pts); j++ {
 			d := pts[j].Sub(pts[i])
-			if geom.Norm(d) < 1e-9 || angleBetween(d, dir) > 10*math.Pi/180 {
+			if geom.Norm(d) < 1e-9 || angleBetween(d, dir) > maxEdgeTurn {
 				continue
 			}
 			nrm := geom.Pt(-d.Y, d.X).Scale(1 / geom.Norm(d))

@@ -21,12 +21,17 @@ func quad(v ...float64) [4]geom.Point {
 // stroke blocks near its left edge and a portrait-sized dark block near
 // its right one (what an edge search must not stop at), and sensor noise.
 func drawCard(ground [3]uint8, q [4]geom.Point) *image.RGBA {
+	return drawCardOn(func(int, int) [3]uint8 { return ground }, q)
+}
+
+// drawCardOn is drawCard on a ground that varies.
+func drawCardOn(ground func(x, y int) [3]uint8, q [4]geom.Point) *image.RGBA {
 	m := image.NewRGBA(image.Rect(0, 0, 960, 720))
 	h, _ := geom.Homography(q, geom.RectCorners(CardW, CardH))
 	r := rand.New(rand.NewPCG(1, 2))
 	for y := range 720 {
 		for x := range 960 {
-			c := ground
+			c := ground(x, y)
 			if p := geom.Pt(float64(x)+0.5, float64(y)+0.5); inConvexQuad(q, p) {
 				c = [3]uint8{232, 236, 238}
 				u := geom.Apply(h, p)
@@ -58,14 +63,48 @@ func TestRefineEdges(t *testing.T) {
 	if worst < 0.05*width {
 		t.Fatalf("the starting fit is only %.0f px off: not a test", worst)
 	}
-	got := refineEdges(drawCard([3]uint8{90, 70, 60}, keystoned), fit)
-	for i := range got {
-		if d := got[i].Dist(keystoned[i]); d > 0.01*width {
-			t.Errorf("corner %d at %v, %.1f px from %v (started %.0f px off)", i, got[i], d, keystoned[i], fit[i].Dist(keystoned[i]))
-		}
-	}
+	checkRefined(t, refineEdges(drawCard([3]uint8{90, 70, 60}, keystoned), fit), keystoned, fit)
 	if got := refineEdges(drawCard([3]uint8{232, 236, 238}, keystoned), fit); got != fit {
 		t.Errorf("with no edge to see, refineEdges moved the fit to %v", got)
+	}
+}
+
+// TestRefineEdgesOnStripes: on a backdrop of broad stripes, one light
+// and one dark, the stripes step between each other more sharply than
+// the card steps to the light one, and they lie outside the edge; the
+// edge search must still stop at the card.
+func TestRefineEdgesOnStripes(t *testing.T) {
+	stripes := func(x, y int) [3]uint8 {
+		if (x+2*y)/60%2 == 0 {
+			return [3]uint8{120, 215, 200}
+		}
+		return [3]uint8{90, 45, 55}
+	}
+	fit := quad(175, 170, 765, 190, 760, 560, 170, 540)
+	checkRefined(t, refineEdges(drawCardOn(stripes, keystoned), fit), keystoned, fit)
+}
+
+// TestRefineEdgesAtTheBorder: a card whose right edge lies a few pixels
+// inside the photo's has its edge found there, though the search's
+// profiles run off the photo.
+func TestRefineEdgesAtTheBorder(t *testing.T) {
+	near := keystoned
+	for i := range near {
+		near[i] = near[i].Add(geom.Pt(180, 0)) // the right edge at x = 940 to 950 of 960
+	}
+	fit := quad(355, 170, 945, 190, 940, 560, 350, 540)
+	checkRefined(t, refineEdges(drawCard([3]uint8{90, 70, 60}, near), fit), near, fit)
+}
+
+// checkRefined fails t unless every corner of got lies within 1 % of the
+// card's width of truth.
+func checkRefined(t *testing.T, got, truth, fit [4]geom.Point) {
+	t.Helper()
+	width := truth[0].Dist(truth[1])
+	for i := range got {
+		if d := got[i].Dist(truth[i]); d > 0.01*width {
+			t.Errorf("corner %d at %v, %.1f px from %v (started %.0f px off)", i, got[i], d, truth[i], fit[i].Dist(truth[i]))
+		}
 	}
 }
 
