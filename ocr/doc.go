@@ -29,9 +29,9 @@
 // (a region that leaked over a finger at a corner still puts the labels
 // near their places; of two as good, the inner is the card's); otherwise
 // the others are read too and the one that agrees best with the layout is
-// kept. None finding a card is
-// ErrNoCard; an outline whose print is too blurred for a label to be read
-// is ErrTooBlurred, with the outline (a user must hold still, not look
+// kept. None finding a card is ErrNoCard; an outline whose print is too
+// blurred for a label to be read, or read in its place, is ErrTooBlurred,
+// with the outline (a user must hold still, not look
 // for the card). A card photographed off a display is read averaged over
 // one period of the display's pixel grid (withoutGrid), whose stripes the
 // models otherwise take for strokes. Rows are grouped in the rectified

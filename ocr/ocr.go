@@ -174,7 +174,7 @@ func Decode(r io.Reader) (image.Image, error) {
 // to show: showing the other one raises WarnWrongSide (AnySide never does).
 // It fails with ErrNoCard when there is no card, and with a *BlurredError
 // (ErrTooBlurred) when a card is found whose print is too blurred for any
-// label to be read; lesser quality problems are warnings, not errors.
+// label to be read, or read in its place; lesser quality problems are warnings, not errors.
 // Expiry is judged against the clock: see ReadAt.
 func (e *Engine) Read(ctx context.Context, img image.Image, want Side) (*Card, error) {
 	return e.ReadAt(ctx, img, want, time.Now())
@@ -250,8 +250,7 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 			if err == nil && (fit.better(bestFit) || inner) {
 				best, bestFit = c, fit
 			}
-			holds := slices.ContainsFunc(locs[1:min(len(locs), maxOutlines)], func(l location) bool { return nestedIn(l.corners, loc.corners) })
-			if i == 0 && j == 0 && bestFit.trusted() && !holds {
+			if i == 0 && j == 0 && bestFit.trusted() && !holdsAnother(loc, locs[1:min(len(locs), maxOutlines)]) {
 				return best, nil
 			}
 		}
@@ -284,6 +283,11 @@ func nestedIn(a, b [4]geom.Point) bool {
 		}
 	}
 	return in >= n*n*95/100
+}
+
+// holdsAnother reports whether one of others lies within loc (nestedIn).
+func holdsAnother(loc location, others []location) bool {
+	return slices.ContainsFunc(others, func(l location) bool { return nestedIn(l.corners, loc.corners) })
 }
 
 // maxOutlines is how many of the outlines one edge search found are read:
@@ -345,13 +349,11 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 	if side == AnySide {
 		return nil, agreement{}, unreadable(src, card, loc, "none of the card's printed labels could be read")
 	}
+	// A label read somewhere, none in its place: on a blurred card that
+	// is a misreading of smeared print, not a card to report.
 	fit := layoutFit(side, lines)
-	if fit.labels == 0 {
-		// A label read somewhere, none in its place: on a blurred card
-		// that is a misreading of smeared print, not a card to report.
-		if err := unreadable(src, card, loc, ""); errors.Is(err, ErrTooBlurred) {
-			return nil, agreement{}, err
-		}
+	if fit.labels == 0 && tooBlurred(src, card, loc) {
+		return nil, agreement{}, &BlurredError{Corners: loc.corners}
 	}
 	// read is what the fields come from; the warnings and the layout fit
 	// keep the detector's own boxes (the 民族 row's box read again spans
@@ -404,11 +406,18 @@ func withoutGrid(card *image.RGBA) *image.RGBA {
 // of a card, is then what a user must fix; a NoCardError for the reason
 // given otherwise.
 func unreadable(src, card *image.RGBA, loc location, reason string) error {
-	inside := allInside(loc.corners, float64(src.Rect.Dx()), float64(src.Rect.Dy()))
-	if sharp, contrast := sharpness(card); inside && contrast >= minPrintContrast && sharp < blurMaxSharpness {
+	if tooBlurred(src, card, loc) {
 		return &BlurredError{Corners: loc.corners}
 	}
 	return &NoCardError{Reason: reason}
+}
+
+// tooBlurred reports whether the card at loc lies in the photo and holds
+// print as soft as WarnBlur's (see unreadable).
+func tooBlurred(src, card *image.RGBA, loc location) bool {
+	inside := allInside(loc.corners, float64(src.Rect.Dx()), float64(src.Rect.Dy()))
+	sharp, contrast := sharpness(card)
+	return inside && contrast >= minPrintContrast && sharp < blurMaxSharpness
 }
 
 // minPrintContrast is the least luma range (grey levels, 2nd to 98th
