@@ -38,7 +38,10 @@
 // card turned by its residual skew, lines off the card are dropped, the
 // 民族 row is decoded against the list of ethnicities by CTC's likelihood
 // of each (ctc.go), a number one character off a valid one is mended
-// (number.go), a validity
+// (number.go), a number whose check digit holds settles the birth date and
+// sex (a birth read otherwise is read again as the number's date on its
+// line; one not read, and a sex read as neither 男 nor 女, are the
+// number's, as guesses), a validity
 // with no card's term is read against the periods its dates make with the
 // terms (mend.go), a sex read as neither 男 nor 女, or not boxed, is decoded
 // against the two and an ethnicity read as none of the 56 against them

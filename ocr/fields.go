@@ -468,12 +468,18 @@ func sexEthnicity(g run, out map[string]Field) {
 // rather than read whole.
 const guessConf = 0.85
 
-// birth reads "出生1990年1月1日" as 1990-01-01 from its three digit groups.
+// birth reads "出生1990年1月1日" as 1990-01-01 from its three digit groups,
+// the year the last four digits of the first group of four or more: a
+// speck by the label reads as a digit, apart ("出生2 1990") or run into
+// the year ("出生21990").
 func birth(g run, out map[string]Field) {
 	groups := digitGroups(g)
-	if len(groups) < 3 || len(groups[0]) != 4 {
+	i := slices.IndexFunc(groups, func(d run) bool { return len(d) >= 4 })
+	if i < 0 || len(groups)-i < 3 {
 		return
 	}
+	groups = groups[i:]
+	groups[0] = groups[0][len(groups[0])-4:]
 	var all run
 	for _, d := range groups[:3] {
 		all = append(all, d...)

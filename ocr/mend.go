@@ -10,12 +10,15 @@ import (
 
 // mend corrects fields the greedy reading got wrong where the card's
 // rules or a closed list say what they can be: the number by its check
-// digit, the validity by its term, the sex as 男 or 女, the ethnicity as
+// digit, the birth date and sex by the number, the validity by its term, the sex as 男 or 女, the ethnicity as
 // one of the 56, the address's division and the issuer by the list of
 // places, the address's unit words (组, 栋) by theirs.
 func (e *Engine) mend(card *image.RGBA, side Side, read []line, fields map[string]Field) error {
 	if side == Front {
 		if err := e.correctNumber(card, read, fields); err != nil {
+			return err
+		}
+		if err := e.mendByNumber(card, read, fields); err != nil {
 			return err
 		}
 		if err := e.mendSex(card, read, fields); err != nil {
@@ -101,6 +104,76 @@ func keepDigits(r rune) rune {
 		return r
 	}
 	return -1
+}
+
+// mendByNumber reads the birth date and sex against a number whose check
+// digit holds, which encodes both (its 7th to 14th digits, the parity of
+// its 17th): a misread of one of them is far likelier than a misread
+// number that passes its check digit, which one misread character does
+// one time in eleven and correctNumber has already weighed against them.
+// A birth date read otherwise is read again as the number's on its line
+// (rereadBirth); one the card shows too little of to read (glare, a
+// finger) and a sex not read as 男 or 女 are the number's, as guesses.
+func (e *Engine) mendByNumber(card *image.RGBA, read []line, fields map[string]Field) error {
+	num, ok := fields[Number]
+	if !ok {
+		return nil
+	}
+	date, ok := validNumberDate(num.Text)
+	if !ok {
+		return nil
+	}
+	guess := Field{Text: date.Format("2006-01-02"), Conf: num.Conf * guessConf}
+	if s, ok := fields[Sex]; !ok || (s.Text != "男" && s.Text != "女") {
+		fields[Sex] = Field{Text: sexOf(num.Text), Conf: guess.Conf}
+	}
+	b, ok := fields[Birth]
+	if !ok {
+		fields[Birth] = guess
+		return nil
+	}
+	if b.Text == guess.Text {
+		return nil
+	}
+	return e.rereadBirth(card, read, fields, date)
+}
+
+// rereadBirth reads the line the birth date was read from again as date,
+// which is taken when CTC finds it at most maxShortfall short of the
+// greedy reading.
+func (e *Engine) rereadBirth(card *image.RGBA, read []line, fields map[string]Field, date time.Time) error {
+	b := fields[Birth]
+	year := b.Text[:4] + "年"
+	at := slices.IndexFunc(read, func(l line) bool { return strings.Contains(string(l.text), year) })
+	if at < 0 {
+		return nil
+	}
+	joined, s, ok, err := e.rereadLines(card, read[at:at+1])
+	if !ok || err != nil {
+		return err
+	}
+	before, rest, _ := strings.Cut(string(joined), year)
+	_, after, _ := strings.Cut(rest, "日")
+	r, own, ok := e.pick(s, joined, []string{before + date.Format("2006年1月2日") + after}, maxShortfall)
+	if !ok {
+		return nil
+	}
+	conf := min(b.Conf, fields[Number].Conf)
+	if r.guessed(own) {
+		conf *= guessConf
+	}
+	fields[Birth] = Field{Text: date.Format("2006-01-02"), Conf: conf}
+	return nil
+}
+
+// validNumberDate is the birth date a number encodes, ok when its check
+// digit holds and the date is one.
+func validNumberDate(num string) (time.Time, bool) {
+	if want, err := checkNumber(num); err != nil || want != num[17] {
+		return time.Time{}, false
+	}
+	date, err := time.Parse("20060102", num[6:14])
+	return date, err == nil
 }
 
 // mendSex reads a sex that is neither 男 nor 女 (展 for 男) against the

@@ -406,6 +406,22 @@ func TestValidityMendedByTerm(t *testing.T) {
 	}
 }
 
+// TestBirthFromNumber reads tune cards whose birth date the number
+// settles: one read 2004 for 2001 on a dark scene (seed 230), whose line
+// CTC finds likely enough as the number's date, and one whose day a
+// reflection hid (seed 39, "1980年4月"), which is the number's date as a
+// guess, below the 0.9 a field read whole is trusted at.
+func TestBirthFromNumber(t *testing.T) {
+	e, _ := setup(t)
+	w := wildGen(t)
+	for _, seed := range []int{230, 39} {
+		c, s := readTune(t, e, w, seed)
+		if got := c.Fields[ocr.Birth]; got.Text != s.Truth[ocr.Birth] || (seed == 39 && got.Conf >= 0.9) {
+			t.Errorf("seed %d: birth %q at %.2f, want %q", seed, got.Text, got.Conf, s.Truth[ocr.Birth])
+		}
+	}
+}
+
 // TestScreenGridAveragedOut reads two cards of the tune split photographed
 // off a display, whose pixel grid the detector and recogniser took for
 // strokes: a back (seed 10) read as issuer 铭鼎研贸上海市公安局徐汇分局

@@ -483,6 +483,24 @@ func TestValueAfterMisreadLabel(t *testing.T) {
 	}
 }
 
+// TestBirthAfterSpeck reads the birth date whatever a speck by the label
+// adds, a digit apart or run into the year, and nothing from a date
+// short of its day.
+func TestBirthAfterSpeck(t *testing.T) {
+	for text, want := range map[string]string{
+		"出生1990年1月2日":    "1990-01-02",
+		"出生2 2001年4月12日": "2001-04-12",
+		"出生22001年4月12日":  "2001-04-12",
+		"出生1980年4月":      "",
+	} {
+		out := map[string]Field{}
+		birth(toRun(line{text: []rune(text), probs: make([]float32, len([]rune(text)))}), out)
+		if got := out[Birth].Text; got != want {
+			t.Errorf("%s: %q, want %q", text, got, want)
+		}
+	}
+}
+
 // TestUnitSites finds the misread unit words of an address, between two
 // numbers, and leaves those that are unit words, one or two together.
 func TestUnitSites(t *testing.T) {
