@@ -193,7 +193,8 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 	// paper under a copy), the other outlines the edge search found are
 	// read, the edge is looked for again through a prefilter (a
 	// display's stripes on a recaptured card break the card's surface
-	// up), then the printed layout locates the card, and the reading
+	// up), then the printed layout locates the card (in the photo without a
+	// display's pixel grid: withoutGrid), and the reading
 	// that agrees best with the layout is kept (agreement.better). Only
 	// the unfiltered edge's largest outline ends the search: the
 	// prefilter can also merge the card with a backdrop of its colour,
@@ -207,7 +208,7 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 		func() ([]location, error) { return locate(src, false) },
 		func() ([]location, error) { return locate(src, true) },
 		func() ([]location, error) {
-			loc, err := e.locateByText(ctx, src)
+			loc, err := e.locateByText(ctx, withoutGrid(src))
 			if err != nil {
 				return nil, err
 			}
@@ -386,12 +387,14 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 	return c, fit, nil
 }
 
-// withoutGrid is the card to read the print from. A card shown on a
-// display carries the display's pixel grid (see screenScore), whose
-// stripes the detector and the recogniser take for strokes: they split
-// lines and turn characters into others. Averaging over one period of the
-// grid cancels it and blurs the print only by as much (a period of 3 to 6
-// card pixels against strokes of 2 to 4). Any other card is read as it is.
+// withoutGrid is the card, or the photo, to read the print from. A card
+// shown on a display carries the display's pixel grid (see screenScore),
+// whose stripes the detector and the recogniser take for strokes: they
+// split lines and turn characters into others, and over the whole photo
+// they leave the text route no label to fit. Averaging over one period of
+// the grid cancels it and blurs the print only by as much (a period of 3
+// to 6 card pixels against strokes of 2 to 4). Any other image is read as
+// it is.
 func withoutGrid(card *image.RGBA) *image.RGBA {
 	if amp, period := screenScore(card); amp > screenMinAmp {
 		return smoothRGBA(card, period)

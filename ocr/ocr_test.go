@@ -422,6 +422,20 @@ func TestBirthFromNumber(t *testing.T) {
 	}
 }
 
+// TestScreenCardLocatedByText reads a front photographed off a display
+// (tune seed 80) whose edge the search outlined with half the display
+// around it (57 % of the card's width off) and whose grid hid every label
+// from the scene detector: over the photo averaged across the grid, the
+// text route puts its corners within a tenth of the card's width, the bar
+// eval counts a card located at.
+func TestScreenCardLocatedByText(t *testing.T) {
+	e, _ := setup(t)
+	c, s := readTune(t, e, wildGen(t), 80)
+	if d := eval.CornerError(c.Corners, s.Corners); d > 0.1 {
+		t.Errorf("corners off by %.0f%% of the card's width", 100*d)
+	}
+}
+
 // TestScreenGridAveragedOut reads two cards of the tune split photographed
 // off a display, whose pixel grid the detector and recogniser took for
 // strokes: a back (seed 10) read as issuer 铭鼎研贸上海市公安局徐汇分局
