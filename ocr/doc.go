@@ -15,7 +15,8 @@
 // for the search), and by its printed layout: the text detector runs over
 // the whole photo, and the labels it reads (the front's 姓名 / 性别 / 出生
 // / 住址 column, 公民身份号码, 民族 and the number's digits, the back's
-// 中华人民共和国 / 居民身份证 / 签发机关 / 有效期限) give the card's place
+// 中华人民共和国 / 居民身份证 / 签发机关 / 有效期限, and where its values,
+// the issuer and the validity, start) give the card's place
 // by a similarity fit; with three labels or more it becomes the homography
 // under which the labels stay in place, the card's text lines run level and
 // the card is a rigid rectangle seen by a phone's camera (perspective.go: a

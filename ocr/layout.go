@@ -8,6 +8,8 @@ import (
 	"math"
 	"math/cmplx"
 	"slices"
+	"strings"
+	"unicode"
 
 	"github.com/liveid/liveid/ocr/internal/geom"
 )
@@ -27,14 +29,20 @@ type anchor struct {
 	slack  float64
 }
 
-// numberAnchor stands for the number's digits as an anchor's label.
-const numberAnchor = "#"
+// numberAnchor stands for the number's digits as an anchor's label;
+// issuerAnchor and validityAnchor for the back's two values, which start
+// at the value column whatever their length.
+const numberAnchor, issuerAnchor, validityAnchor = "#", "@issuer", "@validity"
 
 // anchors are the labels of GA 450's layout, where the text detector's
 // boxes of them fall on the rectified card (the box's left end sits a few
 // pixels left of the print: the detector grows its boxes). The front's
 // column fixes no width; 民族 and the number's digits, which stand two to
-// three hundred pixels right of it, do.
+// three hundred pixels right of it, do. The back's values, black and set
+// larger than its blue labels, still read when a card is small in the
+// photo and the labels do not; they stand 120–170 pixels right of them
+// (their boxes start within about 15 px of the place on the independent
+// generator's tune split).
 var anchors = []anchor{
 	{"姓名", Front, geom.Pt(61, 89), false, 0},
 	{"性别", Front, geom.Pt(61, 146), false, 0},
@@ -47,6 +55,8 @@ var anchors = []anchor{
 	{"居民身份证", Back, geom.Pt(440, 170), true, 0},
 	{"签发机关", Back, geom.Pt(146, 412), false, 0},
 	{"有效期限", Back, geom.Pt(147, 472), false, 0},
+	{issuerAnchor, Back, geom.Pt(292, 412), false, 15},
+	{validityAnchor, Back, geom.Pt(289, 468), false, 15},
 }
 
 // match is an anchor found among recognised lines.
@@ -90,12 +100,24 @@ func findAnchors(lines []line) []match {
 // title must also fill its line, and the number's digits must be the
 // line, give or take a misread or a stray mark.
 func opens(a anchor, g run) bool {
-	if a.label == numberAnchor {
+	switch a.label {
+	case numberAnchor:
 		id := 0
 		for _, x := range g {
 			id += b2i(isDigit(x.r) || x.r == 'X' || x.r == 'x')
 		}
 		return len(g) > 0 && isDigit(g[0].r) && id >= 16 && len(g)-id <= 2
+	case issuerAnchor:
+		// An issuer is a public security bureau (…公安局…); the label
+		// read into the same box makes it the label's anchor.
+		return len(g) > 0 && unicode.Is(unicode.Han, g[0].r) && strings.Contains(g.String(), "公安") && g.findLabel("签发机关", 0) != 0
+	case validityAnchor:
+		// A validity opens with its start's year and month: 2006.08.
+		d := 0
+		for _, x := range g {
+			d += b2i(isDigit(x.r))
+		}
+		return len(g) >= 7 && d >= 8 && isDigit(g[0].r) && isDigit(g[3].r) && !isDigit(g[4].r) && isDigit(g[5].r)
 	}
 	return g.findLabel(a.label, 0) == 0 && (!a.centre || len(g) <= len([]rune(a.label))+2)
 }

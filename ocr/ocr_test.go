@@ -436,6 +436,18 @@ func TestScreenCardLocatedByText(t *testing.T) {
 	}
 }
 
+// TestBackLocatedByItsValues reads a back small on a pale backdrop (tune
+// seed 259) whose edge outline takes in the backdrop and whose blue
+// labels the scene detector cannot read: its titles and its two values,
+// the issuer and the validity, place it within a tenth of its width.
+func TestBackLocatedByItsValues(t *testing.T) {
+	e, _ := setup(t)
+	c, s := readTune(t, e, wildGen(t), 259)
+	if d := eval.CornerError(c.Corners, s.Corners); d > 0.1 {
+		t.Errorf("corners off by %.0f%% of the card's width", 100*d)
+	}
+}
+
 // TestScreenGridAveragedOut reads two cards of the tune split photographed
 // off a display, whose pixel grid the detector and recogniser took for
 // strokes: a back (seed 10) read as issuer 铭鼎研贸上海市公安局徐汇分局
