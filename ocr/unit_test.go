@@ -633,3 +633,48 @@ func TestSharpnessIgnoresGlare(t *testing.T) {
 		t.Errorf("sharpness %.3f under glare, %.3f without", withGlare, plain)
 	}
 }
+
+// TestSharpnessAcrossMotion: a motion blur smears print only along the
+// motion, so the strokes across it stay as steep as before and the
+// gradient's size alone still found the card sharp. Measured the way the
+// print is least steep, a card of crosses (and a dark portrait, which
+// keeps its contrast) smeared 15 px sideways falls under WarnBlur's bar,
+// and the still card stays over it.
+func TestSharpnessAcrossMotion(t *testing.T) {
+	card := image.NewRGBA(image.Rect(0, 0, CardW, CardH))
+	for y := range CardH {
+		for x := range CardW {
+			v := uint8(205)
+			if cx, cy := x%40, y%40; x < 500 && y > 60 && y < 480 && ((cx < 3 && cy < 32) || (cy < 3 && cx < 32)) {
+				v = 40 // a cross of print: a vertical and a horizontal stroke
+			}
+			if (image.Point{x, y}).In(portraitRect) {
+				v = 40 // the portrait keeps the card's contrast under any blur
+			}
+			o := card.PixOffset(x, y)
+			card.Pix[o], card.Pix[o+1], card.Pix[o+2], card.Pix[o+3] = v, v, v+10, 255
+		}
+	}
+	smeared := image.NewRGBA(card.Rect)
+	for y := range CardH {
+		for x := range CardW {
+			var s [3]int
+			for d := -7; d <= 7; d++ {
+				o := card.PixOffset(min(max(x+d, 0), CardW-1), y)
+				for k := range 3 {
+					s[k] += int(card.Pix[o+k])
+				}
+			}
+			o := smeared.PixOffset(x, y)
+			for k := range 3 {
+				smeared.Pix[o+k] = uint8(s[k] / 15)
+			}
+			smeared.Pix[o+3] = 255
+		}
+	}
+	still, _ := sharpness(card)
+	moved, _ := sharpness(smeared)
+	if still < blurMaxSharpness || moved >= blurMaxSharpness {
+		t.Errorf("sharpness %.3f still, %.3f smeared sideways; the bar is %.3f", still, moved, blurMaxSharpness)
+	}
+}
