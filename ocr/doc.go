@@ -32,11 +32,13 @@
 // the others are read too and the one that agrees best with the layout is
 // kept. None finding a card is ErrNoCard; an outline whose print is too
 // blurred for a label to be read, or read in its place, is ErrTooBlurred,
-// with the outline (a user must hold still, not look
-// for the card). A card photographed off a display is located by its text
-// and read averaged over one period of the display's pixel grid
-// (withoutGrid), whose stripes the models otherwise take for strokes. Rows are grouped in the rectified
-// card turned by its residual skew, lines off the card are dropped, the
+// with the outline (a user must hold still, not look for the card), and
+// so is a photo too soft as a whole for either route to find the card
+// (photoTooBlurred), with no outline. A card photographed off a display is
+// located by its text and read averaged over one period of the display's
+// pixel grid (withoutGrid), whose stripes the models otherwise take for
+// strokes. Rows are grouped in the rectified card turned by its residual
+// skew, lines off the card are dropped, the
 // 民族 row is decoded against the list of ethnicities by CTC's likelihood
 // of each (ctc.go), a number one character off a valid one is mended
 // (number.go), a number whose check digit holds settles the birth date and

@@ -39,7 +39,8 @@ func (e *DecodeError) Code() string { return CodeDecode }
 // app can tell the user to hold still and let the camera focus rather than
 // to bring a card into view. It matches ErrTooBlurred. Its corners run
 // clockwise, but which comes first is a guess: the print that tells the
-// card's way up cannot be read.
+// card's way up cannot be read. They are all zero when the photo as a
+// whole is too blurred for the card to be found in it.
 type BlurredError struct{ Corners [4]Point }
 
 func (e *BlurredError) Error() string        { return ErrTooBlurred.Error() }

@@ -359,6 +359,21 @@ func TestTooBlurredRefusedWithItsOutline(t *testing.T) {
 	}
 }
 
+// TestBlurredPhotoRefused reads a front smeared past reading before a
+// photograph (tune seed 68), in which the edge search outlines only parts
+// of the scene and the text route finds nothing: the photo as a whole is
+// as soft as a blurred card, so the refusal is ErrTooBlurred, with no
+// corners, rather than ErrNoCard, and the user is told to hold still.
+func TestBlurredPhotoRefused(t *testing.T) {
+	e, _ := setup(t)
+	s := wildGen(t).Make(wild.Set(68, 1)[67])
+	_, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
+	var be *ocr.BlurredError
+	if !errors.As(err, &be) || errors.Is(err, ocr.ErrNoCard) || be.Corners != [4]ocr.Point{} {
+		t.Errorf("%v, want a *BlurredError with no corners", err)
+	}
+}
+
 // TestSexFromTheTwo reads two fronts of the tune split whose sex the
 // greedy reading gets wrong: 展 for 男 (seed 257, clean), and none, the
 // detector boxing nothing between 性别 and 民族 (seed 237, an occlusion
