@@ -245,9 +245,11 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 			if fatal(err) {
 				return nil, err
 			}
-			// Of two edge outlines as good, one inside the other, the
-			// inner is the card's: the outer took in backdrop.
-			inner := i == 0 && best != nil && fit.trusted() && fit.labels == bestFit.labels && nestedIn(loc.corners, best.Corners)
+			// Of two outlines as good, one inside the other, the inner
+			// is the card's: the outer took in backdrop (an edge region
+			// grown over a pale face beside the card holds the text
+			// route's fit of the card).
+			inner := best != nil && fit.trusted() && fit.labels == bestFit.labels && nestedIn(loc.corners, best.Corners)
 			if err == nil && (fit.better(bestFit) || inner) {
 				best, bestFit = c, fit
 			}

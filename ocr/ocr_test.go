@@ -463,6 +463,19 @@ func TestBackLocatedByItsValues(t *testing.T) {
 	}
 }
 
+// TestInnerOfTwoOutlines reads a back cut by the photo's top (tune seed
+// 22) whose edge region grew over the pale face beside it: that outline
+// and the text route's fit both put four labels in place, and the fit,
+// which lies within the edge outline, is the card's, within a tenth of
+// its width (the edge outline is 16 % off).
+func TestInnerOfTwoOutlines(t *testing.T) {
+	e, _ := setup(t)
+	c, s := readTune(t, e, wildGen(t), 22)
+	if d := eval.CornerError(c.Corners, s.Corners); d > 0.1 {
+		t.Errorf("corners off by %.0f%% of the card's width", 100*d)
+	}
+}
+
 // TestScreenGridAveragedOut reads two cards of the tune split photographed
 // off a display, whose pixel grid the detector and recogniser took for
 // strokes: a back (seed 10) read as issuer 铭鼎研贸上海市公安局徐汇分局
