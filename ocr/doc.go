@@ -49,9 +49,10 @@
 // terms (mend.go), a sex read as neither 男 nor 女, or not boxed, is decoded
 // against the two and an ethnicity read as none of the 56 against them
 // (mendClosed), the number's digits merged into the address are moved to
-// the number, a misread label before an issuer of the list is cut, the
-// address's division, its unit words and the issuer are mended from the
-// closed lists of China's divisions (DivisionsAsset) and of unit words,
+// the number (or cut, too few to be it), a misread label before an issuer
+// of the list and up to two characters before an address's division are
+// cut, the address's division, its unit words and the issuer (matched
+// whole) are mended from the closed lists of China's divisions (DivisionsAsset) and of unit words,
 // again by CTC's likelihood on their lines (places.go), and the fields'
 // texts are checked:
 // the number's check digit, birth and sex against the number, the validity

@@ -314,6 +314,10 @@ func extract(side Side, lines []line) map[string]Field {
 // three may go unread.
 const minNumberRun = 15
 
+// minForeignRun is the shortest run of digits that is no address's: its
+// numbers (a house, a room: 1101室) have four digits or five.
+const minForeignRun = 8
+
 // extractFront finds the number's row (its label or a long digit run),
 // then names the rows above it by their labels or, unlabelled, by their
 // height on the card.
@@ -374,7 +378,8 @@ func extractFront(rs []row) map[string]Field {
 // birth date at its start (which then fills the birth field if it is
 // missing), the 住址 label, the number's label and the number's digits
 // from where they start (the digits then fill the number if it is
-// missing or shorter), and anything before its first Chinese character
+// missing or shorter; a run too short for the number, minForeignRun or
+// longer, is still cut), and anything before its first Chinese character
 // (an address opens with its province's name; a speck or the border's
 // edge reads as 0 or 1).
 func cleanAddress(g run, out map[string]Field) run {
@@ -384,11 +389,14 @@ func cleanAddress(g run, out map[string]Field) run {
 	if k := g.findLabel("公民", 0); k >= 0 {
 		g = g[:k]
 	}
-	if i, j := longestIDSpan(g); j-i >= minNumberRun {
+	switch i, j := longestIDSpan(g); {
+	case j-i >= minNumberRun:
 		if f, ok := out[Number]; !ok || len([]rune(f.Text)) < j-i {
 			setField(out, Number, longestIDRun(g))
 		}
 		g = g[:i]
+	case j-i >= minForeignRun:
+		g = g[:i] // the number's end, its start hidden: no address's
 	}
 	for len(g) > 0 && !unicode.Is(unicode.Han, g[0].r) {
 		g = g[1:]

@@ -103,13 +103,17 @@ func (e *Engine) mendPlaces(card *image.RGBA, side Side, lines []line, fields ma
 		return nil
 	}
 	text := []rune(f.Text)
-	if k := labelLead(text, list); side == Back && k > 0 {
+	k := labelLead(text, list)
+	if side == Front {
+		k = divisionLead(text, list)
+	}
+	if k > 0 {
 		text = text[k:]
 		fields[name] = Field{Text: string(text), Conf: f.Conf}
 	}
 	var sites [][]edit
 	end := 0
-	if site := placeSite(text, list); site != nil {
+	if site := placeSite(text, list, side == Back); site != nil {
 		sites = append(sites, site)
 		for _, ed := range site {
 			end = max(end, ed.to)
@@ -146,26 +150,66 @@ func labelLead(text []rune, list []string) int {
 	return 0
 }
 
+// divisionLead is how many characters, at most maxDivisionLead, open an
+// address before a division of the sorted list: an address opens with its
+// province, so what stands before one read whole is a speck or the
+// label's remains (盗福建省厦门市思明区…); 0 when the address opens with a
+// division or none follows so close.
+func divisionLead(text []rune, list []string) int {
+	opens := func(k int) bool {
+		rest := string(text[k:])
+		i, _ := slices.BinarySearch(list, rest)
+		// The division rest opens with sorts just before it, or is it.
+		return i < len(list) && list[i] == rest || i > 0 && strings.HasPrefix(rest, list[i-1])
+	}
+	if len(text) == 0 || opens(0) {
+		return 0
+	}
+	for k := 1; k <= min(maxDivisionLead, len(text)-1); k++ {
+		if opens(k) {
+			return k
+		}
+	}
+	return 0
+}
+
+// maxDivisionLead is the most characters divisionLead cuts: a label's
+// two.
+const maxDivisionLead = 2
+
 // maxLabelLead is the most characters a misread label leaves before a
 // value: its four and a colon.
 const maxLabelLead = 5
 
 // placeSite is the site (mendField) of a field that names a place from
-// list (the address's division, the issuer) at its start, for when the
-// recogniser misread a character or two of it (社族 for 壮族, 拉篮 for
-// 拉萨, 乌售木齐): every entry of the list within a quarter of its
-// characters of the field's start. An entry that the photo does not show
-// — a name the list does not know, a character hidden — falls too far
-// short to be taken. A field that already opens with an entry has none.
-func placeSite(text []rune, list []string) []edit {
+// list at its start (the address's division) or is one (whole: the
+// issuer), for when the recogniser misread a character or two of it (社族
+// for 壮族, 拉篮 for 拉萨, 乌售木齐, 商关 for 南关): every entry of the list
+// within a quarter of its characters of the field's start, or of the
+// whole field. An issuer is matched whole because the prefecture's own
+// bureau (长春市公安局) opens every branch's name (长春市公安局南关分局): a
+// branch misread would otherwise pass for the bureau and a tail the list
+// does not know. An entry that the photo does not show — a name the list
+// does not know, a character hidden — falls too far short to be taken. A
+// field that already opens with an entry, or is one, has none.
+func placeSite(text []rune, list []string, whole bool) []edit {
 	var site []edit
 	for _, entry := range list {
 		r := []rune(entry)
-		d, k := prefixDistance(r, text)
+		bound := max(1, len(r)/4)
+		var d, k int
+		switch {
+		case !whole:
+			d, k = prefixDistance(r, text)
+		case len(text) > len(r)+bound || len(r) > len(text)+bound:
+			continue // more characters apart than the bound
+		default:
+			d, k = editRow(r, text)[len(text)], len(text)
+		}
 		if d == 0 {
 			return nil
 		}
-		if d <= max(1, len(r)/4) {
+		if d <= bound {
 			site = append(site, edit{0, k, entry})
 		}
 	}
@@ -305,7 +349,18 @@ func unitsOnly(s string) bool {
 // prefixDistance is the edit distance between p and the start of text
 // that is nearest to it, and that start's length.
 func prefixDistance(p, text []rune) (d, k int) {
-	text = text[:min(len(text), len(p)+3)]
+	d, k = math.MaxInt, 0
+	for j, v := range editRow(p, text[:min(len(text), len(p)+3)]) {
+		if v < d {
+			d, k = v, j
+		}
+	}
+	return d, k
+}
+
+// editRow is the edit distance between p and each start of text, by
+// length: its last entry is the distance to the whole text.
+func editRow(p, text []rune) []int {
 	prev := make([]int, len(text)+1)
 	cur := make([]int, len(text)+1)
 	for j := range prev {
@@ -322,13 +377,7 @@ func prefixDistance(p, text []rune) (d, k int) {
 		}
 		prev, cur = cur, prev
 	}
-	d, k = math.MaxInt, 0
-	for j, v := range prev {
-		if v < d {
-			d, k = v, j
-		}
-	}
-	return d, k
+	return prev
 }
 
 // fieldLines finds the lines that a field's first n characters were read

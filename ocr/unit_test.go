@@ -483,6 +483,23 @@ func TestValueAfterMisreadLabel(t *testing.T) {
 	}
 }
 
+// TestAddressWithoutTheNumbersEnd: a tilted card runs the number's row
+// into the address's; its digits fill the number when enough of them
+// read, and are cut from the address either way.
+func TestAddressWithoutTheNumbersEnd(t *testing.T) {
+	for text, want := range map[string][2]string{
+		"吉林省长春市南关区李庄村6组33号220102198511262738": {"吉林省长春市南关区李庄村6组33号", "220102198511262738"},
+		"吉林省长春市南关区李庄村6组33号2198511262738":      {"吉林省长春市南关区李庄村6组33号", ""},
+		"天山区胜利街22号4栋3单元1803室":                 {"天山区胜利街22号4栋3单元1803室", ""},
+	} {
+		out := map[string]Field{}
+		g := cleanAddress(toRun(line{text: []rune(text), probs: make([]float32, len([]rune(text)))}), out)
+		if g.String() != want[0] || out[Number].Text != want[1] {
+			t.Errorf("%s: address %q, number %q; want %q, %q", text, g.String(), out[Number].Text, want[0], want[1])
+		}
+	}
+}
+
 // TestBirthAfterSpeck reads the birth date whatever a speck by the label
 // adds, a digit apart or run into the year, and nothing from a date
 // short of its day.
@@ -562,6 +579,50 @@ func TestLabelLead(t *testing.T) {
 		{"签发机关长沙市公安局", 0},
 	} {
 		if got := labelLead([]rune(tc.text), list); got != tc.want {
+			t.Errorf("%s: lead %d, want %d", tc.text, got, tc.want)
+		}
+	}
+}
+
+// TestIssuerSiteWhole: a branch's name misread (商关 for 南关) opens with
+// its prefecture's bureau, so matched by its start it has no site; matched
+// whole, its site holds the branches a character or two off and not the
+// bureau.
+func TestIssuerSiteWhole(t *testing.T) {
+	list := []string{"长春市公安局", "长春市公安局南关分局", "长春市公安局朝阳分局"}
+	text := []rune("长春市公安局商关分局")
+	if site := placeSite(text, list, false); site != nil {
+		t.Errorf("by its start: site %v, want none", site)
+	}
+	var got []string
+	for _, ed := range placeSite(text, list, true) {
+		if ed.from != 0 || ed.to != len(text) {
+			t.Errorf("edit %v does not span the issuer", ed)
+		}
+		got = append(got, ed.text)
+	}
+	if want := list[1:]; !slices.Equal(got, want) {
+		t.Errorf("whole: site %v, want %v", got, want)
+	}
+}
+
+// TestDivisionLead cuts what stands before a division an address opens
+// with, up to two characters, and nothing from an address that opens with
+// one or reads none so close.
+func TestDivisionLead(t *testing.T) {
+	list := []string{"上海市徐汇区", "福建省厦门市思明区", "福建省厦门市湖里区"}
+	for _, tc := range []struct {
+		text string
+		want int
+	}{
+		{"盗福建省厦门市思明区滨江大道77号", 1},
+		{"址：上海市徐汇区新塘村3组32号", 2},
+		{"福建省厦门市思明区滨江大道77号", 0},
+		{"福建省夏门市思明区滨江大道77号", 0}, // misread, not led: placeSite's
+		{"一二三上海市徐汇区", 0},
+		{"福建省厦门市湖里区", 0},
+	} {
+		if got := divisionLead([]rune(tc.text), list); got != tc.want {
 			t.Errorf("%s: lead %d, want %d", tc.text, got, tc.want)
 		}
 	}
