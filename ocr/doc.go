@@ -26,11 +26,14 @@
 // grow, the largest first (a pale backdrop can pass for a larger card),
 // and they are read in turn. An edge-found outline is trusted when three
 // of its side's labels lie in their places, no further off on average than
-// on a true outline (maxTrueOffset), and no other outline lies within it
-// (a region that leaked over a finger at a corner still puts the labels
-// near their places; of two as good, the inner is the card's); otherwise
-// the others are read too and the one that agrees best with the layout is
-// kept. None finding a card is ErrNoCard; an outline whose print is too
+// on a true outline (maxTrueOffset), it is not skewed past a card's
+// perspective (maxSkew), does not run to the photo's border, and no other
+// outline lies within it (a region that leaked over a finger or the
+// backdrop at a corner still puts the labels near their places; of two as
+// good, the inner is the card's unless what the outer adds has the card's
+// hue, a shadow across the card, and an unskewed one beats a skewed one);
+// otherwise the others are read too and the one that agrees best with the
+// layout is kept. None finding a card is ErrNoCard; an outline whose print is too
 // blurred for a label to be read, or read in its place, is ErrTooBlurred,
 // with the outline (a user must hold still, not look for the card), and
 // so is a photo too soft as a whole for either route to find the card

@@ -242,6 +242,23 @@ func checkShape(q [4]geom.Point) error {
 	return nil
 }
 
+// outlineSkew is the larger of the angles between the outline's opposite sides,
+// degrees: a card's sides converge as far as the phone's perspective
+// makes them, up to about 17° on the independent generator's captures; a
+// region that leaked over the backdrop at one corner tilts a side
+// further.
+func outlineSkew(q [4]geom.Point) float64 {
+	turn := func(a, b, c, d geom.Point) float64 {
+		u, v := b.Sub(a), c.Sub(d)
+		return math.Abs(math.Remainder(math.Atan2(u.Y, u.X)-math.Atan2(v.Y, v.X), math.Pi)) * 180 / math.Pi
+	}
+	return max(turn(q[0], q[1], q[2], q[3]), turn(q[1], q[2], q[3], q[0]))
+}
+
+// maxSkew is the most skew an outline may show and still be taken for the
+// card's without a look at the other routes' outlines.
+const maxSkew = 22.0
+
 // orientLongTop orders the corners clockwise with a long edge first,
 // choosing between the two long edges the one that runs most nearly left to
 // right, so a card held upright or turned up to ±90° reads 0° or 180°.

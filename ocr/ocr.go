@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -201,9 +202,11 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 	// leaving an outline too wide that still shows three labels in
 	// place, and the edge's other outlines are what the largest was not,
 	// one a card, another part of a card and its backdrop. It does not
-	// end it either when another outline lies within it: a region that
-	// leaked over a finger or a shadow at one corner still puts the
-	// labels near their places.
+	// end it either when another outline lies within it, when it is
+	// skewed past any card's perspective (maxSkew), or when it runs to
+	// the photo's border: a region that leaked over a finger or the
+	// backdrop at one corner, even to the border, still puts the labels
+	// near their places.
 	finders := []func() ([]location, error){
 		func() ([]location, error) { return locate(src, false) },
 		func() ([]location, error) { return locate(src, true) },
@@ -245,15 +248,15 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 			if fatal(err) {
 				return nil, err
 			}
-			// Of two outlines as good, one inside the other, the inner
-			// is the card's: the outer took in backdrop (an edge region
+			// Of two outlines as good, the truer is the card's: the
+			// inner, when the outer took in backdrop (an edge region
 			// grown over a pale face beside the card holds the text
-			// route's fit of the card).
-			inner := best != nil && fit.trusted() && fit.labels == bestFit.labels && nestedIn(loc.corners, best.Corners)
-			if err == nil && (fit.better(bestFit) || inner) {
+			// route's fit of the card), or the one not skewed past a
+			// card's perspective.
+			if err == nil && (fit.better(bestFit) || best != nil && fit.labels == bestFit.labels && fit.trusted() && truer(src, loc.corners, best.Corners)) {
 				best, bestFit = c, fit
 			}
-			if i == 0 && j == 0 && bestFit.trusted() && !holdsAnother(loc, locs[1:min(len(locs), maxOutlines)]) {
+			if i == 0 && j == 0 && bestFit.trusted() && !loc.clipped && outlineSkew(loc.corners) <= maxSkew && !holdsAnother(loc, locs[1:min(len(locs), maxOutlines)]) {
 				return best, nil
 			}
 		}
@@ -282,13 +285,81 @@ func nestedIn(a, b [4]geom.Point) bool {
 	in := 0
 	for i := range n {
 		for j := range n {
-			u, v := (float64(i)+0.5)/n, (float64(j)+0.5)/n
-			top := a[0].Add(a[1].Sub(a[0]).Scale(u))
-			bottom := a[3].Add(a[2].Sub(a[3]).Scale(u))
-			in += b2i(inConvexQuad(b, top.Add(bottom.Sub(top).Scale(v))))
+			in += b2i(inConvexQuad(b, quadPoint(a, (float64(i)+0.5)/n, (float64(j)+0.5)/n)))
 		}
 	}
 	return in >= n*n*95/100
+}
+
+// truer reports whether the outline q is the card's rather than best, as
+// good by the layout: q lies within best and what best takes in beyond it
+// does not look like the card (the outer took in backdrop), or best is
+// skewed past any card's perspective and q is not (maxSkew).
+func truer(src *image.RGBA, q, best [4]geom.Point) bool {
+	if nestedIn(q, best) && !addsCard(src, q, best) {
+		return true
+	}
+	return outlineSkew(best) > maxSkew && outlineSkew(q) <= maxSkew
+}
+
+// addsCard reports whether what the outline outer takes in beyond inner
+// looks like the card: the chromaticity of the photo's median colour
+// there lies within cardLikeChroma of inner's. A region that leaked at a
+// corner took in a finger, a face or a backdrop beside the card, of
+// another hue than its plain surface; an inner outline cut short of the
+// card (a region split where a shadow falls across it) leaves out more
+// of that surface, darker but of its hue.
+func addsCard(src *image.RGBA, inner, outer [4]geom.Point) bool {
+	const n = 32 // a grid of n×n points over outer
+	var in, added [3][]float64
+	for i := range n {
+		for j := range n {
+			p := quadPoint(outer, (float64(i)+0.5)/n, (float64(j)+0.5)/n)
+			c, ok := sample(src, p)
+			if !ok {
+				continue
+			}
+			to := &added
+			if inConvexQuad(inner, p) {
+				to = &in
+			}
+			for k := range 3 {
+				to[k] = append(to[k], c[k])
+			}
+		}
+	}
+	if len(added[0]) == 0 || len(in[0]) == 0 {
+		return true
+	}
+	var a, b [3]float64
+	for k := range 3 {
+		a[k], b[k] = median(in[k]), median(added[k])
+	}
+	return chromaDist(a, b) < cardLikeChroma
+}
+
+// chromaDist is the distance between two colours' chromaticities (r, g
+// and b over their sum): what a shadow or a brighter light leaves alone.
+func chromaDist(a, b [3]float64) float64 {
+	sa, sb := max(a[0]+a[1]+a[2], 1), max(b[0]+b[1]+b[2], 1)
+	var d float64
+	for k := range 3 {
+		d += (a[k]/sa - b[k]/sb) * (a[k]/sa - b[k]/sb)
+	}
+	return math.Sqrt(d)
+}
+
+// cardLikeChroma is how far the chromaticity of a patch of the card's
+// plain surface lies from the whole card's at most: a card under a
+// shadow 0.002 on the tune split, skin beside a grey card 0.03.
+const cardLikeChroma = 0.015
+
+// quadPoint is the point of q at (u, v) in [0, 1]², bilinearly between
+// its corners: u along its top, v down.
+func quadPoint(q [4]geom.Point, u, v float64) geom.Point {
+	top := q[0].Add(q[1].Sub(q[0]).Scale(u))
+	bottom := q[3].Add(q[2].Sub(q[3]).Scale(u))
+	return top.Add(bottom.Sub(top).Scale(v))
 }
 
 // holdsAnother reports whether one of others lies within loc (nestedIn).

@@ -476,6 +476,33 @@ func TestInnerOfTwoOutlines(t *testing.T) {
 	}
 }
 
+// TestTruerOfTwoOutlines reads three fronts and backs of the tune split
+// (sets from seeds 1001 and 1141) whose first edge outline put the labels
+// in place but was not the card's, each caught another way, and checks
+// the corners are within a tenth of the card's width:
+//   - 1059, a back whose region split where a shadow falls across it: the
+//     inner outline leaves out card of the card's hue, so the outer stays;
+//   - 1157, a front whose region leaked over a pale arm at one corner: the
+//     outline is skewed past any card's perspective, so the text route is
+//     read too and its fit is kept;
+//   - 1263, a front whose region leaked over a face to the photo's border:
+//     an outline run to the border does not end the search either.
+func TestTruerOfTwoOutlines(t *testing.T) {
+	e, _ := setup(t)
+	w := wildGen(t)
+	for _, tc := range []struct{ first, seed int }{{1001, 1059}, {1141, 1157}, {1141, 1263}} {
+		s := w.Make(wild.Set(tc.seed-tc.first+1, uint64(tc.first))[tc.seed-tc.first])
+		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
+		if err != nil {
+			t.Errorf("seed %d: %v", tc.seed, err)
+			continue
+		}
+		if d := eval.CornerError(c.Corners, s.Corners); d > 0.1 {
+			t.Errorf("seed %d: corners off by %.0f%% of the card's width", tc.seed, 100*d)
+		}
+	}
+}
+
 // TestScreenGridAveragedOut reads two cards of the tune split photographed
 // off a display, whose pixel grid the detector and recogniser took for
 // strokes: a back (seed 10) read as issuer 铭鼎研贸上海市公安局徐汇分局
