@@ -53,8 +53,8 @@
 // against the two and an ethnicity read as none of the 56 against them
 // (mendClosed), the number's digits merged into the address are moved to
 // the number (or cut, too few to be it), a misread label before an issuer
-// of the list and up to two characters before an address's division are
-// cut, the address's division, its unit words and the issuer (matched
+// of the list (or one a character or two off it) and up to two characters
+// before an address's division are cut, the address's division, its unit words and the issuer (matched
 // whole) are mended from the closed lists of China's divisions (DivisionsAsset) and of unit words,
 // again by CTC's likelihood on their lines (places.go), and the fields'
 // texts are checked:

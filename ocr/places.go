@@ -129,25 +129,49 @@ func (e *Engine) mendPlaces(card *image.RGBA, side Side, lines []line, fields ma
 }
 
 // labelLead is how many characters open text before an entry of the
-// sorted list that ends it, when they are a misread label's remains (a
-// character of 签发机关, or punctuation: 警机美：武汉市公安局武昌分局)
-// and at most maxLabelLead; 0 when text is an entry or has no such lead.
+// sorted list that ends it, read whole or, none so, the nearest within an
+// issuer's mend (a character or two off: entryDistance), when they are a
+// misread label's remains (a character of 签发机关, or punctuation:
+// 警机美：武汉市公安局武昌分局, 普东机员/郑州市公安局象水分局) and at most
+// maxLabelLead; 0 when text is an entry, is nearer one than what follows
+// any lead, or has no such lead.
 // An issuer reads whole after its label; a lead of other characters may
 // be part of a name the list does not know.
 func labelLead(text []rune, list []string) int {
 	if _, ok := slices.BinarySearch(list, string(text)); ok {
 		return 0
 	}
+	best, bestD := 0, entryDistance(text, list)
 	for k := 1; k <= min(maxLabelLead, len(text)-1); k++ {
-		if _, ok := slices.BinarySearch(list, string(text[k:])); !ok {
-			continue
+		if _, ok := slices.BinarySearch(list, string(text[k:])); ok {
+			best, bestD = k, 0
+			break
 		}
-		if slices.ContainsFunc(text[:k], func(r rune) bool { return strings.ContainsRune("签发机关", r) || !unicode.Is(unicode.Han, r) }) {
-			return k
+		if d := entryDistance(text[k:], list); d < bestD {
+			best, bestD = k, d
 		}
+	}
+	if best == 0 || bestD > max(1, len(text[best:])/4) {
 		return 0
 	}
+	if slices.ContainsFunc(text[:best], func(r rune) bool { return strings.ContainsRune("签发机关", r) || !unicode.Is(unicode.Han, r) }) {
+		return best
+	}
 	return 0
+}
+
+// entryDistance is the least edit distance between text and an entry of
+// list, among those within a quarter of its length of text's.
+func entryDistance(text []rune, list []string) int {
+	d := math.MaxInt
+	for _, entry := range list {
+		r := []rune(entry)
+		if bound := max(1, len(r)/4); len(text) > len(r)+bound || len(r) > len(text)+bound {
+			continue
+		}
+		d = min(d, editRow(r, text)[len(text)])
+	}
+	return d
 }
 
 // divisionLead is how many characters, at most maxDivisionLead, open an

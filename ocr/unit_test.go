@@ -567,7 +567,7 @@ func TestAgreementBetter(t *testing.T) {
 // TestLabelLead cuts a misread 签发机关 before an issuer of the list, and
 // nothing from an issuer the list has or a name it does not know.
 func TestLabelLead(t *testing.T) {
-	list := []string{"北京市公安局海淀分局", "武汉市公安局武昌分局", "通州区公安局"}
+	list := []string{"北京市公安局海淀分局", "武汉市公安局武昌分局", "通州区公安局", "郑州市公安局金水分局"}
 	for _, tc := range []struct {
 		text string
 		want int
@@ -577,6 +577,8 @@ func TestLabelLead(t *testing.T) {
 		{"武汉市公安局武昌分局", 0},
 		{"南通州区公安局", 0}, // 南 is no label's: a name the list may lack
 		{"签发机关长沙市公安局", 0},
+		{"普东机员/郑州市公安局象水分局", 5}, // the rest a character off
+		{"北京市公安局海定分局", 0},      // no lead: nearest whole
 	} {
 		if got := labelLead([]rune(tc.text), list); got != tc.want {
 			t.Errorf("%s: lead %d, want %d", tc.text, got, tc.want)
