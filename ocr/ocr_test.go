@@ -359,6 +359,28 @@ func TestTooBlurredRefusedWithItsOutline(t *testing.T) {
 	}
 }
 
+// TestMildBlurWarned reads two blurred captures of the tuning generator
+// (seeds 58 and 218) whose print is soft alike every way, its steepest
+// direction still over the least direction's bar: the gradient's size
+// catches them, so each is warned blurred or refused as too blurred.
+func TestMildBlurWarned(t *testing.T) {
+	e, g := setup(t)
+	specs := synth.Set(218, 1)
+	for _, seed := range []int{58, 218} {
+		s := g.Make(specs[seed-1])
+		if s.Kind != synth.Blur {
+			t.Fatalf("seed %d is %s, not a blurred capture", seed, s.Kind)
+		}
+		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
+		if errors.Is(err, ocr.ErrTooBlurred) {
+			continue
+		}
+		if err != nil || c.Warnings&ocr.WarnBlur == 0 {
+			t.Errorf("seed %d: error %v, warned blurred %v; want a blur warning or ErrTooBlurred", seed, err, c != nil && c.Warnings&ocr.WarnBlur != 0)
+		}
+	}
+}
+
 // TestBlurredPhotoRefused reads a front smeared past reading before a
 // photograph (tune seed 68), in which the edge search outlines only parts
 // of the scene and the text route finds nothing: the photo as a whole is
