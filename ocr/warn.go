@@ -73,10 +73,12 @@ const (
 	screenPeakRatio    = 20   // a grid's spectral peak over the band's mean
 	screenMinAmp       = 0.8  // grey levels of that grid
 	glareMinFraction   = 0.02 // share of the card blown out to white
-	// Steepest edges ÷ contrast, the way they are least steep. On the
-	// independent generator's tune split, under the true outline, blurred
-	// captures measure 0.037–0.078 but for one at 0.100, clean ones 0.084
-	// and up (a tenth under 0.113).
+	// Steepest edges ÷ contrast, the way they are least steep (see
+	// sharpness). On the independent generator's tune split, under the
+	// true outline, blurred captures measure 0.034–0.076 but for one at
+	// 0.100, clean ones 0.072 and up (three of 140 under the bar); the
+	// tuning generator's blurred ones 0.077 at most, its clean ones 0.19
+	// and up.
 	blurMaxSharpness = 0.08
 	// Share of the card under a solid foreign blob. On the independent
 	// generator's tuning split clean captures (shadows, held fingers, a
