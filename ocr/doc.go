@@ -49,15 +49,16 @@
 // line; one not read, and a sex read as neither 男 nor 女, are the
 // number's, as guesses), a validity
 // with no card's term is read against the periods its dates make with the
-// terms (mend.go), a sex read as neither 男 nor 女, or not boxed, is decoded
-// against the two and an ethnicity read as none of the 56 against them
-// (mendClosed), the number's digits merged into the address are moved to
-// the number (or cut, too few to be it), a misread label before an issuer
-// of the list (or one a character or two off it) and up to two characters
-// before an address's division are cut, the address's division, its unit words and the issuer (matched
-// whole) are mended from the closed lists of China's divisions (DivisionsAsset) and of unit words,
-// again by CTC's likelihood on their lines (places.go), and the fields'
-// texts are checked:
+// terms (mend.go), without such a number a sex read as neither 男 nor 女,
+// or not boxed, is decoded against the two, an ethnicity read as none of
+// the 56 is decoded against them (mendClosed), the number's digits merged
+// into the address are moved to the number (or cut, too few to be it), a
+// misread label before an issuer of the list (or one a character or two
+// off it) and up to two characters before an address's division are cut,
+// the address's division, its unit words and the issuer (matched whole)
+// are mended from the closed lists of China's divisions (DivisionsAsset)
+// and of unit words, again by CTC's likelihood on their lines
+// (places.go), and the fields' texts are checked:
 // the number's check digit, birth and sex against the number, the validity
 // term (5, 10 or 20 years, or 长期), and with CrossCheck the term against
 // the holder's age at issue. ReadAt judges expiry against a given day.

@@ -261,6 +261,15 @@ func readingWay(ms []match) float64 {
 // about the size the card's text needs (each card line 10–30 px high).
 const sceneLong, sceneShort = 960, 736
 
+// sceneBox is the box the photo m is fitted into for the scene detector:
+// sceneLong wide and sceneShort high, or the other way for a portrait.
+func sceneBox(m *image.RGBA) (w, h int) {
+	if m.Rect.Dy() > m.Rect.Dx() {
+		return sceneShort, sceneLong
+	}
+	return sceneLong, sceneShort
+}
+
 // locateByText finds the card from its printed layout when its edge does
 // not: the text detector's boxes over the whole photo are turned to run
 // the way most of the text does, read, and the labels among them (the
@@ -270,10 +279,7 @@ const sceneLong, sceneShort = 960, 736
 // each side is then moved onto the card's edge where one shows nearby
 // (refine.go).
 func (e *Engine) locateByText(ctx context.Context, src *image.RGBA) (location, error) {
-	w, h := sceneLong, sceneShort
-	if src.Rect.Dy() > src.Rect.Dx() {
-		w, h = h, w
-	}
+	w, h := sceneBox(src)
 	boxes, err := runDet(e.det, src, w, h, true)
 	if err != nil {
 		return location{}, err

@@ -31,10 +31,10 @@ var seeds = [][2]float64{{0.5, 0.5}, {0.5, 0.35}, {0.5, 0.65}, {0.35, 0.5}, {0.6
 // quadrilateral to the region's hull, whose sides are then moved onto the
 // card's edge in the full photo where it shows (refineEdges: the shrunk
 // photo's pixels are coarse, and a region that leaked over a finger or a
-// shadow at a corner bends its hull there). It returns every distinct quad that
-// looks like an ID-1 card seen in perspective, the largest first: a seed
-// off the card on a pale, even backdrop grows the backdrop, which can
-// pass for a card larger than the card itself. Otherwise it fails with
+// shadow at a corner bends its hull there). It returns every distinct
+// quad that looks like an ID-1 card seen in perspective, the largest
+// first: a seed off the card on a pale, even backdrop grows the backdrop,
+// which can pass for a card larger than the card itself. Otherwise it fails with
 // the middle seed's *NoCardError.
 func locate(img *image.RGBA, smooth bool) ([]location, error) {
 	W, H := img.Rect.Dx(), img.Rect.Dy()
@@ -242,17 +242,14 @@ func checkShape(q [4]geom.Point) error {
 	return nil
 }
 
-// outlineSkew is the larger of the angles between the outline's opposite sides,
-// degrees: a card's sides converge as far as the phone's perspective
+// outlineSkew is the larger of the angles between the outline's opposite
+// sides, degrees: a card's sides converge as far as the phone's perspective
 // makes them, up to about 17° on the independent generator's captures; a
 // region that leaked over the backdrop at one corner tilts a side
 // further.
 func outlineSkew(q [4]geom.Point) float64 {
-	turn := func(a, b, c, d geom.Point) float64 {
-		u, v := b.Sub(a), c.Sub(d)
-		return math.Abs(math.Remainder(math.Atan2(u.Y, u.X)-math.Atan2(v.Y, v.X), math.Pi)) * 180 / math.Pi
-	}
-	return max(turn(q[0], q[1], q[2], q[3]), turn(q[1], q[2], q[3], q[0]))
+	top, right := angleBetween(q[1].Sub(q[0]), q[2].Sub(q[3])), angleBetween(q[2].Sub(q[1]), q[3].Sub(q[0]))
+	return max(top, right) * 180 / math.Pi
 }
 
 // maxSkew is the most skew an outline may show and still be taken for the

@@ -175,7 +175,9 @@ func Decode(r io.Reader) (image.Image, error) {
 // to show: showing the other one raises WarnWrongSide (AnySide never does).
 // It fails with ErrNoCard when there is no card, and with a *BlurredError
 // (ErrTooBlurred) when a card is found whose print is too blurred for any
-// label to be read, or read in its place; lesser quality problems are warnings, not errors.
+// label to be read, or read in its place, or when the photo as a whole is
+// too soft for a card to be found in it; lesser quality problems are
+// warnings, not errors.
 // Expiry is judged against the clock: see ReadAt.
 func (e *Engine) Read(ctx context.Context, img image.Image, want Side) (*Card, error) {
 	return e.ReadAt(ctx, img, want, time.Now())
@@ -499,8 +501,8 @@ func tooBlurred(src, card *image.RGBA, loc location) bool {
 	return inside && contrast >= minPrintContrast && sharp < blurMaxSharpness
 }
 
-// photoTooBlurred reports whether the photo as a whole, at the size the
-// text route reads it, holds print or objects (minPrintContrast) as soft
+// photoTooBlurred reports whether the photo as a whole, shrunk (never
+// enlarged) into the text route's box (sceneBox), holds print or objects (minPrintContrast) as soft
 // as WarnBlur's card: a capture so smeared that neither the card's edge
 // nor its text could be found in it, which a user fixes by holding still,
 // not by looking for the card. On the independent generator's tune split
@@ -509,11 +511,8 @@ func tooBlurred(src, card *image.RGBA, loc location) bool {
 // card, 0.104–0.207.
 func photoTooBlurred(src *image.RGBA) bool {
 	W, H := float64(src.Rect.Dx()), float64(src.Rect.Dy())
-	w, h := float64(sceneLong), float64(sceneShort)
-	if H > W {
-		w, h = h, w
-	}
-	if f := max(W/w, H/h); f > 1 {
+	w, h := sceneBox(src)
+	if f := max(W/float64(w), H/float64(h)); f > 1 {
 		src = resize(src, int(W/f), int(H/f))
 	}
 	sharp, contrast := sharpness(src)

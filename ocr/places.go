@@ -151,7 +151,7 @@ func labelLead(text []rune, list []string) int {
 			best, bestD = k, d
 		}
 	}
-	if best == 0 || bestD > max(1, len(text[best:])/4) {
+	if best == 0 || bestD > placeBound(text[best:]) {
 		return 0
 	}
 	if slices.ContainsFunc(text[:best], func(r rune) bool { return strings.ContainsRune("签发机关", r) || !unicode.Is(unicode.Han, r) }) {
@@ -165,14 +165,26 @@ func labelLead(text []rune, list []string) int {
 func entryDistance(text []rune, list []string) int {
 	d := math.MaxInt
 	for _, entry := range list {
-		r := []rune(entry)
-		if bound := max(1, len(r)/4); len(text) > len(r)+bound || len(r) > len(text)+bound {
-			continue
+		if e, ok := wholeDistance([]rune(entry), text); ok {
+			d = min(d, e)
 		}
-		d = min(d, editRow(r, text)[len(text)])
 	}
 	return d
 }
+
+// wholeDistance is the edit distance between entry and the whole text;
+// ok is false when their lengths alone lie further apart than a place
+// name's mend allows (placeBound).
+func wholeDistance(entry, text []rune) (int, bool) {
+	if b := placeBound(entry); len(text) > len(entry)+b || len(entry) > len(text)+b {
+		return 0, false
+	}
+	return editRow(entry, text)[len(text)], true
+}
+
+// placeBound is how many characters of a place name a mend may change: a
+// quarter of them, one at the least.
+func placeBound(entry []rune) int { return max(1, len(entry)/4) }
 
 // divisionLead is how many characters, at most maxDivisionLead, open an
 // address before a division of the sorted list: an address opens with its
@@ -220,20 +232,20 @@ func placeSite(text []rune, list []string, whole bool) []edit {
 	var site []edit
 	for _, entry := range list {
 		r := []rune(entry)
-		bound := max(1, len(r)/4)
 		var d, k int
-		switch {
-		case !whole:
+		if whole {
+			var ok bool
+			if d, ok = wholeDistance(r, text); !ok {
+				continue
+			}
+			k = len(text)
+		} else {
 			d, k = prefixDistance(r, text)
-		case len(text) > len(r)+bound || len(r) > len(text)+bound:
-			continue // more characters apart than the bound
-		default:
-			d, k = editRow(r, text)[len(text)], len(text)
 		}
 		if d == 0 {
 			return nil
 		}
-		if d <= bound {
+		if d <= placeBound(r) {
 			site = append(site, edit{0, k, entry})
 		}
 	}
