@@ -207,3 +207,26 @@ func TestOpensNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestOpensDroppedChar: a label of four characters or more still opens
+// its line with one of them not read (发机关 for 签发机关), and the issuer
+// behind it is then the label's line, not the value's anchor; a short
+// label must read whole, and two characters missing are not the label.
+func TestOpensDroppedChar(t *testing.T) {
+	of := func(label string) anchor {
+		return anchors[slices.IndexFunc(anchors, func(a anchor) bool { return a.label == label })]
+	}
+	for _, c := range []struct {
+		label, line string
+		want        bool
+	}{
+		{"签发机关", "发机关济南市公安局历下分局", true}, {"签发机关", "签机关济南市公安局历下分局", true},
+		{"有效期限", "有效期2006.08.24-2026.08.24", true}, {"签发机关", "机关济南市公安局历下分局", false},
+		{issuerAnchor, "发机关济南市公安局历下分局", false}, {issuerAnchor, "济南市公安局历下分局", true},
+		{"姓名", "名王伟", false}, {"公民身份号码", "公民身号码", true},
+	} {
+		if got := opens(of(c.label), toRun(mkLine(c.line, 0, 0, 0))); got != c.want {
+			t.Errorf("%s in %q: %v, want %v", c.label, c.line, got, c.want)
+		}
+	}
+}
