@@ -51,7 +51,10 @@
 // with no card's term is read against the periods its dates make with the
 // terms (mend.go), without such a number a sex read as neither 男 nor 女,
 // or not boxed, is decoded against the two, an ethnicity read as none of
-// the 56 is decoded against them (mendClosed), the number's digits merged
+// the 56 is decoded against them (mendClosed), a name's character rare in
+// names is read again among the common surnames or given-name characters
+// and taken when the recogniser's probabilities allow it (names.go), the
+// number's digits merged
 // into the address are moved to the number (or cut, too few to be it), a
 // misread label before an issuer of the list (or one a character or two
 // off it) and up to two characters before an address's division are cut,

@@ -11,7 +11,8 @@ import (
 // mend corrects fields the greedy reading got wrong where the card's
 // rules or a closed list say what they can be: the number by its check
 // digit, the birth date and sex by the number, the validity by its term,
-// the sex as 男 or 女, the ethnicity as one of the 56, the address's
+// the sex as 男 or 女, the ethnicity as one of the 56, a name's rare
+// character as a common one (names.go), the address's
 // division and the issuer by the list of places, the address's unit
 // words (组, 栋) by theirs.
 func (e *Engine) mend(card *image.RGBA, side Side, read []line, fields map[string]Field) error {
@@ -26,6 +27,9 @@ func (e *Engine) mend(card *image.RGBA, side Side, read []line, fields map[strin
 			return err
 		}
 		if err := e.mendClosed(card, read, fields, Ethnicity, Ethnicities); err != nil {
+			return err
+		}
+		if err := e.mendName(card, read, fields); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -314,18 +315,18 @@ func TestLogLikelihoodIsCTCsSum(t *testing.T) {
 	}
 }
 
-// TestReadClosed: a line read 民族鑫 whose model put 畲 second at 畲's step
-// reads 畲 from the list, sure between entries but overruling the greedy
-// reading; an entry with a character the model lacks (仫 of 仫佬) is read
-// only from a character no other entry uses.
-func TestReadClosed(t *testing.T) {
-	e := &Engine{class: map[rune]int{}}
-	for i, r := range []rune("民族鑫畲佬仡依") {
-		e.class[r] = i + 1
+// classEngine is an engine whose model has a class for each of chars (the
+// first of each kept), after the blank, and row a step of its scores: the
+// given probabilities, the rest on the blank.
+func classEngine(chars []rune) (e *Engine, row func(map[rune]float32) []float32) {
+	e = &Engine{class: map[rune]int{}}
+	for _, r := range chars {
+		if _, ok := e.class[r]; !ok {
+			e.class[r] = len(e.class) + 1
+		}
 	}
-	const classes = 8
-	row := func(probs map[rune]float32) []float32 {
-		p := make([]float32, classes)
+	return e, func(probs map[rune]float32) []float32 {
+		p := make([]float32, len(e.class)+1)
 		p[0] = 1
 		for r, v := range probs {
 			p[e.class[r]] = v
@@ -333,6 +334,15 @@ func TestReadClosed(t *testing.T) {
 		}
 		return p
 	}
+}
+
+// TestReadClosed: a line read 民族鑫 whose model put 畲 second at 畲's step
+// reads 畲 from the list, sure between entries but overruling the greedy
+// reading; an entry with a character the model lacks (仫 of 仫佬) is read
+// only from a character no other entry uses.
+func TestReadClosed(t *testing.T) {
+	e, row := classEngine([]rune("民族鑫畲佬仡依"))
+	const classes = 8
 	line := func(rows ...[]float32) scores {
 		return scores{p: slices.Concat(rows...), steps: len(rows), classes: classes}
 	}
@@ -739,5 +749,58 @@ func TestSharpnessAcrossMotion(t *testing.T) {
 	moved, _ := sharpness(smeared)
 	if still < blurMaxSharpness || moved >= blurMaxSharpness {
 		t.Errorf("sharpness %.3f still, %.3f smeared sideways; the bar is %.3f", still, moved, blurMaxSharpness)
+	}
+}
+
+// TestNameSites reads again only the characters of a Han name that are
+// rare in names, each against its place's list, and leaves alone a name
+// of common characters, a compound surname and what is not a Han name.
+func TestNameSites(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		at   []int // the characters read again
+	}{
+		{"白超酒", []int{2}}, {"贯娜", []int{0}}, {"普俊所", []int{0, 2}}, {"王伟", nil}, {"欧阳酒", []int{2}},
+		{"欧阳娜", nil}, {"16中心", nil}, {"阿依古丽买买提", nil}, {"酒", nil},
+	} {
+		var at []int
+		for _, site := range nameSites([]rune(c.name)) {
+			at = append(at, site[0].from)
+			want := givenChars
+			if site[0].from == 0 {
+				want = surnames
+			}
+			if len(site) != len(want) || site[0].to != site[0].from+1 {
+				t.Errorf("%s: site %d has %d edits to %d, want one of each of %d characters", c.name, site[0].from, len(site), site[0].to, len(want))
+			}
+		}
+		if !slices.Equal(at, c.at) {
+			t.Errorf("%s: read again at %v, want %v", c.name, at, c.at)
+		}
+	}
+}
+
+// TestNameShortfall: a name's rare character is read as the common one the
+// model put second when that is within nameShortfall of it (酒 0.6, 涵
+// 0.3), and kept when the model was sure of it (酒 0.97, 涵 0.01).
+func TestNameShortfall(t *testing.T) {
+	e, row := classEngine(slices.Concat([]rune("白超酒"), slices.Sorted(maps.Keys(givenChars))))
+	classes := len(e.class) + 1
+	blank := row(nil)
+	for _, c := range []struct {
+		酒, 涵 float32
+		want string
+	}{{0.6, 0.3, "白超涵"}, {0.97, 0.01, ""}} {
+		s := scores{p: slices.Concat(row(map[rune]float32{'白': 0.95}), blank, row(map[rune]float32{'超': 0.95}), blank,
+			row(map[rune]float32{'酒': c.酒, '涵': c.涵}), blank), steps: 6, classes: classes}
+		site := nameSites([]rune("白超酒"))[0]
+		targets := make([]string, len(site))
+		for i, ed := range site {
+			targets[i] = "白超" + ed.text
+		}
+		r, _, ok := e.pick(s, []rune("白超酒"), targets, nameShortfall)
+		if got := map[bool]string{true: r.text}[ok]; got != c.want {
+			t.Errorf("酒 %.2f, 涵 %.2f: read %q, want %q", c.酒, c.涵, got, c.want)
+		}
 	}
 }
