@@ -59,6 +59,54 @@ var anchors = []anchor{
 	{validityAnchor, Back, geom.Pt(289, 468), false, 15},
 }
 
+// birthValue is where the front's date of birth starts, in the value
+// column (its box starts 141–175 px in, 189–218 down on the independent
+// generator's tune split); slack is how far from its column, or the
+// label's, fitByNumber lets it start under a scale taken from one line's
+// height above another. It is no anchor of the layout fit: a receipt's
+// date beside the card reads alike. It places the card only with the
+// number's digits, when no two labels read (fitByNumber).
+var birthValue = anchor{"@birth", Front, geom.Pt(158, 203), false, 40}
+
+// numberSpanMin and numberSpanMax are how long the number's 18 digits run
+// on the rectified card at the least and the most (card pixels): the faces
+// cards are printed in set them 337–459 px long on the independent
+// generator's tune split.
+const numberSpanMin, numberSpanMax = 320, 480
+
+// fitByNumber places a front from its number's digits and its date of
+// birth (birthValue) when no two labels read: on a card small or washed
+// out in the photo the detector boxes the faint labels into their values
+// or not at all. The digits' line gives the card's turn and the place of
+// their start; how far above it the date's line runs gives the scale (the
+// date's start does not: its box may start at the unread label). The date
+// must start in the label's or the value's column, and the digits must
+// run as long as the number runs on cards (numberSpanMin, numberSpanMax),
+// which a date elsewhere in the photo (a receipt's) does not.
+func fitByNumber(lines []line) (similarity, []match, bool) {
+	num := anchors[slices.IndexFunc(anchors, func(a anchor) bool { return a.label == numberAnchor })]
+	n, b := openedBy(num, lines), openedBy(birthValue, lines)
+	if n < 0 || b < 0 {
+		return similarity{}, nil, false
+	}
+	nm, bm := matchOf(num, lines[n]), matchOf(birthValue, lines[b])
+	u := geom.Pt(math.Cos(nm.dir), math.Sin(nm.dir))
+	d := bm.at.Sub(nm.at)
+	scale := -(d.Y*u.X - d.X*u.Y) / (num.at.Y - birthValue.at.Y) // photo pixels a card pixel
+	if scale <= 0 {
+		return similarity{}, nil, false
+	}
+	along := (d.X*u.X + d.Y*u.Y) / scale
+	q := lines[n].box.quad
+	span := q[0].Add(q[3]).Scale(0.5).Dist(q[1].Add(q[2]).Scale(0.5)) / scale
+	labelCol := anchors[0].at.X // 姓名's, the column's
+	if along < labelCol-num.at.X-birthValue.slack || along > birthValue.at.X-num.at.X+birthValue.slack || span < numberSpanMin || span > numberSpanMax {
+		return similarity{}, nil, false
+	}
+	rot := cmplx.Rect(scale, nm.dir)
+	return similarity{rot, complex(nm.at.X, nm.at.Y) - rot*complex(num.at.X, num.at.Y)}, []match{nm}, true
+}
+
 // match is an anchor found among recognised lines.
 type match struct {
 	a   anchor
@@ -72,28 +120,33 @@ type match struct {
 func findAnchors(lines []line) []match {
 	var out []match
 	for _, a := range anchors {
-		best, bestLen := -1, 0
-		for i, l := range lines {
-			g := toRun(l)
-			if !opens(a, g) {
-				continue
-			}
-			if len(g) > bestLen {
-				best, bestLen = i, len(g)
-			}
+		if i := openedBy(a, lines); i >= 0 {
+			out = append(out, matchOf(a, lines[i]))
 		}
-		if best < 0 {
-			continue
-		}
-		q := lines[best].box.quad
-		at := q[0].Add(q[3]).Scale(0.5)
-		if a.centre {
-			at = geom.Centroid(q)
-		}
-		d := q[1].Sub(q[0])
-		out = append(out, match{a, at, math.Atan2(d.Y, d.X)})
 	}
 	return out
+}
+
+// openedBy is the index of the longest of lines that a opens, or -1.
+func openedBy(a anchor, lines []line) int {
+	best, bestLen := -1, 0
+	for i, l := range lines {
+		if g := toRun(l); opens(a, g) && len(g) > bestLen {
+			best, bestLen = i, len(g)
+		}
+	}
+	return best
+}
+
+// matchOf is the anchor a found at the line l.
+func matchOf(a anchor, l line) match {
+	q := l.box.quad
+	at := q[0].Add(q[3]).Scale(0.5)
+	if a.centre {
+		at = geom.Centroid(q)
+	}
+	d := q[1].Sub(q[0])
+	return match{a, at, math.Atan2(d.Y, d.X)}
 }
 
 // opens reports whether the run g (of a line) opens with the anchor a: a
@@ -111,6 +164,14 @@ func opens(a anchor, g run) bool {
 		// An issuer is a public security bureau (…公安局…); the label
 		// read into the same box makes it the label's anchor.
 		return len(g) > 0 && unicode.Is(unicode.Han, g[0].r) && strings.Contains(g.String(), "公安") && !opensWith(g, "签发机关")
+	case birthValue.label:
+		// A date of birth, its 年, 月 or 日 read at least once, a digit
+		// of its year's end perhaps not: 1982年5月17日, 198#5日17日.
+		d := 0
+		for _, x := range g {
+			d += b2i(isDigit(x.r))
+		}
+		return len(g) <= 14 && d >= 6 && len(g) >= 4 && isDigit(g[0].r) && isDigit(g[1].r) && isDigit(g[2].r) && strings.ContainsAny(g.String(), "年月日")
 	case validityAnchor:
 		// A validity opens with its start's year and month: 2006.08.
 		d := 0
@@ -373,6 +434,9 @@ func (e *Engine) fitLabels(src *image.RGBA, boxes []textBox) (similarity, []matc
 		return similarity{}, nil, nil, err
 	}
 	sim, _, used, ok := cardFromAnchors(findAnchors(lines))
+	if !ok {
+		sim, used, ok = fitByNumber(lines)
+	}
 	if !ok {
 		return similarity{}, nil, nil, &NoCardError{Reason: "neither the card's edge nor two of its printed labels in their places were found"}
 	}

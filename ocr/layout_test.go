@@ -230,3 +230,46 @@ func TestOpensDroppedChar(t *testing.T) {
 		}
 	}
 }
+
+// TestFitByNumber places a front from its number's digits and its date of
+// birth alone, the date boxed from its value or from its unread label, at
+// half size and turned; a date beside the card (a receipt's), one in the
+// number's row, or digits too long for the date's height above them place
+// nothing.
+func TestFitByNumber(t *testing.T) {
+	box := func(text string, x0, y, x1 float64, s similarity) line {
+		q := [4]geom.Point{s.apply(geom.Pt(x0, y-15)), s.apply(geom.Pt(x1, y-15)), s.apply(geom.Pt(x1, y+15)), s.apply(geom.Pt(x0, y+15))}
+		return line{box: textBox{quad: q}, text: []rune(text), probs: make([]float32, len([]rune(text)))}
+	}
+	half := similarity{cmplx.Rect(0.5, 0.2), complex(300, 100)}
+	for _, c := range []struct {
+		name      string
+		birthX    float64
+		birthY    float64
+		numberEnd float64
+		s         similarity
+		ok        bool
+	}{
+		{"value", 158, 203, 700, similarity{1, 0}, true},
+		{"from the label", 61, 203, 700, similarity{1, 0}, true},
+		{"half size, turned", 158, 203, 700, half, true},
+		{"receipt beside", 900, 203, 700, similarity{1, 0}, false},
+		{"in the number's row", 158, 440, 700, similarity{1, 0}, false},
+		{"digits too long", 158, 203, 900, similarity{1, 0}, false},
+	} {
+		lines := []line{box("110105196201170541", 300, 460, c.numberEnd, c.s), box("1962年1月17日", c.birthX, c.birthY, c.birthX+250, c.s)}
+		sim, _, ok := fitByNumber(lines)
+		if ok != c.ok {
+			t.Errorf("%s: placed %v, want %v", c.name, ok, c.ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		for _, p := range geom.RectCorners(CardW, CardH) {
+			if d := sim.apply(p).Dist(c.s.apply(p)); d > 1 {
+				t.Errorf("%s: corner %v placed %.1f px off", c.name, p, d)
+			}
+		}
+	}
+}

@@ -477,11 +477,15 @@ func TestBirthFromNumber(t *testing.T) {
 //     outline is skewed past any card's perspective, so the text route is
 //     read too and its fit is kept;
 //   - 1263, a front whose region leaked over a face to the photo's border:
-//     an outline run to the border does not end the search either.
+//     an outline run to the border does not end the search either;
+//   - 2197 and 2276, a small front on a backdrop as pale as it and one off a
+//     display, whose labels were boxed into their values or not at all: no
+//     card before, placed by the number's digits and the birth date's row
+//     now (fitByNumber).
 func TestHardCardsLocated(t *testing.T) {
 	e, _ := setup(t)
 	w := wildGen(t)
-	for _, tc := range []struct{ first, seed int }{{1, 80}, {1, 259}, {1, 22}, {1001, 1059}, {1141, 1157}, {1141, 1263}} {
+	for _, tc := range []struct{ first, seed int }{{1, 80}, {1, 259}, {1, 22}, {1001, 1059}, {1141, 1157}, {1141, 1263}, {2141, 2197}, {2141, 2276}} {
 		s := w.Make(wild.Set(tc.seed-tc.first+1, uint64(tc.first))[tc.seed-tc.first])
 		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
 		if err != nil {
