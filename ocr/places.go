@@ -344,9 +344,10 @@ func (e *Engine) pick(s scores, joined []rune, targets []string, bound float64) 
 var unitWords = []string{"号", "组", "栋", "幢", "单元", "室", "楼", "层", "座", "巷", "弄", "队", "排", "户", "社"}
 
 // unitSites are the sites (mendField) of an address's unit words that the
-// recogniser misread (纽 or 经 for 组): each span of one or two characters
-// between two numbers that is not made of unit words, from character from
-// on, which they compete for.
+// recogniser misread (纽 or 经 for 组, 宝 for 室): each span of one or two
+// characters between two numbers, or after the last one at the address's
+// end (where its 号 or 室 stands), that is not made of unit words, from
+// character from on, which they compete for.
 func unitSites(text []rune, from int) [][]edit {
 	var sites [][]edit
 	for i := max(from, 1); i < len(text); i++ {
@@ -357,7 +358,7 @@ func unitSites(text []rune, from int) [][]edit {
 		for j < len(text) && !isDigit(text[j]) {
 			j++
 		}
-		if j < len(text) && j-i <= 2 && !unitsOnly(string(text[i:j])) {
+		if j-i <= 2 && !unitsOnly(string(text[i:j])) {
 			site := make([]edit, len(unitWords))
 			for k, u := range unitWords {
 				site[k] = edit{i, j, u}

@@ -529,12 +529,17 @@ func TestBirthAfterSpeck(t *testing.T) {
 }
 
 // TestUnitSites finds the misread unit words of an address, between two
-// numbers, and leaves those that are unit words, one or two together.
+// numbers or after the last at its end, and leaves those that are unit
+// words, one or two together.
 func TestUnitSites(t *testing.T) {
 	text := []rune("北京市海淀区南湾村10纽48号3号楼2单元")
 	sites := unitSites(text, 6)
 	if len(sites) != 1 || sites[0][0].from != 11 || sites[0][0].to != 12 || len(sites[0]) != len(unitWords) {
 		t.Fatalf("sites %v, want one at 纽 (11–12) with every unit word", sites)
+	}
+	text = []rune("广西壮族自治区南宁市青秀区建国路38号14栋3单元602宝")
+	if sites := unitSites(text, 13); len(sites) != 1 || sites[0][0].from != len(text)-1 || sites[0][0].to != len(text) {
+		t.Errorf("sites %v, want one at the closing 宝", sites)
 	}
 	if !unitsOnly("号楼") || !unitsOnly("单元") || unitsOnly("纽") {
 		t.Error("unitsOnly: 号楼 and 单元 are unit words, 纽 is not")
