@@ -579,7 +579,8 @@ func extractBack(rs []row) map[string]Field {
 }
 
 // validityField reads "2010.01.01-2020.01.01" or "2010.01.01-长期" from
-// its digits, whatever the recogniser made of the dots and the dash.
+// its digits, whatever the recogniser made of the dots and the dash; a
+// start with an end cut short keeps the end's digits as they were read.
 func validityField(g run, out map[string]Field) {
 	digits := g.without(func(r rune) bool { return r < '0' || r > '9' })
 	longTerm := slices.ContainsFunc(g, func(x glyph) bool { return x.r == '长' || x.r == '期' })
@@ -593,6 +594,13 @@ func validityField(g run, out map[string]Field) {
 		kept := append(slices.Clone(digits[:8]), g.without(func(r rune) bool { return r != '长' && r != '期' })...)
 		f := kept.field()
 		f.Text = date(digits[:8]) + "-长期"
+		out[Validity] = f
+	case len(digits) >= 8:
+		// The end's digits read only in part (07.08.24 for 2027.08.24):
+		// kept as read, for mendValidity to read against the start's
+		// terms.
+		f := digits.field()
+		f.Text = date(digits[:8]) + "-" + digits[8:].String()
 		out[Validity] = f
 	}
 }

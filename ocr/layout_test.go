@@ -273,3 +273,19 @@ func TestFitByNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestValidityField reads a validity whatever became of its dots and dash,
+// keeps one whose end was read only in part for mendValidity, and reads
+// nothing from too few digits.
+func TestValidityField(t *testing.T) {
+	for in, want := range map[string]string{
+		"2007.08.24-2027.08.24": "2007.08.24-2027.08.24", "2007。08.24一2027,08.24": "2007.08.24-2027.08.24",
+		"2017.07.03-长期": "2017.07.03-长期", "2007.08.24-07.08.24": "2007.08.24-070824", "2007.08": "",
+	} {
+		out := map[string]Field{}
+		validityField(toRun(mkLine(in, 0, 0, 0)), out)
+		if got := out[Validity].Text; got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+}
