@@ -111,7 +111,8 @@ func meanProb(p []float32) float64 {
 }
 
 // whichSide counts the printed labels each side carries; an 18-character
-// number also marks the front.
+// number also marks the front. With no label read whole, two labels
+// findAnchors finds, misread, are enough.
 func whichSide(lines []line) Side {
 	var all strings.Builder
 	for _, l := range lines {
@@ -127,6 +128,22 @@ func whichSide(lines []line) Side {
 	}
 	if len(longestIDRun(toRun(line{text: []rune(text), probs: make([]float32, len([]rune(text)))}))) >= 15 {
 		front += 2
+	}
+	if front == 0 && back == 0 {
+		// No label read whole: two of the labels the layout still finds,
+		// a character or two misread (有效限, 签发桥美 before an issuer),
+		// tell; one may be a blurred card's smear read as a label, and a
+		// value's anchor (a line with 公安) is none.
+		f, b := 0, 0
+		for _, m := range findAnchors(lines) {
+			if printedLabel(m.a.label) {
+				f += b2i(m.a.side == Front)
+				b += b2i(m.a.side == Back)
+			}
+		}
+		if max(f, b) >= 2 {
+			front, back = f, b
+		}
 	}
 	switch {
 	case front == 0 && back == 0:
@@ -656,4 +673,10 @@ func portraitCrop(card *image.RGBA) *image.RGBA {
 	out := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
 	draw.Draw(out, out.Rect, card, r.Min, draw.Src)
 	return out
+}
+
+// printedLabel reports whether label is one a side prints (frontLabels,
+// backLabels), not an anchor of a value.
+func printedLabel(label string) bool {
+	return slices.Contains(frontLabels, label) || slices.Contains(backLabels, label)
 }

@@ -150,8 +150,10 @@ func matchOf(a anchor, l line) match {
 }
 
 // opens reports whether the run g (of a line) opens with the anchor a: a
-// title must also fill its line, and the number's digits must be the
-// line, give or take a misread or a stray mark.
+// title must also fill its line (one of its characters may be missing, as
+// from a label's: a reflection over its first leaves 华人民共和国), and the
+// number's digits must be the line, give or take a misread or a stray
+// mark.
 func opens(a anchor, g run) bool {
 	switch a.label {
 	case numberAnchor:
@@ -163,7 +165,7 @@ func opens(a anchor, g run) bool {
 	case issuerAnchor:
 		// An issuer is a public security bureau (…公安局…); the label
 		// read into the same box makes it the label's anchor.
-		return len(g) > 0 && unicode.Is(unicode.Han, g[0].r) && strings.Contains(g.String(), "公安") && !opensWith(g, "签发机关")
+		return len(g) > 0 && unicode.Is(unicode.Han, g[0].r) && strings.Contains(g.String(), "公安") && !opensWith(g, "签发机关") && !backLabelled(g, "签发机关")
 	case birthValue.label:
 		// A date of birth, its 年, 月 or 日 read at least once, a digit
 		// of its year's end perhaps not: 1982年5月17日, 198#5日17日.
@@ -181,9 +183,34 @@ func opens(a anchor, g run) bool {
 		return len(g) >= 7 && d >= 8 && isDigit(g[0].r) && isDigit(g[3].r) && !isDigit(g[4].r) && isDigit(g[5].r)
 	}
 	if a.centre {
-		return g.findLabel(a.label, 0) == 0 && len(g) <= len([]rune(a.label))+2
+		n := len([]rune(a.label))
+		return opensWith(g, a.label) && len(g) >= n-1 && len(g) <= n+2
 	}
-	return opensWith(g, a.label)
+	return opensWith(g, a.label) || backLabelled(g, a.label)
+}
+
+// backLabelled reports whether g opens with the back's label (签发机关 or
+// 有效期限) half read, its first two characters and neither of the others
+// (签发桥美), before a value of the label's kind: an issuer (…公安…) or a
+// validity's digits. The value settles what the label's misreading leaves
+// open, and no issuer opens with 签发.
+func backLabelled(g run, label string) bool {
+	l := []rune(label)
+	if len(g) < len(l) || g[0].r != l[0] || g[1].r != l[1] {
+		return false
+	}
+	rest := g[len(l):]
+	switch label {
+	case "签发机关":
+		return strings.Contains(rest.String(), "公安")
+	case "有效期限":
+		d := 0
+		for _, x := range rest {
+			d += b2i(isDigit(x.r))
+		}
+		return d >= 8
+	}
+	return false
 }
 
 // opensWith reports whether g opens with label, one character in four

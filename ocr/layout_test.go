@@ -210,8 +210,9 @@ func TestOpensNumber(t *testing.T) {
 
 // TestOpensDroppedChar: a label of four characters or more still opens
 // its line with one of them not read (发机关 for 签发机关), and the issuer
-// behind it is then the label's line, not the value's anchor; a short
-// label must read whole, and two characters missing are not the label.
+// behind it is then the label's line, not the value's anchor; a title
+// likewise, filling its line; a short label must read whole, and two
+// characters missing are not the label.
 func TestOpensDroppedChar(t *testing.T) {
 	of := func(label string) anchor {
 		return anchors[slices.IndexFunc(anchors, func(a anchor) bool { return a.label == label })]
@@ -224,6 +225,10 @@ func TestOpensDroppedChar(t *testing.T) {
 		{"有效期限", "有效期2006.08.24-2026.08.24", true}, {"签发机关", "机关济南市公安局历下分局", false},
 		{issuerAnchor, "发机关济南市公安局历下分局", false}, {issuerAnchor, "济南市公安局历下分局", true},
 		{"姓名", "名王伟", false}, {"公民身份号码", "公民身号码", true},
+		{"中华人民共和国", "华人民共和国", true}, {"居民身份证", "民身份证", true}, {"居民身份证", "身份证", false},
+		{"居民身份证", "居民身份证明书附页", false},
+		{"签发机关", "签发桥美项门市公安局思明分局", true}, {issuerAnchor, "签发桥美项门市公安局思明分局", false},
+		{"签发机关", "签发桥美项门市", false}, {"有效期限", "有效朋服2009.12.12-2029.12.12", true}, {"有效期限", "有效朋服", false},
 	} {
 		if got := opens(of(c.label), toRun(mkLine(c.line, 0, 0, 0))); got != c.want {
 			t.Errorf("%s in %q: %v, want %v", c.label, c.line, got, c.want)
@@ -287,5 +292,21 @@ func TestValidityField(t *testing.T) {
 		if got := out[Validity].Text; got != want {
 			t.Errorf("%q: %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestWhichSideMisreadLabels: a back whose labels are read only in part
+// (有效限, 签发桥美) is still a back; one such label alone, or an issuer's
+// line alone, is no side.
+func TestWhichSideMisreadLabels(t *testing.T) {
+	back := []line{mkLine("有效限2009.12.12-2029.12.12", 40, 470, 0), mkLine("签发桥美项门市公安局思明分局", 40, 410, 0)}
+	if got := whichSide(back); got != Back {
+		t.Errorf("有效限…, 签发桥美…: %v, want %v", got, Back)
+	}
+	if got := whichSide([]line{mkLine("厦门市公安局思明分局", 290, 410, 0)}); got != AnySide {
+		t.Errorf("an issuer alone: %v, want %v", got, AnySide)
+	}
+	if got := whichSide(back[:1]); got != AnySide {
+		t.Errorf("有效限… alone: %v, want %v", got, AnySide)
 	}
 }

@@ -521,16 +521,19 @@ func TestScreenGridAveragedOut(t *testing.T) {
 	}
 }
 
-// TestRareCharactersReadAgain reads cards of the tune split the recogniser
+// TestMisreadCardsReadWhole reads cards of the tune split the recogniser
 // misread before: three names with a character rare in names for a common
 // one it had put second (白超酒 for 白超涵, 姜酒俊 for 姜涵俊, 都嘉 for
-// 郝嘉, off a display), and a small back whose faint 签 and 有效期限 were
+// 郝嘉, off a display), a small back whose faint 签 and 有效期限 were
 // misread (发机关…, 有姓期…), so that no two of its labels fitted and the
-// card was not found. Each now reads every field as printed.
-func TestRareCharactersReadAgain(t *testing.T) {
+// card was not found, and a back under a reflection whose labels and
+// titles read only in part (签发桥美…, 有效限…, 中华人民国), found by
+// neither route and told from no side. Each now reads every field as
+// printed.
+func TestMisreadCardsReadWhole(t *testing.T) {
 	e, _ := setup(t)
 	w := wildGen(t)
-	for _, tc := range []struct{ first, seed int }{{2001, 2062}, {2001, 2105}, {2001, 2010}, {2141, 2188}} {
+	for _, tc := range []struct{ first, seed int }{{2001, 2062}, {2001, 2105}, {2001, 2010}, {2141, 2188}, {2141, 2207}} {
 		s := w.Make(wild.Set(tc.seed-tc.first+1, uint64(tc.first))[tc.seed-tc.first])
 		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
 		if err != nil {
