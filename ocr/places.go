@@ -206,7 +206,30 @@ func divisionLead(text []rune, list []string) int {
 			return k
 		}
 	}
-	return 0
+	return fuzzyLead(text, list)
+}
+
+// fuzzyLead is divisionLead for a division misread too (健社广西社族… for
+// 广西壮族…): the lead, of the length after which the rest lies nearest an
+// entry, within a division's mend (placeBound), whose characters are extra
+// ones before that entry rather than its own misread (with them the
+// distance is the distance without them plus their count) and after which
+// the entry's first character is read; 0 when there is none.
+func fuzzyLead(text []rune, list []string) int {
+	lead, nearest := 0, math.MaxInt
+	for k := 1; k <= min(maxDivisionLead, len(text)-1); k++ {
+		d, at := math.MaxInt, 0
+		for i, entry := range list {
+			if dk, _ := prefixDistance([]rune(entry), text[k:]); dk < d {
+				d, at = dk, i
+			}
+		}
+		entry := []rune(list[at])
+		if d0, _ := prefixDistance(entry, text); d < nearest && d <= placeBound(entry) && d0 == d+k && text[k] == entry[0] {
+			lead, nearest = k, d
+		}
+	}
+	return lead
 }
 
 // maxDivisionLead is the most characters divisionLead cuts: a label's

@@ -624,10 +624,11 @@ func TestIssuerSiteWhole(t *testing.T) {
 }
 
 // TestDivisionLead cuts what stands before a division an address opens
-// with, up to two characters, and nothing from an address that opens with
-// one or reads none so close.
+// with, up to two characters, read whole or a character off, and nothing
+// from an address that opens with one, misread or cut short, or reads
+// none so close.
 func TestDivisionLead(t *testing.T) {
-	list := []string{"上海市徐汇区", "福建省厦门市思明区", "福建省厦门市湖里区"}
+	list := []string{"上海市徐汇区", "广西壮族自治区南宁市青秀区", "福建省厦门市思明区", "福建省厦门市湖里区"}
 	for _, tc := range []struct {
 		text string
 		want int
@@ -638,6 +639,8 @@ func TestDivisionLead(t *testing.T) {
 		{"福建省夏门市思明区滨江大道77号", 0}, // misread, not led: placeSite's
 		{"一二三上海市徐汇区", 0},
 		{"福建省厦门市湖里区", 0},
+		{"健社广西社族自治区南宁市青秀区建国路38号", 2}, // misread and led
+		{"西壮族自治区南宁市青秀区建国路38号", 0},    // its start lost, not led
 	} {
 		if got := divisionLead([]rune(tc.text), list); got != tc.want {
 			t.Errorf("%s: lead %d, want %d", tc.text, got, tc.want)
