@@ -228,7 +228,15 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 	fatal := func(err error) bool {
 		switch {
 		case errors.Is(err, ErrTooBlurred):
-			blurred = cmp.Or(blurred, err)
+			// Of two outlines too blurred to read, the truer one's
+			// corners are reported (truer), as of two read; of two that
+			// are one outline, whichever way up the blurred print was
+			// taken to be, the first.
+			var b, cur *BlurredError
+			if blurred == nil || errors.As(err, &b) && errors.As(blurred, &cur) && !sameOutline(b.Corners, cur.Corners, 0.05) &&
+				!sameOutline(geom.Rotate180(b.Corners), cur.Corners, 0.05) && truer(src, b.Corners, cur.Corners) {
+				blurred = err
+			}
 		case err != nil && !errors.Is(err, ErrNoCard):
 			return true
 		}

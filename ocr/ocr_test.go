@@ -547,3 +547,24 @@ func TestMisreadCardsReadWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestBlurredCardOutlined: two blurred fronts of the tune split (2166,
+// 2208) whose edge search found the card within a larger outline that took
+// in backdrop are refused as too blurred with the card's own corners, the
+// truer of the two outlines (truer), not the first found (21–25 % off).
+func TestBlurredCardOutlined(t *testing.T) {
+	e, _ := setup(t)
+	w := wildGen(t)
+	for _, seed := range []int{2166, 2208} {
+		s := w.Make(wild.Set(seed-2141+1, 2141)[seed-2141])
+		_, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
+		var b *ocr.BlurredError
+		if !errors.As(err, &b) {
+			t.Errorf("seed %d: %v, want a *ocr.BlurredError", seed, err)
+			continue
+		}
+		if d := eval.CornerError(b.Corners, s.Corners); d > 0.1 {
+			t.Errorf("seed %d: corners off by %.0f%% of the card's width", seed, 100*d)
+		}
+	}
+}
