@@ -17,7 +17,9 @@
 // / 住址 column, 公民身份号码, 民族 and the number's digits, the back's
 // 中华人民共和国 / 居民身份证 / 签发机关 / 有效期限, and where its values,
 // the issuer and the validity, start) give the card's place
-// by a similarity fit; with three labels or more it becomes the homography
+// by a similarity fit (on a front whose labels read too faint for two to
+// fit, the number's digits and the birth date's row above them do:
+// fitByNumber); with three labels or more it becomes the homography
 // under which the labels stay in place, the card's text lines run level and
 // the card is a rigid rectangle seen by a phone's camera (perspective.go: a
 // similarity cannot follow a card seen in perspective), and its sides are
@@ -35,7 +37,8 @@
 // otherwise the others are read too and the one that agrees best with the
 // layout is kept. None finding a card is ErrNoCard; an outline whose print is too
 // blurred for a label to be read, or read in its place, is ErrTooBlurred,
-// with the outline (a user must hold still, not look for the card), and
+// with the outline, the truer of two (a user must hold still, not look for
+// the card), and
 // so is a photo too soft as a whole for either route to find the card
 // (photoTooBlurred), with no outline. A card photographed off a display is
 // located by its text and read averaged over one period of the display's

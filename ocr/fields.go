@@ -94,6 +94,15 @@ func (g run) findLabel(label string, from int) int {
 	return -1
 }
 
+// digits is how many of g's characters are digits 0–9.
+func (g run) digits() int {
+	n := 0
+	for _, x := range g {
+		n += b2i(isDigit(x.r))
+	}
+	return n
+}
+
 func toRun(l line) run {
 	g := make(run, len(l.text))
 	for i, r := range l.text {

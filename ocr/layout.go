@@ -165,29 +165,25 @@ func opens(a anchor, g run) bool {
 	case issuerAnchor:
 		// An issuer is a public security bureau (…公安局…); the label
 		// read into the same box makes it the label's anchor.
-		return len(g) > 0 && unicode.Is(unicode.Han, g[0].r) && strings.Contains(g.String(), "公安") && !opensWith(g, "签发机关") && !backLabelled(g, "签发机关")
+		return len(g) > 0 && unicode.Is(unicode.Han, g[0].r) && strings.Contains(g.String(), "公安") && !opensLabel(g, "签发机关")
 	case birthValue.label:
 		// A date of birth, its 年, 月 or 日 read at least once, a digit
 		// of its year's end perhaps not: 1982年5月17日, 198#5日17日.
-		d := 0
-		for _, x := range g {
-			d += b2i(isDigit(x.r))
-		}
-		return len(g) <= 14 && d >= 6 && len(g) >= 4 && isDigit(g[0].r) && isDigit(g[1].r) && isDigit(g[2].r) && strings.ContainsAny(g.String(), "年月日")
+		return len(g) <= 14 && g.digits() >= 6 && len(g) >= 4 && isDigit(g[0].r) && isDigit(g[1].r) && isDigit(g[2].r) && strings.ContainsAny(g.String(), "年月日")
 	case validityAnchor:
 		// A validity opens with its start's year and month: 2006.08.
-		d := 0
-		for _, x := range g {
-			d += b2i(isDigit(x.r))
-		}
-		return len(g) >= 7 && d >= 8 && isDigit(g[0].r) && isDigit(g[3].r) && !isDigit(g[4].r) && isDigit(g[5].r)
+		return len(g) >= 7 && g.digits() >= 8 && isDigit(g[0].r) && isDigit(g[3].r) && !isDigit(g[4].r) && isDigit(g[5].r)
 	}
 	if a.centre {
 		n := len([]rune(a.label))
 		return opensWith(g, a.label) && len(g) >= n-1 && len(g) <= n+2
 	}
-	return opensWith(g, a.label) || backLabelled(g, a.label)
+	return opensLabel(g, a.label)
 }
+
+// opensLabel reports whether g opens with label, a character or two
+// misread (opensWith, backLabelled).
+func opensLabel(g run, label string) bool { return opensWith(g, label) || backLabelled(g, label) }
 
 // backLabelled reports whether g opens with the back's label (签发机关 or
 // 有效期限) half read, its first two characters and neither of the others
@@ -204,11 +200,7 @@ func backLabelled(g run, label string) bool {
 	case "签发机关":
 		return strings.Contains(rest.String(), "公安")
 	case "有效期限":
-		d := 0
-		for _, x := range rest {
-			d += b2i(isDigit(x.r))
-		}
-		return d >= 8
+		return rest.digits() >= 8
 	}
 	return false
 }

@@ -2,7 +2,6 @@ package ocr
 
 import (
 	"image"
-	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -34,13 +33,17 @@ var givenChars = setOf(`伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀�
 	铎峨繁范妃风枫奉复罡皋革阁工公恭巩拱贡古谷顾管归圭规瑰果韩杭灏禾贺衡侯候桦寰煌晃汇绘极及际寂舰鉴姜将蛟骄结婕介津近精竞玖
 	巨举郡铠抗恪垦空来莱垒里历廉凉梁谅临岭领六楼潞罗珞骆芒枚盟弥密棉谟沐`)
 
+// charSet is a set of characters, sorted.
+type charSet []rune
+
 // setOf is the set of s's characters, blanks aside.
-func setOf(s string) map[rune]bool {
-	set := map[rune]bool{}
-	for _, r := range strings.Join(strings.Fields(s), "") {
-		set[r] = true
-	}
-	return set
+func setOf(s string) charSet {
+	return slices.Compact(slices.Sorted(slices.Values([]rune(strings.Join(strings.Fields(s), "")))))
+}
+
+func (c charSet) has(r rune) bool {
+	_, ok := slices.BinarySearch(c, r)
+	return ok
 }
 
 // nameShortfall bounds how much likelier (in nats) a name's greedy
@@ -74,11 +77,11 @@ func nameSites(text []rune) [][]edit {
 	from := 1
 	if compound(string(text)) {
 		from = 2
-	} else if !surnames[text[0]] {
+	} else if !surnames.has(text[0]) {
 		sites = append(sites, charEdits(0, surnames))
 	}
 	for i := from; i < len(text); i++ {
-		if !givenChars[text[i]] {
+		if !givenChars.has(text[i]) {
 			sites = append(sites, charEdits(i, givenChars))
 		}
 	}
@@ -105,10 +108,10 @@ func compound(name string) bool {
 }
 
 // charEdits puts each character of set in place of the field's i-th.
-func charEdits(i int, set map[rune]bool) []edit {
-	site := make([]edit, 0, len(set))
-	for _, r := range slices.Sorted(maps.Keys(set)) {
-		site = append(site, edit{i, i + 1, string(r)})
+func charEdits(i int, set charSet) []edit {
+	site := make([]edit, len(set))
+	for k, r := range set {
+		site[k] = edit{i, i + 1, string(r)}
 	}
 	return site
 }
