@@ -46,8 +46,10 @@
 // strokes. Rows are grouped in the rectified card turned by its residual
 // skew, lines off the card are dropped, the
 // 民族 row is decoded against the list of ethnicities by CTC's likelihood
-// of each (ctc.go), a number one character off a valid one is mended
-// (number.go), a number whose check digit holds settles the birth date and
+// of each (ctc.go), a label read as other characters is told from its
+// value by where along its line each character was read, a number one
+// character off a valid one is mended, and one read with a character more
+// at an end trimmed (number.go), a number whose check digit holds settles the birth date and
 // sex (a birth read otherwise is read again as the number's date on its
 // line; one not read, and a sex read as neither 男 nor 女, are the
 // number's, as guesses), a validity
@@ -56,15 +58,19 @@
 // or not boxed, is decoded against the two, an ethnicity read as none of
 // the 56 is decoded against them (mendClosed), a name's character rare in
 // names is read again among the common surnames or given-name characters
-// and taken when the recogniser's probabilities allow it (names.go), the
+// and taken when the recogniser's probabilities allow it, and a name
+// read as one character read again over a box half a character wider
+// each way (names.go), the
 // number's digits merged
 // into the address are moved to the number (or cut, too few to be it), a
 // misread label before an issuer of the list (or one a character or two
 // off it) and up to two characters before an address's division are cut,
 // the address's division, its unit words and the issuer (matched whole)
 // are mended from the closed lists of China's divisions (DivisionsAsset)
-// and of unit words, again by CTC's likelihood on their lines
-// (places.go), and the fields' texts are checked:
+// and of unit words, again by CTC's likelihood on their lines, a division
+// or an issuer that lost characters to glare or a finger (fewer read
+// than printed) is completed from the one entry that keeps the most of it
+// (lostPlace, places.go), and the fields' texts are checked:
 // the number's check digit, birth and sex against the number, the validity
 // term (5, 10 or 20 years, or 长期), and with CrossCheck the term against
 // the holder's age at issue. ReadAt judges expiry against a given day.

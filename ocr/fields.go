@@ -27,11 +27,14 @@ var (
 	backLabels  = []string{"中华人民共和国", "居民身份证", "签发机关", "有效期限"}
 )
 
-// glyph is a recognised character and its probability; fields are cut
-// from runs of glyphs so each keeps its own confidence.
+// glyph is a recognised character, its probability and how far along its
+// line its centre lies (NaN where not known, which no test of place
+// passes); fields are cut from runs of glyphs so each keeps its own
+// confidence.
 type glyph struct {
-	r rune
-	p float32
+	r     rune
+	p     float32
+	along float64
 }
 
 type run []glyph
@@ -106,7 +109,10 @@ func (g run) digits() int {
 func toRun(l line) run {
 	g := make(run, len(l.text))
 	for i, r := range l.text {
-		g[i] = glyph{r, l.probs[i]}
+		g[i] = glyph{r, l.probs[i], math.NaN()}
+		if l.along != nil {
+			g[i].along = l.along[i]
+		}
 	}
 	return g.without(unicode.IsSpace)
 }
@@ -292,13 +298,25 @@ func (r row) value(label string, valueX float64) run {
 			g = append(g, p.g...)
 		}
 	case r.parts[0].x0 < valueX-labelColumn:
-		g = r.g[misreadLabel(r.g, label):]
+		k := misreadLabel(r.g, label)
+		// A label character misread as another (姓角 for 姓名) is no
+		// value's: it lies where the label does.
+		for k < len(r.parts[0].g) && r.g[k].along < labelSpan {
+			k++
+		}
+		g = r.g[k:]
 	}
 	for len(g) > 0 && (strings.ContainsRune(label, g[0].r) || unicode.IsPunct(g[0].r)) {
 		g = g[1:]
 	}
 	return g
 }
+
+// labelSpan is how far along a line that opens with its label the label's
+// characters lie, in card pixels: a two-character label spaced out over
+// 60 ends some 50 px in, a value's first character is centred 100 px or
+// more in (its column, frontValueX, is 89 px right of the labels').
+const labelSpan = 75
 
 // labelColumn is how far left of the values a line must start to hold its
 // row's label: 3 mm, a label character and its gap.

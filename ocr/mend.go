@@ -29,6 +29,9 @@ func (e *Engine) mend(card *image.RGBA, side Side, read []line, fields map[strin
 		if err := e.mendClosed(card, read, fields, Ethnicity, Ethnicities); err != nil {
 			return err
 		}
+		if err := e.rereadName(card, read, fields); err != nil {
+			return err
+		}
 		if err := e.mendName(card, read, fields); err != nil {
 			return err
 		}

@@ -67,6 +67,46 @@ func (e *Engine) mendName(card *image.RGBA, read []line, fields map[string]Field
 	return e.mendField(card, read, fields, Name, sites, nameShortfall)
 }
 
+// rereadName reads a name of one character again, from half a character
+// before its line's box to half one past it: no name is shorter than a
+// surname and a given name, and the detector's box of a short name may
+// stop short of a character that the recogniser then drops at its edge
+// (平 for 邵平). The reading, its label cut, is taken when it holds the
+// character read and is a name of two to four Han characters.
+func (e *Engine) rereadName(card *image.RGBA, read []line, fields map[string]Field) error {
+	name := []rune(fields[Name].Text)
+	if len(name) != 1 {
+		return nil
+	}
+	i := slices.IndexFunc(read, func(l line) bool {
+		return strings.HasSuffix(toRun(l).String(), string(name)) && l.box.centre().Y < frontRows[1].y
+	})
+	if i < 0 {
+		return nil
+	}
+	q := read[i].box.quad
+	h := q[0].Dist(q[3])
+	u := q[1].Sub(q[0]).Scale(1 / q[0].Dist(q[1]))
+	box, ok := rowSpan(q, q[0].Sub(u.Scale(h/2)), q[3].Sub(u.Scale(h/2)), q[1].X+h/2)
+	if !ok {
+		return nil
+	}
+	got, err := e.recognise(card, []textBox{box})
+	if err != nil {
+		return err
+	}
+	g := toRun(got[0])
+	if k := g.findLabel("姓名", 0); k >= 0 {
+		g = g[k+2:]
+	}
+	text := []rune(g.String())
+	if len(text) < 2 || len(text) > 4 || !allHan(text) || !slices.Contains(text, name[0]) {
+		return nil
+	}
+	fields[Name] = Field{Text: string(text), Conf: g.conf()}
+	return nil
+}
+
 // nameSites are the characters of a Han name mendName reads again, each
 // against the list for its place.
 func nameSites(text []rune) [][]edit {

@@ -16,9 +16,16 @@ import (
 // check digit alone leaves about one such number in eleven: the birth and
 // sex, and the model's own second choices, pick among those. Its
 // confidence is its share of those numbers' likelihood, scaled as a value
-// guessed from a closed list.
+// guessed from a closed list. A run of 19 characters is trimmed to the
+// number it holds (oneExtra).
 func (e *Engine) correctNumber(card *image.RGBA, lines []line, fields map[string]Field) error {
 	num, ok := fields[Number]
+	if ok && len(num.Text) == 19 {
+		if n, ok := oneExtra(num.Text, fields); ok {
+			fields[Number] = Field{Text: n, Conf: num.Conf * guessConf}
+		}
+		return nil
+	}
 	if !ok || len(num.Text) != 18 {
 		return nil
 	}
@@ -61,6 +68,26 @@ func (e *Engine) correctNumber(card *image.RGBA, lines []line, fields map[string
 	}
 	fields[Number] = Field{Text: bestNum, Conf: math.Exp(best-total) * guessConf}
 	return nil
+}
+
+// oneExtra is the number in a run of 19 characters that has one more at
+// either end (the label's last stroke, the card's edge read as 1): of the
+// two 18 long, the one whose check digit holds, whose date is one, and
+// which agrees with the birth date and sex read beside it; ok is false
+// unless exactly one does. A wrong one of the two passes the check digit
+// one time in eleven and a date rarely, so the pair's one survivor is the
+// number.
+func oneExtra(run string, fields map[string]Field) (string, bool) {
+	var found []string
+	for _, n := range []string{run[1:], run[:18]} {
+		if _, ok := validNumberDate(n); ok && agrees(n, fields) {
+			found = append(found, n)
+		}
+	}
+	if len(found) != 1 {
+		return "", false
+	}
+	return found[0], true
 }
 
 // oneOff lists the valid numbers (check digit right) that differ from num

@@ -528,12 +528,17 @@ func TestScreenGridAveragedOut(t *testing.T) {
 // misread (发机关…, 有姓期…), so that no two of its labels fitted and the
 // card was not found, and a back under a reflection whose labels and
 // titles read only in part (签发桥美…, 有效限…, 中华人民国), found by
-// neither route and told from no side. Each now reads every field as
-// printed.
+// neither route and told from no side. And cards whose values lost
+// characters or took in a label's: a division under glare
+// (新疆维吾尔自治|x木齐市…), an issuer's 渝 (重庆市公安局中分局), a name's
+// surname the detector's box stopped short of (平 for 邵平), 姓名's 名
+// misread into a name (角汤一春), a number with a digit before it
+// (3110105…). Each now reads every field as printed.
 func TestMisreadCardsReadWhole(t *testing.T) {
 	e, _ := setup(t)
 	w := wildGen(t)
-	for _, tc := range []struct{ first, seed int }{{2001, 2062}, {2001, 2105}, {2001, 2010}, {2141, 2188}, {2141, 2207}} {
+	for _, tc := range []struct{ first, seed int }{{2001, 2062}, {2001, 2105}, {2001, 2010}, {2141, 2188}, {2141, 2207},
+		{2141, 2277}, {2281, 2326}, {2281, 2478}, {2281, 2295}, {2281, 2331}} {
 		s := w.Make(wild.Set(tc.seed-tc.first+1, uint64(tc.first))[tc.seed-tc.first])
 		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
 		if err != nil {

@@ -111,8 +111,13 @@ func (e *Engine) mendPlaces(card *image.RGBA, side Side, lines []line, fields ma
 		text = text[k:]
 		fields[name] = Field{Text: string(text), Conf: f.Conf}
 	}
-	var sites [][]edit
 	end := 0
+	if entry, n, ok := lostPlace(text, list, side == Back); ok {
+		text = append([]rune(entry), text[n:]...)
+		fields[name] = Field{Text: string(text), Conf: f.Conf * guessConf}
+		end = len([]rune(entry))
+	}
+	var sites [][]edit
 	if site := placeSite(text, list, side == Back); site != nil {
 		sites = append(sites, site)
 		for _, ed := range site {
@@ -231,6 +236,89 @@ func fuzzyLead(text []rune, list []string) int {
 	}
 	return lead
 }
+
+// lostPlace completes a place name that lost characters to glare or a
+// finger: the address's division (省沈阳市和平区… for 辽宁省沈阳市和平区,
+// 新疆维吾尔自治|x木齐市… for …自治区乌鲁木齐市…) or, whole, the issuer
+// (安局徐汇分局 for 上海市公安局徐汇分局). The place is the one entry of the
+// sorted list that text opens with, or is, but for a span of it read as
+// fewer characters or none, of the most characters kept, at least
+// minLostKept, its last two among them (where the name ends). A span read
+// as as many characters as it has is a misreading, not a loss, and is
+// left to the CTC mend (placeSite), which can tell a misread name from an
+// older one the list no longer has. n is how many of text's characters
+// the entry stands for; ok is false when text opens with an entry whole
+// (is one, whole), or none or several fit.
+func lostPlace(text []rune, list []string, whole bool) (entry string, n int, ok bool) {
+	best, bestN, kept, several := "", 0, 0, false
+	for _, e := range list {
+		r := []rune(e)
+		a := commonPrefix(r, text)
+		if a == len(r) && (!whole || a == len(text)) {
+			return "", 0, false
+		}
+		for b := a + 1; b <= len(r)-2; b++ {
+			tail := r[b:]
+			for k := 0; k < b-a && k <= maxDivisionLead && a+k <= len(text); k++ {
+				if !hasPrefix(text[a+k:], tail) || whole && a+k+len(tail) != len(text) {
+					continue
+				}
+				switch got := a + len(tail); {
+				case got > kept:
+					best, bestN, kept, several = e, a+k+len(tail), got, false
+				case got == kept && e != best:
+					several = true
+				}
+			}
+		}
+	}
+	if several || kept < minLostKept || !nearestMisread(text, list, whole, best) {
+		return "", 0, false
+	}
+	return best, bestN, true
+}
+
+// nearestMisread reports whether entry is among the entries of list that
+// text lies nearest, at its start or whole, of those within a place
+// name's mend (placeBound), or none lies so near: a division misread
+// (吉林省长春市斋关区 for …南关区) is no other one's lost characters
+// (吉林省延边朝鲜族自治州珲春市, its 春市 kept).
+func nearestMisread(text []rune, list []string, whole bool, entry string) bool {
+	near, at := math.MaxInt, false
+	for _, e := range list {
+		r := []rune(e)
+		d, ok := 0, true
+		if whole {
+			d, ok = wholeDistance(r, text)
+		} else {
+			d, _ = prefixDistance(r, text)
+		}
+		if !ok || d > placeBound(r) || d > near {
+			continue
+		}
+		if d < near {
+			near, at = d, false
+		}
+		at = at || e == entry
+	}
+	return near == math.MaxInt || at
+}
+
+// minLostKept is the fewest characters of a place lostPlace must see: a
+// county and the 市 or 省 before it (市武侯区).
+const minLostKept = 4
+
+// commonPrefix is how many characters a and b open with alike.
+func commonPrefix(a, b []rune) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+// hasPrefix reports whether s opens with p.
+func hasPrefix(s, p []rune) bool { return len(s) >= len(p) && slices.Equal(s[:len(p)], p) }
 
 // maxDivisionLead is the most characters divisionLead cuts: a label's
 // two.

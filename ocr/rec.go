@@ -34,6 +34,7 @@ type line struct {
 	box   textBox
 	text  []rune
 	probs []float32 // one per rune
+	along []float64 // one per rune: how far along the box its centre lies, in the image's pixels; nil where not known
 }
 
 func (l line) String() string { return string(l.text) }
@@ -111,8 +112,8 @@ func (e *Engine) recogniseScored(card *image.RGBA, boxes []textBox, keep bool) (
 		steps, classes := int(shape[1]), int(shape[2])
 		for j, i := range idx {
 			s := scores{p: out[j*steps*classes : (j+1)*steps*classes], steps: steps, classes: classes}
-			text, probs := e.ctcDecode(s.p, steps, classes)
-			lines[i] = line{box: boxes[i], text: text, probs: probs}
+			text, probs, at := e.ctcDecode(s.p, steps, classes)
+			lines[i] = line{box: boxes[i], text: text, probs: probs, along: alongBox(boxes[i], at, float64(width)/float64(steps), crops[i].Rect.Dx())}
 			all[i] = s
 		}
 		if keep {
@@ -123,10 +124,12 @@ func (e *Engine) recogniseScored(card *image.RGBA, boxes []textBox, keep bool) (
 }
 
 // ctcDecode is greedy CTC: the best class per time step, repeats merged,
-// blanks (class 0) dropped. Each kept rune carries its step's probability.
-func (e *Engine) ctcDecode(p []float32, steps, classes int) ([]rune, []float32) {
+// blanks (class 0) dropped. Each kept rune carries its step's probability
+// and the step it was read at.
+func (e *Engine) ctcDecode(p []float32, steps, classes int) ([]rune, []float32, []int) {
 	var text []rune
 	var probs []float32
+	var at []int
 	prev := 0
 	for t := range steps {
 		row := p[t*classes : (t+1)*classes]
@@ -139,10 +142,25 @@ func (e *Engine) ctcDecode(p []float32, steps, classes int) ([]rune, []float32) 
 		if best != 0 && best != prev && best <= len(e.keys) {
 			text = append(text, e.keys[best-1])
 			probs = append(probs, row[best])
+			at = append(at, t)
 		}
 		prev = best
 	}
-	return text, probs
+	return text, probs, at
+}
+
+// alongBox places the runes read at the given steps along box b, whose
+// crop was cropW px wide and whose steps are stride crop px apart: a
+// character's step lies at its centre, give or take half a character
+// (CTC fires once per character, somewhere on it).
+func alongBox(b textBox, at []int, stride float64, cropW int) []float64 {
+	s := geom.QuadSides(b.quad)
+	scale := (s[0] + s[2]) / 2 / float64(cropW)
+	out := make([]float64, len(at))
+	for i, t := range at {
+		out[i] = (float64(t) + 0.5) * stride * scale
+	}
+	return out
 }
 
 // ReadKeys reads the recognition model's character list (KeysAsset) from

@@ -118,7 +118,7 @@ func TestCTCDecode(t *testing.T) {
 	for t, c := range best {
 		p[t*classes+c] = 0.8
 	}
-	text, probs := e.ctcDecode(p, len(best), classes)
+	text, probs, _ := e.ctcDecode(p, len(best), classes)
 	if string(text) != "甲甲乙" || len(probs) != 3 {
 		t.Errorf("decoded %q with %d probabilities, want 甲甲乙 with 3", string(text), len(probs))
 	}
@@ -808,6 +808,78 @@ func TestNameShortfall(t *testing.T) {
 		r, _, ok := e.pick(s, []rune("白超酒"), targets, nameShortfall)
 		if got := map[bool]string{true: r.text}[ok]; got != c.want {
 			t.Errorf("酒 %.2f, 涵 %.2f: read %q, want %q", c.酒, c.涵, got, c.want)
+		}
+	}
+}
+
+// TestLostPlace: a division or an issuer that lost characters to glare or
+// a finger is completed when one entry alone keeps the most of what was
+// read; a misreading (as many characters read as printed), an entry read
+// whole, too little kept or two entries alike are left alone.
+func TestLostPlace(t *testing.T) {
+	divisions := []string{"吉林省长春市南关区", "吉林省长春市朝阳区", "吉林省延边朝鲜族自治州珲春市", "北京市朝阳区",
+		"辽宁省沈阳市和平区", "天津市和平区", "四川省成都市武侯区", "新疆维吾尔自治区乌鲁木齐市天山区", "陕西省西安市雁塔区",
+		"内蒙古自治区呼和浩特市新城区"}
+	issuers := []string{"上海市公安局徐汇分局", "重庆市公安局渝中分局", "重庆市公安局", "杭州市公安局西湖分局", "南昌市公安局西湖分局"}
+	slices.Sort(divisions)
+	slices.Sort(issuers)
+	for _, tc := range []struct {
+		text, want string
+		n          int
+		whole      bool
+	}{
+		{"省沈阳市和平区李庄村2组15号", "辽宁省沈阳市和平区", 7, false},
+		{"市武侯区光明路243号", "四川省成都市武侯区", 4, false},
+		{"新疆维吾尔自治|x木齐市天山区长安街", "新疆维吾尔自治区乌鲁木齐市天山区", 15, false},
+		{"内家呼和浩特市新城区建国路", "内蒙古自治区呼和浩特市新城区", 10, false},
+		{"市朝阳区路215号", "", 0, false},    // 北京's or 长春's
+		{"吉林省长春市斋关区中山路", "", 0, false}, // misread, not lost
+		{"区杨柳村10组4号", "", 0, false},    // too little kept
+		{"陕西省西安市雁塔区胜利街", "", 0, false}, // whole
+		{"陕西省西女市雁塔区胜利街", "", 0, false}, // misread
+		{"安局徐汇分局", "上海市公安局徐汇分局", 6, true},
+		{"重庆市公安局中分局", "重庆市公安局渝中分局", 9, true},
+		{"重庆市公安局", "", 0, true},
+		{"湖分局", "", 0, true},
+		{"内", "", 0, false}, // shorter than what a lead would skip
+		{"", "", 0, false},
+	} {
+		list := divisions
+		if tc.whole {
+			list = issuers
+		}
+		got, n, ok := lostPlace([]rune(tc.text), list, tc.whole)
+		if got != tc.want || n != tc.n || ok != (tc.want != "") {
+			t.Errorf("%s: %q %d %v, want %q %d", tc.text, got, n, ok, tc.want, tc.n)
+		}
+	}
+}
+
+// TestOneExtra: a number read with a character more at either end is the
+// one of its two 18-character windows that holds together; a run neither
+// or both of whose windows do is left alone.
+func TestOneExtra(t *testing.T) {
+	num := "11010519940905879"
+	c, err := CheckDigit(num)
+	if err != nil {
+		t.Fatal(err)
+	}
+	num += string(c)
+	birth := map[string]Field{Birth: {Text: "1994-09-05"}}
+	for _, tc := range []struct {
+		run    string
+		fields map[string]Field
+		want   string
+	}{
+		{"3" + num, birth, num},
+		{num + "1", birth, num},
+		{"3" + num, nil, num},
+		{"3" + num, map[string]Field{Birth: {Text: "1994-09-06"}}, ""},
+		{"3" + num[:17] + "0", birth, ""},
+	} {
+		got, ok := oneExtra(tc.run, tc.fields)
+		if got != tc.want || ok != (tc.want != "") {
+			t.Errorf("%s: %q %v, want %q", tc.run, got, ok, tc.want)
 		}
 	}
 }
