@@ -38,9 +38,10 @@
 // layout is kept. None finding a card is ErrNoCard; an outline whose print is too
 // blurred for a label to be read, or read in its place, is ErrTooBlurred,
 // with the outline, the truer of two (a user must hold still, not look for
-// the card), and
-// so is a photo too soft as a whole for either route to find the card
-// (photoTooBlurred), with no outline. A card photographed off a display is
+// the card), turned the way up the wanted side's portrait or emblem shows
+// (blurredAt), and so is a photo too soft as a whole for either route to
+// read the card (photoTooBlurred), with the outline the edge gave, if
+// any. A card photographed off a display is
 // located by its text and read averaged over one period of the display's
 // pixel grid (withoutGrid), whose stripes the models otherwise take for
 // strokes. Rows are grouped in the rectified card turned by its residual

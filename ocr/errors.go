@@ -39,8 +39,10 @@ func (e *DecodeError) Code() string { return CodeDecode }
 // app can tell the user to hold still and let the camera focus rather than
 // to bring a card into view. It matches ErrTooBlurred. Its corners run
 // clockwise, but which comes first is a guess: the print that tells the
-// card's way up cannot be read. They are all zero when the photo as a
-// whole is too blurred for the card to be found in it.
+// card's way up cannot be read, so when a side was asked for, its portrait
+// or emblem tells it. When the photo as a whole is too blurred for the
+// card's print to be told apart, they are the outline the card's edge
+// gave, or all zero when the edge gave none within the photo.
 type BlurredError struct{ Corners [4]Point }
 
 func (e *BlurredError) Error() string        { return ErrTooBlurred.Error() }

@@ -244,6 +244,7 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 		return false
 	}
 	var tried [][4]geom.Point
+	var edgeFound *location // the first outline the edge found within the photo
 	for i, find := range finders {
 		locs, err := find()
 		if fatal(err) {
@@ -254,6 +255,9 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 				continue // read already
 			}
 			tried = append(tried, loc.corners)
+			if i < 2 && edgeFound == nil && allInside(loc.corners, float64(src.Rect.Dx()), float64(src.Rect.Dy())) {
+				edgeFound = &loc
+			}
 			c, fit, err := e.readAt(ctx, src, loc, want, now)
 			if fatal(err) {
 				return nil, err
@@ -275,7 +279,12 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 		return nil, blurred // a card was found: say what keeps it from being read
 	}
 	if best == nil && photoTooBlurred(src) {
-		return nil, &BlurredError{} // too soft for the card to be found at all
+		// Too soft for the card's print to be told from no card's: where
+		// the edge found one, if it did, is still the likeliest place.
+		if edgeFound != nil {
+			return nil, blurredAt(warpQuad(src, edgeFound.corners, CardW, CardH), *edgeFound, want)
+		}
+		return nil, &BlurredError{}
 	}
 	if best == nil {
 		return nil, firstErr
@@ -412,7 +421,7 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 		return nil, agreement{}, err
 	}
 	if len(boxes) < 3 {
-		return nil, agreement{}, unreadable(src, card, loc, "the card-shaped region carries almost no text")
+		return nil, agreement{}, unreadable(src, card, loc, want, "the card-shaped region carries almost no text")
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, agreement{}, err
@@ -434,13 +443,13 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 	lines = onCard(printed, lines)
 	side := whichSide(lines)
 	if side == AnySide {
-		return nil, agreement{}, unreadable(src, card, loc, "none of the card's printed labels could be read")
+		return nil, agreement{}, unreadable(src, card, loc, want, "none of the card's printed labels could be read")
 	}
 	// A label read somewhere, none in its place: on a blurred card that
 	// is a misreading of smeared print, not a card to report.
 	fit := layoutFit(side, lines)
 	if fit.labels == 0 && tooBlurred(src, card, loc) {
-		return nil, agreement{}, &BlurredError{Corners: loc.corners}
+		return nil, agreement{}, blurredAt(card, loc, want)
 	}
 	// read is what the fields come from; the warnings and the layout fit
 	// keep the detector's own boxes (the 民族 row's box read again spans
@@ -494,11 +503,54 @@ func withoutGrid(card *image.RGBA) *image.RGBA {
 // (minPrintContrast) as soft as WarnBlur's, since blur, not the absence
 // of a card, is then what a user must fix; a NoCardError for the reason
 // given otherwise.
-func unreadable(src, card *image.RGBA, loc location, reason string) error {
+func unreadable(src, card *image.RGBA, loc location, want Side, reason string) error {
 	if tooBlurred(src, card, loc) {
-		return &BlurredError{Corners: loc.corners}
+		return blurredAt(card, loc, want)
 	}
 	return &NoCardError{Reason: reason}
+}
+
+// blurredAt is the BlurredError for the card rectified from loc, its
+// corners turned the way the side asked for shows up: the print that
+// tells the way up is smeared, but a front's portrait and a back's emblem
+// still stand out from the card's surface far more than what their places
+// turned by 180° hold (the front's labels, the back's validity). With
+// either side wanted, or neither place the clearer (markRatio), the outline
+// keeps the way it was taken.
+func blurredAt(card *image.RGBA, loc location, want Side) *BlurredError {
+	mark := portraitRect
+	switch want {
+	case AnySide:
+		return &BlurredError{Corners: loc.corners}
+	case Back:
+		mark = emblemRect
+	}
+	surface, _ := boxColour(card, card.Rect)
+	turned := image.Rect(CardW-mark.Max.X, CardH-mark.Max.Y, CardW-mark.Min.X, CardH-mark.Min.Y)
+	if markMass(card, turned, surface) > markRatio*markMass(card, mark, surface) {
+		return &BlurredError{Corners: geom.Rotate180(loc.corners)}
+	}
+	return &BlurredError{Corners: loc.corners}
+}
+
+// markRatio is how much more a place must stand out from the card's
+// surface than its turned counterpart to tell the way up: a portrait
+// blurred stays a face and its backdrop, its counterpart a few smeared
+// labels on the plain surface.
+const markRatio = 1.5
+
+// markMass is the mean colour distance of r's pixels in card from the
+// card's surface colour.
+func markMass(card *image.RGBA, r image.Rectangle, surface [3]float64) float64 {
+	sum, n := 0.0, 0
+	for y := r.Min.Y; y < r.Max.Y; y += 2 {
+		for x := r.Min.X; x < r.Max.X; x += 2 {
+			o := card.PixOffset(x, y)
+			sum += colourDist([3]float64{float64(card.Pix[o]), float64(card.Pix[o+1]), float64(card.Pix[o+2])}, surface)
+			n++
+		}
+	}
+	return sum / float64(max(n, 1))
 }
 
 // tooBlurred reports whether the card at loc lies in the photo and holds

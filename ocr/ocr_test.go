@@ -553,15 +553,24 @@ func TestMisreadCardsReadWhole(t *testing.T) {
 	}
 }
 
-// TestBlurredCardOutlined: two blurred fronts of the tune split (2166,
+// TestBlurredCardOutlined: blurred cards of the tune split are refused as
+// too blurred with the card's own corners, in order: two fronts (2166,
 // 2208) whose edge search found the card within a larger outline that took
-// in backdrop are refused as too blurred with the card's own corners, the
-// truer of the two outlines (truer), not the first found (21–25 % off).
+// in backdrop, with the truer of the two outlines (truer), not the first
+// found (21–25 % off); two fronts whose outline was taken upside down
+// (2110, 2474; 117–127 % off), turned by the portrait (blurredAt); and a
+// back (2306) whose print is too soft to tell from no card's, with the
+// outline its edge gave rather than none.
 func TestBlurredCardOutlined(t *testing.T) {
 	e, _ := setup(t)
 	w := wildGen(t)
-	for _, seed := range []int{2166, 2208} {
-		s := w.Make(wild.Set(seed-2141+1, 2141)[seed-2141])
+	for _, c := range []struct{ first, seed int }{
+		{2141, 2166}, {2141, 2208}, // the truer of two outlines
+		{2001, 2110}, {2421, 2474}, // the portrait tells the way up
+		{2281, 2306}, // the photo too soft to tell print from none: the edge's outline
+	} {
+		seed := c.seed
+		s := w.Make(wild.Set(seed-c.first+1, uint64(c.first))[seed-c.first])
 		_, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
 		var b *ocr.BlurredError
 		if !errors.As(err, &b) {
