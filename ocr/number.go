@@ -3,6 +3,7 @@ package ocr
 import (
 	"image"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -16,8 +17,10 @@ import (
 // check digit alone leaves about one such number in eleven: the birth and
 // sex, and the model's own second choices, pick among those. Its
 // confidence is its share of those numbers' likelihood, scaled as a value
-// guessed from a closed list. A run of 19 characters is trimmed to the
-// number it holds (oneExtra).
+// guessed from a closed list. A number read with 17 characters, one lost
+// to glare or a finger, is mended so from the numbers one more character
+// makes (oneLost), and a run of 19 is trimmed to the number it holds
+// (oneExtra).
 func (e *Engine) correctNumber(card *image.RGBA, lines []line, fields map[string]Field) error {
 	num, ok := fields[Number]
 	if ok && len(num.Text) == 19 {
@@ -26,11 +29,19 @@ func (e *Engine) correctNumber(card *image.RGBA, lines []line, fields map[string
 		}
 		return nil
 	}
-	if !ok || len(num.Text) != 18 {
+	var cands []string
+	switch {
+	case !ok:
 		return nil
-	}
-	if want, err := CheckDigit(num.Text[:17]); err != nil || want == num.Text[17] {
+	case len(num.Text) == 17:
+		cands = oneLost(num.Text)
+	case len(num.Text) != 18:
 		return nil
+	default:
+		if want, err := CheckDigit(num.Text[:17]); err != nil || want == num.Text[17] {
+			return nil
+		}
+		cands = oneOff(num.Text)
 	}
 	var at line
 	for _, l := range lines {
@@ -53,7 +64,7 @@ func (e *Engine) correctNumber(card *image.RGBA, lines []line, fields map[string
 	}
 	prefix, suffix := text[:i], text[i+len(num.Text):]
 	best, total, bestNum := math.Inf(-1), math.Inf(-1), ""
-	for _, cand := range oneOff(num.Text) {
+	for _, cand := range cands {
 		if !agrees(cand, fields) {
 			continue
 		}
@@ -113,6 +124,29 @@ func oneOff(num string) []string {
 		b[i] = orig
 	}
 	return out
+}
+
+// oneLost lists the valid numbers (check digit right, a real date of
+// birth) that num, 17 characters, is with one more character anywhere in
+// it, X only last: a digit glare or a finger took. With the check digit
+// there is at most one per place, and the date keeps the places on one
+// side of it.
+func oneLost(num string) []string {
+	var out []string
+	for i := 0; i <= len(num); i++ {
+		alts := "0123456789"
+		if i == len(num) {
+			alts += "X"
+		}
+		for _, c := range alts {
+			n := num[:i] + string(c) + num[i:]
+			if _, ok := validNumberDate(n); ok {
+				out = append(out, n)
+			}
+		}
+	}
+	slices.Sort(out) // a digit put either side of its twin is one number
+	return slices.Compact(out)
 }
 
 // agrees reports whether a number matches the birth date and sex read on

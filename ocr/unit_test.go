@@ -859,12 +859,7 @@ func TestLostPlace(t *testing.T) {
 // one of its two 18-character windows that holds together; a run neither
 // or both of whose windows do is left alone.
 func TestOneExtra(t *testing.T) {
-	num := "11010519940905879"
-	c, err := CheckDigit(num)
-	if err != nil {
-		t.Fatal(err)
-	}
-	num += string(c)
+	num := withCheckDigit(t, "11010519940905879")
 	birth := map[string]Field{Birth: {Text: "1994-09-05"}}
 	for _, tc := range []struct {
 		run    string
@@ -882,4 +877,34 @@ func TestOneExtra(t *testing.T) {
 			t.Errorf("%s: %q %v, want %q", tc.run, got, ok, tc.want)
 		}
 	}
+}
+
+func TestOneLost(t *testing.T) {
+	num := withCheckDigit(t, "11010519940905879")
+	for _, lost := range []int{0, 3, 9, 17} {
+		got := oneLost(num[:lost] + num[lost+1:])
+		if !slices.Contains(got, num) {
+			t.Errorf("%d lost: %v holds no %s", lost, got, num)
+		}
+		for _, n := range got {
+			if _, ok := validNumberDate(n); !ok || len(n) != 18 {
+				t.Errorf("%d lost: %s is no number", lost, n)
+			}
+		}
+		// One per place at most, for the check digit holds for one
+		// character there; many fewer, for the date.
+		if len(got) > 18 || !slices.IsSorted(got) || len(slices.Compact(slices.Clone(got))) != len(got) {
+			t.Errorf("%d lost: %d numbers %v", lost, len(got), got)
+		}
+	}
+}
+
+// withCheckDigit is the number the 17 characters open, its check digit added.
+func withCheckDigit(t *testing.T, first17 string) string {
+	t.Helper()
+	c, err := CheckDigit(first17)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return first17 + string(c)
 }
