@@ -129,10 +129,7 @@ func fitCard(small *image.RGBA, cx, cy int) (location, error) {
 // is not a flat surface.
 func growCardRegion(m *image.RGBA, cx, cy int) *mask {
 	w, h := m.Rect.Dx(), m.Rect.Dy()
-	px := func(x, y int) [3]float64 {
-		o := m.PixOffset(x, y)
-		return [3]float64{float64(m.Pix[o]), float64(m.Pix[o+1]), float64(m.Pix[o+2])}
-	}
+	px := func(x, y int) [3]float64 { return rgb(m.Pix[m.PixOffset(x, y):]) }
 	box := image.Rect(cx-w/10, cy-h/10, cx+w/10, cy+h/10).Intersect(m.Rect)
 	seed, spread := boxColour(m, box)
 	if spread > 40 {

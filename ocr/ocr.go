@@ -525,7 +525,7 @@ func blurredAt(card *image.RGBA, loc location, want Side) *BlurredError {
 	case Back:
 		mark = emblemRect
 	}
-	surface, _ := boxColour(card, card.Rect)
+	surface := medianColour(card)
 	turned := image.Rect(CardW-mark.Max.X, CardH-mark.Max.Y, CardW-mark.Min.X, CardH-mark.Min.Y)
 	if markMass(card, turned, surface) > markRatio*markMass(card, mark, surface) {
 		return &BlurredError{Corners: geom.Rotate180(loc.corners)}
@@ -545,8 +545,7 @@ func markMass(card *image.RGBA, r image.Rectangle, surface [3]float64) float64 {
 	sum, n := 0.0, 0
 	for y := r.Min.Y; y < r.Max.Y; y += 2 {
 		for x := r.Min.X; x < r.Max.X; x += 2 {
-			o := card.PixOffset(x, y)
-			sum += colourDist([3]float64{float64(card.Pix[o]), float64(card.Pix[o+1]), float64(card.Pix[o+2])}, surface)
+			sum += colourDist(rgb(card.Pix[card.PixOffset(x, y):]), surface)
 			n++
 		}
 	}

@@ -113,6 +113,9 @@ func rotate180img(m *image.RGBA) *image.RGBA {
 	return out
 }
 
+// rgb is an RGBA pixel's colour.
+func rgb(p []uint8) [3]float64 { return [3]float64{float64(p[0]), float64(p[1]), float64(p[2])} }
+
 // luma is the Rec. 601 grey level of an RGBA pixel.
 func luma(p []uint8) float64 {
 	return 0.299*float64(p[0]) + 0.587*float64(p[1]) + 0.114*float64(p[2])

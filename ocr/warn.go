@@ -506,7 +506,7 @@ func occludedShare(card *image.RGBA, side Side, lines []line) float64 {
 			if p[3] < 255 || luma(p) > bgLuma || !(image.Point{x, y}).In(inner) || (image.Point{x, y}).In(skip) || text.v[y*m.w+x] {
 				continue
 			}
-			m.v[y*m.w+x] = colourDist([3]float64{float64(p[0]), float64(p[1]), float64(p[2])}, bg) > minDist
+			m.v[y*m.w+x] = colourDist(rgb(p), bg) > minDist
 		}
 	}
 	return float64(m.erode(r).dilate(r).count()) / float64(m.w*m.h)
