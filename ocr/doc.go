@@ -50,8 +50,8 @@
 // of each (ctc.go), a label read as other characters is told from its
 // value by where along its line each character was read, a number one
 // character off a valid one, or one character short of one, is mended,
-// and one read with a character more at an end trimmed (number.go), a number whose check digit holds settles the birth date and
-// sex (a birth read otherwise is read again as the number's date on its
+// and one read with a character more at an end trimmed (number.go), a
+// number whose check digit holds settles the birth date and sex (a birth read otherwise is read again as the number's date on its
 // line; one not read, and a sex read as neither 男 nor 女, are the
 // number's, as guesses), a validity
 // with no card's term is read against the periods its dates make with the

@@ -23,25 +23,25 @@ import (
 // (oneExtra).
 func (e *Engine) correctNumber(card *image.RGBA, lines []line, fields map[string]Field) error {
 	num, ok := fields[Number]
-	if ok && len(num.Text) == 19 {
+	if !ok {
+		return nil
+	}
+	var cands []string
+	switch len(num.Text) {
+	case 19:
 		if n, ok := oneExtra(num.Text, fields); ok {
 			fields[Number] = Field{Text: n, Conf: num.Conf * guessConf}
 		}
 		return nil
-	}
-	var cands []string
-	switch {
-	case !ok:
-		return nil
-	case len(num.Text) == 17:
-		cands = oneLost(num.Text)
-	case len(num.Text) != 18:
-		return nil
-	default:
+	case 18:
 		if want, err := CheckDigit(num.Text[:17]); err != nil || want == num.Text[17] {
 			return nil
 		}
 		cands = oneOff(num.Text)
+	case 17:
+		cands = oneLost(num.Text)
+	default:
+		return nil
 	}
 	var at line
 	for _, l := range lines {
