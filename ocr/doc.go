@@ -68,7 +68,9 @@
 // off it) and up to two characters before an address's division are cut,
 // the address's division, its unit words and the issuer (matched whole)
 // are mended from the closed lists of China's divisions (DivisionsAsset)
-// and of unit words, again by CTC's likelihood on their lines, a division
+// and of unit words, again by CTC's likelihood on their lines (an entry
+// that stands out of the others its site offers taken even when the
+// greedy reading is likelier still: decisive), a division
 // or an issuer that lost characters to glare or a finger (fewer read
 // than printed) is completed from the one entry that keeps the most of it
 // (lostPlace, places.go), and the fields' texts are checked:

@@ -211,7 +211,7 @@ func (e *Engine) mendClosed(card *image.RGBA, read []line, fields map[string]Fie
 	for i, entry := range list {
 		site[i] = edit{0, n, entry}
 	}
-	return e.mendField(card, read, fields, name, [][]edit{site}, math.Inf(1))
+	return e.mendField(card, read, fields, name, [][]edit{site}, math.Inf(1), true)
 }
 
 // rereadSex reads the row from the end of the 性别 label to the start of

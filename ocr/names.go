@@ -64,7 +64,7 @@ func (e *Engine) mendName(card *image.RGBA, read []line, fields map[string]Field
 	if len(sites) == 0 {
 		return nil
 	}
-	return e.mendField(card, read, fields, Name, sites, nameShortfall)
+	return e.mendField(card, read, fields, Name, sites, nameShortfall, false)
 }
 
 // rereadName reads a name of one character again, from half a character

@@ -130,7 +130,7 @@ func (e *Engine) mendPlaces(card *image.RGBA, side Side, lines []line, fields ma
 	if len(sites) == 0 {
 		return nil
 	}
-	return e.mendField(card, lines, fields, name, sites, maxShortfall)
+	return e.mendField(card, lines, fields, name, sites, maxShortfall, true)
 }
 
 // labelLead is how many characters open text before an entry of the
@@ -374,10 +374,13 @@ type edit struct {
 // sites taken right to left so that the places of those left of them
 // hold), takes the edit CTC finds likeliest when it falls at most bound
 // nats (maxShortfall for an open field) further short of the greedy
-// reading than the field does already. The field's confidence is at most
-// each taken edit's share of its site's likelihood, scaled as guessed
-// (guessConf) when the greedy reading had to be overruled.
-func (e *Engine) mendField(card *image.RGBA, lines []line, fields map[string]Field, name string, sites [][]edit, bound float64) error {
+// reading than the field does already, or, for a field whose text must be
+// one of the site's edits (closed: a place), at most twice as far when
+// the site's edits are several and it stands out of them (decisive). The
+// field's confidence is at most each taken edit's share of its site's
+// likelihood, scaled as guessed (guessConf) when the greedy reading had
+// to be overruled.
+func (e *Engine) mendField(card *image.RGBA, lines []line, fields map[string]Field, name string, sites [][]edit, bound float64, closed bool) error {
 	f := fields[name]
 	text := []rune(f.Text)
 	n := 0
@@ -402,6 +405,9 @@ func (e *Engine) mendField(card *image.RGBA, lines []line, fields map[string]Fie
 			targets[i] = string(joined[:a]) + ed.text + string(joined[b:])
 		}
 		r, own, ok := e.pick(s, joined, targets, bound)
+		if !ok && closed {
+			r, own, ok = e.decisive(s, joined, targets, bound)
+		}
 		if !ok {
 			continue
 		}
@@ -449,6 +455,28 @@ func (e *Engine) pick(s scores, joined []rune, targets []string, bound float64) 
 		return closedReading{}, 0, false
 	}
 	return r, cur.shortfall, true
+}
+
+// decisive is pick for a closed field's site whose likeliest edit falls
+// further short than bound but at most twice as far, taken when the site
+// holds other edits and it stands out of them, every other at least bound
+// nats less likely: a county's two characters blurred into others
+// (服络 for 雁塔) leave the greedy reading far likelier than any county's,
+// yet the printed one far likelier than the city's other counties. A site
+// of one edit has nothing for its reading to stand out of.
+func (e *Engine) decisive(s scores, joined []rune, targets []string, bound float64) (r closedReading, own float64, ok bool) {
+	if len(targets) < 2 {
+		return closedReading{}, 0, false
+	}
+	r, own, ok = e.pick(s, joined, targets, 2*bound)
+	if !ok {
+		return closedReading{}, 0, false
+	}
+	next, ok := e.readAmong(s, slices.DeleteFunc(slices.Clone(targets), func(t string) bool { return t == r.text }))
+	if !ok || next.shortfall-r.shortfall < bound {
+		return closedReading{}, 0, false
+	}
+	return r, own, true
 }
 
 // unitWords are what numbers an address's parts: 村3组, 2栋4单元701室.

@@ -812,6 +812,33 @@ func TestNameShortfall(t *testing.T) {
 	}
 }
 
+// TestDecisivePlace: a county whose two characters the model read as
+// others (服络, 雁塔 second at 2 % each: 7.6 nats short, past
+// maxShortfall) is still taken for the printed one when the city's other
+// county lies at least maxShortfall further short (新城 at 0.05 %), and
+// left alone when that other lies nearly as near (新城 at 1 %) or the
+// site holds no other county.
+func TestDecisivePlace(t *testing.T) {
+	e, row := classEngine([]rune("服络雁塔新城"))
+	classes := len(e.class) + 1
+	blank := row(nil)
+	for _, c := range []struct {
+		other float32
+		sites []string
+		want  string
+	}{{0.0005, []string{"雁塔", "新城"}, "雁塔"}, {0.01, []string{"雁塔", "新城"}, ""}, {0.0005, []string{"雁塔"}, ""}} {
+		s := scores{p: slices.Concat(row(map[rune]float32{'服': 0.9, '雁': 0.02, '新': c.other}), blank,
+			row(map[rune]float32{'络': 0.9, '塔': 0.02, '城': c.other}), blank), steps: 4, classes: classes}
+		if _, _, ok := e.pick(s, []rune("服络"), c.sites, maxShortfall); ok {
+			t.Fatalf("other %.4f, %v: taken within maxShortfall; the case does not test decisive", c.other, c.sites)
+		}
+		r, _, ok := e.decisive(s, []rune("服络"), c.sites, maxShortfall)
+		if got := map[bool]string{true: r.text}[ok]; got != c.want {
+			t.Errorf("other %.4f, %v: read %q, want %q", c.other, c.sites, got, c.want)
+		}
+	}
+}
+
 // TestLostPlace: a division or an issuer that lost characters to glare or
 // a finger is completed when one entry alone keeps the most of what was
 // read; a misreading (as many characters read as printed), an entry read
