@@ -33,6 +33,13 @@ type textBox struct {
 	score float64
 }
 
+// across is how tall the box is across its line: its left and right
+// sides' mean.
+func (b textBox) across() float64 {
+	s := geom.QuadSides(b.quad)
+	return (s[1] + s[3]) / 2
+}
+
 func (b textBox) bounds() (x0, y0, x1, y1 float64) {
 	x0, y0, x1, y1 = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for _, p := range b.quad {

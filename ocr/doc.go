@@ -45,7 +45,9 @@
 // located by its text and read averaged over one period of the display's
 // pixel grid (withoutGrid), whose stripes the models otherwise take for
 // strokes. Rows are grouped in the rectified card turned by its residual
-// skew, lines off the card are dropped, the
+// skew, lines off the card and specks (boxes less than half as tall as
+// the card's lines) are dropped, a row placed by its height alone does
+// not replace a field its labelled row gave, the
 // 民族 row is decoded against the list of ethnicities by CTC's likelihood
 // of each (ctc.go), a label read as other characters is told from its
 // value by where along its line each character was read, a number one
@@ -60,8 +62,8 @@
 // the 56 is decoded against them (mendClosed), a name's character rare in
 // names is read again among the common surnames or given-name characters
 // and taken when the recogniser's probabilities allow it, and a name
-// read as one character read again over a box half a character wider
-// each way (names.go), the
+// of one to three characters read again over a box half a character
+// wider each way, taken when it gains a character at an end (names.go), the
 // number's digits merged
 // into the address are moved to the number (or cut, too few to be it), a
 // misread label before an issuer of the list (or one a character or two

@@ -232,13 +232,19 @@ func place(lines []line) []placed {
 
 // rows groups lines whose vertical centres, in the deskewed card, are
 // within half a line height and which do not stack over each other,
-// skipping lines inside the excluded rectangle. Rows come top to bottom,
-// their parts left to right.
+// skipping lines inside the excluded rectangle and specks. Rows come top
+// to bottom, their parts left to right.
 func rows(lines []line, exclude image.Rectangle) []row {
 	var ls []placed
-	for _, p := range place(lines) {
+	all := place(lines)
+	heights := make([]float64, len(all))
+	for i, p := range all {
+		heights[i] = p.l.box.across()
+	}
+	tall := median(heights)
+	for _, p := range all {
 		c := p.l.box.centre()
-		if !(image.Point{int(c.X), int(c.Y)}).In(exclude) && len(p.l.text) > 0 {
+		if !(image.Point{int(c.X), int(c.Y)}).In(exclude) && len(p.l.text) > 0 && !p.speck(tall) {
 			ls = append(ls, p)
 		}
 	}
@@ -263,6 +269,13 @@ func rows(lines []line, exclude image.Rectangle) []row {
 	}
 	return out
 }
+
+// speck reports whether a line's box is less than half as tall, across
+// its row, as the card's lines are (tall, the median of their heights):
+// no field the card prints is set so small, while a speck of the
+// backdrop's pattern read as a character is, and one beside a label
+// stacks over it, taking the label's row (sameRow).
+func (p placed) speck(tall float64) bool { return p.l.box.across() < tall/2 }
 
 // sameRow: l's centre is within half the first line's height of it, and
 // l overlaps no line of the row by more than a third of the shorter: two
@@ -392,6 +405,12 @@ func extractFront(rs []row) map[string]Field {
 	role := frontRoles(above)
 	var addr run
 	for i, r := range above {
+		if _, set := out[role[i]]; set && !labelled(r) && role[i] != Address {
+			// A row placed by its height alone (a speck read as /1 under
+			// the name) does not replace what its field's labelled row
+			// gave.
+			continue
+		}
 		switch role[i] {
 		case Name:
 			name := r.value("姓名", frontValueX)
@@ -649,13 +668,21 @@ func validityField(g run, out map[string]Field) {
 	}
 }
 
+// frontRow is a front's row: the field it holds, the label it opens
+// with and its vertical centre in the rectified card.
+type frontRow struct {
+	field, label string
+	y            float64
+}
+
 // frontRows are the front's rows' vertical centres in the rectified card,
 // the address's first line last; the address may run to two more lines.
-var frontRows = []struct {
-	field string
-	label string
-	y     float64
-}{{Name, "姓名", 88}, {Sex, "性别", 145}, {Sex, "民族", 145}, {Birth, "出生", 201}, {Address, "住址", 257}}
+var frontRows = []frontRow{{Name, "姓名", 88}, {Sex, "性别", 145}, {Sex, "民族", 145}, {Birth, "出生", 201}, {Address, "住址", 257}}
+
+// labelled reports whether a front's row opens with one of its labels.
+func labelled(r row) bool {
+	return slices.ContainsFunc(frontRows, func(f frontRow) bool { return r.g.findLabel(f.label, 0) == 0 })
+}
 
 // frontRoles names each row by the label it starts with. Unlabelled rows
 // take the field printed nearest their height, after shifting the layout

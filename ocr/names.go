@@ -67,15 +67,17 @@ func (e *Engine) mendName(card *image.RGBA, read []line, fields map[string]Field
 	return e.mendField(card, read, fields, Name, sites, nameShortfall, false)
 }
 
-// rereadName reads a name of one character again, from half a character
-// before its line's box to half one past it: no name is shorter than a
-// surname and a given name, and the detector's box of a short name may
-// stop short of a character that the recogniser then drops at its edge
-// (平 for 邵平). The reading, its label cut, is taken when it holds the
-// character read and is a name of two to four Han characters.
+// rereadName reads a name of one to three characters again, from half a
+// character before its line's box to half one past it: the detector's
+// box of a short name may stop short of a character that the recogniser
+// then drops at its edge (平 for 邵平, 洋志 for 崔洋志). The reading, its
+// label cut, is taken when it is a name of two to four Han characters
+// that holds what was read, whole, with one character more (or, for one
+// read as a single character, up to three: no name is shorter than a
+// surname and a given name).
 func (e *Engine) rereadName(card *image.RGBA, read []line, fields map[string]Field) error {
 	name := []rune(fields[Name].Text)
-	if len(name) != 1 {
+	if len(name) == 0 || len(name) > 3 || !allHan(name) {
 		return nil
 	}
 	i := slices.IndexFunc(read, func(l line) bool {
@@ -99,8 +101,16 @@ func (e *Engine) rereadName(card *image.RGBA, read []line, fields map[string]Fie
 	if k := g.findLabel("姓名", 0); k >= 0 {
 		g = g[k+2:]
 	}
+	// The box's widening may take in the label's end, 名 (no surname),
+	// or a character of it misread (香 for 名): what lies where the label
+	// is printed is not the name's.
+	labelEnd := anchors[0].at.X + labelSpan - box.quad[0].X
+	for len(g) > 0 && (strings.ContainsRune("姓名", g[0].r) || g[0].along < labelEnd) {
+		g = g[1:]
+	}
 	text := []rune(g.String())
-	if len(text) < 2 || len(text) > 4 || !allHan(text) || !slices.Contains(text, name[0]) {
+	gain := len(text) - len(name)
+	if len(text) < 2 || len(text) > 4 || !allHan(text) || !strings.Contains(string(text), string(name)) || gain < 1 || gain > 1 && len(name) > 1 {
 		return nil
 	}
 	fields[Name] = Field{Text: string(text), Conf: g.conf()}

@@ -552,13 +552,18 @@ func TestScreenGridAveragedOut(t *testing.T) {
 // surname the detector's box stopped short of (平 for 邵平), 姓名's 名
 // misread into a name (角汤一春), a number with a digit before it
 // (3110105…), an issuer's county read as two other characters (服络 for
-// 雁塔, far likelier than the city's other counties: decisive). Each now
-// reads every field as printed.
+// 雁塔, far likelier than the city's other counties: decisive), a
+// surname the name's box stopped short of (洋志 for 崔洋志), a name
+// whose box widened for that takes in the label's 名 (名林超霞, 2119), and
+// two cards with a speck of the backdrop read as a character, one under
+// the name (read as the name 1, 2561), one stacked over 签发机关 (leaving
+// the issuer unread, 2563). Each now reads every field as printed.
 func TestMisreadCardsReadWhole(t *testing.T) {
 	e, _ := setup(t)
 	w := wildGen(t)
 	for _, tc := range []struct{ first, seed int }{{2001, 2062}, {2001, 2105}, {2001, 2010}, {2141, 2188}, {2141, 2207},
-		{2141, 2277}, {2281, 2326}, {2281, 2478}, {2281, 2295}, {2281, 2331}, {2001, 2061}} {
+		{2141, 2277}, {2281, 2326}, {2281, 2478}, {2281, 2295}, {2281, 2331}, {2001, 2061}, {2141, 2200}, {2001, 2119},
+		{2561, 2561}, {2561, 2563}} {
 		s := w.Make(wild.Set(tc.seed-tc.first+1, uint64(tc.first))[tc.seed-tc.first])
 		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
 		if err != nil {

@@ -150,6 +150,41 @@ func TestExtractFrontUsesLabelsAndLayout(t *testing.T) {
 	}
 }
 
+// TestSpecksLeaveFieldsAlone: a speck of the backdrop read as a
+// character does not take a field's place. On a front, /1 read in a row
+// of its own just under the name (the tune split's 2561) leaves the name
+// its labelled row gave; on a back, a small 租 (14 px tall among lines of
+// 30) stacked over the end of 签发机关 (2563) leaves the label and the
+// issuer in one row.
+func TestSpecksLeaveFieldsAlone(t *testing.T) {
+	mk := func(text string, x0, y, w, h float64) line {
+		r := []rune(text)
+		probs := make([]float32, len(r))
+		for i := range probs {
+			probs[i] = 0.9
+		}
+		return line{box: textBox{quad: [4]Point{{X: x0, Y: y - h/2}, {X: x0 + w, Y: y - h/2}, {X: x0 + w, Y: y + h/2}, {X: x0, Y: y + h/2}}}, text: r, probs: probs}
+	}
+	front := extractFront(rows([]line{
+		mk("姓名", 55, 96, 60, 30), mk("龚杰杰", 141, 96, 102, 30), mk("/1", 182, 110, 51, 22),
+		mk("性别", 55, 154, 60, 30), mk("男", 142, 154, 36, 30), mk("民族傈僳", 242, 154, 120, 30),
+		mk("出生", 55, 212, 60, 30), mk("1977年4月8日", 143, 212, 240, 30),
+		mk("住址", 55, 267, 60, 30), mk("河南省郑州市金水区南湾村", 144, 267, 374, 30),
+		mk("公民身份号码", 56, 463, 156, 30), mk("410105197704080391", 278, 463, 363, 30),
+	}, portraitRect))
+	if got := front[Name].Text; got != "龚杰杰" {
+		t.Errorf("front: name %q, want 龚杰杰", got)
+	}
+	back := extractBack(rows([]line{
+		mk("中华人民共和国", 271, 86, 357, 40), mk("居民身份证", 260, 173, 328, 50),
+		mk("签发机关", 145, 416, 120, 33), mk("租", 254, 414, 16, 14), mk("武汉市公安局武昌分局", 287, 414, 308, 32),
+		mk("有效期限2021.07.25-2041.07.25", 148, 473, 466, 32),
+	}, emblemRect))
+	if got := back[Issuer].Text; got != "武汉市公安局武昌分局" {
+		t.Errorf("back: issuer %q, want 武汉市公安局武昌分局", got)
+	}
+}
+
 func TestWarningCodes(t *testing.T) {
 	for w, want := range map[Warning]string{
 		0:                             "OK",
