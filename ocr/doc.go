@@ -44,7 +44,8 @@
 // any. A card photographed off a display is
 // located by its text and read averaged over one period of the display's
 // pixel grid (withoutGrid), whose stripes the models otherwise take for
-// strokes. Rows are grouped in the rectified card turned by its residual
+// strokes, and also as taken, whose print the averaging blurs (the
+// reading that agrees better with the layout is kept). Rows are grouped in the rectified card turned by its residual
 // skew, lines off the card and specks (boxes less than half as tall as
 // the card's lines) are dropped, a row placed by its height alone does
 // not replace a field its labelled row gave, the

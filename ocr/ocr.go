@@ -415,39 +415,36 @@ const goodFit = 3
 // agree with the side's layout.
 func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want Side, now time.Time) (*Card, agreement, error) {
 	card := warpQuad(src, loc.corners, CardW, CardH)
-	printed := withoutGrid(card)
-	boxes, err := e.detect(printed)
+	// A display's pixel grid averaged out (withoutGrid) also blurs the
+	// print, which a card shown large and sharp needs: such a card is
+	// read as taken too, and the reading that agrees better with the
+	// layout is kept (the averaged one when they agree as well).
+	degridded := withoutGrid(card)
+	s, err := e.scan(ctx, degridded)
 	if err != nil {
 		return nil, agreement{}, err
 	}
-	if len(boxes) < 3 {
-		return nil, agreement{}, unreadable(src, card, loc, want, "the card-shaped region carries almost no text")
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, agreement{}, err
-	}
-	p180, err := e.upsideDown(printed, boxes)
-	if err != nil {
-		return nil, agreement{}, err
-	}
-	if p180 > 0.5 {
-		card, printed, loc.corners = rotate180img(card), rotate180img(printed), geom.Rotate180(loc.corners)
-		for i := range boxes {
-			boxes[i].quad = flipQuad(boxes[i].quad)
+	if degridded != card {
+		as, err := e.scan(ctx, card)
+		if err != nil {
+			return nil, agreement{}, err
+		}
+		if as.fit.better(s.fit) {
+			s = as
 		}
 	}
-	lines, err := e.recognise(printed, boxes)
-	if err != nil {
-		return nil, agreement{}, err
+	if s.turned {
+		card, loc.corners = rotate180img(card), geom.Rotate180(loc.corners)
 	}
-	lines = onCard(printed, lines)
-	side := whichSide(lines)
-	if side == AnySide {
+	printed, lines, side, fit := s.printed, s.lines, s.side, s.fit
+	switch {
+	case s.boxes < 3:
+		return nil, agreement{}, unreadable(src, card, loc, want, "the card-shaped region carries almost no text")
+	case side == AnySide:
 		return nil, agreement{}, unreadable(src, card, loc, want, "none of the card's printed labels could be read")
 	}
 	// A label read somewhere, none in its place: on a blurred card that
 	// is a misreading of smeared print, not a card to report.
-	fit := layoutFit(side, lines)
 	if fit.labels == 0 && tooBlurred(src, card, loc) {
 		return nil, agreement{}, blurredAt(card, loc, want)
 	}
@@ -480,6 +477,51 @@ func (e *Engine) readAt(ctx context.Context, src *image.RGBA, loc location, want
 	}
 	c.Clarity = clarity(sharp)
 	return c, fit, nil
+}
+
+// scanned is what a rectified card's print gave: how many text boxes
+// the detector found, the lines read from them turned the way up the
+// print shows (turned: by 180°, printed with them) and kept on the card,
+// the side they show and how well they agree with its layout.
+type scanned struct {
+	printed *image.RGBA
+	turned  bool
+	boxes   int
+	lines   []line
+	side    Side
+	fit     agreement
+}
+
+// scan detects and reads the print of a rectified card; a card of fewer
+// than three boxes is not read.
+func (e *Engine) scan(ctx context.Context, printed *image.RGBA) (scanned, error) {
+	boxes, err := e.detect(printed)
+	if err != nil || len(boxes) < 3 {
+		return scanned{printed: printed, boxes: len(boxes)}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return scanned{}, err
+	}
+	p180, err := e.upsideDown(printed, boxes)
+	if err != nil {
+		return scanned{}, err
+	}
+	s := scanned{printed: printed, turned: p180 > 0.5, boxes: len(boxes)}
+	if s.turned {
+		s.printed = rotate180img(printed)
+		for i := range boxes {
+			boxes[i].quad = flipQuad(boxes[i].quad)
+		}
+	}
+	lines, err := e.recognise(s.printed, boxes)
+	if err != nil {
+		return scanned{}, err
+	}
+	s.lines = onCard(s.printed, lines)
+	if s.side = whichSide(s.lines); s.side != AnySide {
+		s.fit = layoutFit(s.side, s.lines)
+	}
+	return s, nil
 }
 
 // withoutGrid is the card, or the photo, to read the print from. A card
