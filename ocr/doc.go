@@ -53,7 +53,9 @@
 // of each (ctc.go), a label read as other characters is told from its
 // value by where along its line each character was read, a number one
 // character off a valid one, or one character short of one, is mended,
-// and one read with a character more at an end trimmed (number.go), a
+// and one read with a character more at an end trimmed, and one that lost
+// a run of characters to a finger or glare completed from the address's
+// county code (DivisionsAsset) and the birth date (number.go), a
 // number whose check digit holds settles the birth date and sex (a birth read otherwise is read again as the number's date on its
 // line; one not read, and a sex read as neither 男 nor 女, are the
 // number's, as guesses), a validity
@@ -76,7 +78,8 @@
 // greedy reading is likelier still: decisive), a division
 // or an issuer that lost characters to glare or a finger (fewer read
 // than printed) is completed from the one entry that keeps the most of it
-// (lostPlace, places.go), and the fields' texts are checked:
+// (lostPlace, places.go) or, on a front, from the county the number
+// names (numbersCounty), and the fields' texts are checked:
 // the number's check digit, birth and sex against the number, the validity
 // term (5, 10 or 20 years, or 长期), and with CrossCheck the term against
 // the holder's age at issue. ReadAt judges expiry against a given day.

@@ -14,7 +14,8 @@ import (
 // the sex as 男 or 女, the ethnicity as one of the 56, a name's rare
 // character as a common one (names.go), the address's
 // division and the issuer by the list of places, the address's unit
-// words (组, 栋) by theirs.
+// words (组, 栋) by theirs, and a number that lost a run of characters by
+// the address's county code and the birth date.
 func (e *Engine) mend(card *image.RGBA, side Side, read []line, fields map[string]Field) error {
 	if side == Front {
 		if err := e.correctNumber(card, read, fields); err != nil {
@@ -41,7 +42,29 @@ func (e *Engine) mend(card *image.RGBA, side Side, read []line, fields map[strin
 			return err
 		}
 	}
-	return e.mendPlaces(card, side, read, fields)
+	if err := e.mendPlaces(card, side, read, fields); err != nil {
+		return err
+	}
+	if side == Front {
+		e.completeNumber(fields)
+	}
+	return nil
+}
+
+// completeNumber puts back a run of the number's characters a finger or
+// glare hid (spanHidden), from the county code of the address's division,
+// mended first, and the birth date: a guess, however well the check digit
+// confirms it.
+func (e *Engine) completeNumber(fields map[string]Field) {
+	num, ok := fields[Number]
+	if !ok || len(num.Text) >= 18 {
+		return
+	}
+	code := e.places.codes[entryOpening(e.places.addresses, fields[Address].Text)]
+	birth := strings.ReplaceAll(fields[Birth].Text, "-", "")
+	if n, ok := spanHidden(num.Text, code, birth, fields); ok {
+		fields[Number] = Field{Text: n, Conf: num.Conf * guessConf}
+	}
 }
 
 // mendValidity reads a validity period whose term is none a card is

@@ -160,3 +160,94 @@ func agrees(num string, fields map[string]Field) bool {
 	}
 	return true
 }
+
+// spanHidden completes a number read with a run of its characters
+// missing, hidden by a finger or glare (06199909120120 for
+// 420106199909120120): it is what was read with one run put back, the run
+// spelled by what else the card says where it falls within the first
+// fourteen places (the county code of the address's division, code, for
+// the first six, the birth date read beside it, birth as 19990912, for the
+// next eight) and by the check digit for at most one place after them.
+// Every place the read characters keep within the first fourteen must
+// agree with those too, and the number with the sex. ok is false unless
+// exactly one number does so; when the run could have stood where more
+// than one place would be left to guess (a number that lost its last two
+// characters reads like one that lost a birth digit and the order digit
+// after it); and without the code (an address opening with no county the
+// list knows): the read characters' place in the number is then too
+// loosely held. A birth not known ("") fills nothing.
+func spanHidden(read, code, birth string, fields map[string]Field) (string, bool) {
+	known := func(p int) (byte, bool) {
+		switch {
+		case p < 6:
+			return code[p], true
+		case p >= 6 && p < 14 && len(birth) == 8:
+			return birth[p-6], true
+		}
+		return 0, false
+	}
+	gap := 18 - len(read)
+	if gap < 1 || len(read) < minKeptNumber || len(code) != 6 {
+		return "", false
+	}
+	var found []string
+	for i := 0; i <= len(read); i++ {
+		b := []byte(read[:i] + strings.Repeat("?", gap) + read[i:])
+		var unknown []int
+		agree := true
+		for p := range b {
+			c, k := known(p)
+			switch {
+			case b[p] == '?' && k:
+				b[p] = c
+			case b[p] == '?':
+				unknown = append(unknown, p)
+			case k && b[p] != c:
+				agree = false
+			}
+		}
+		switch {
+		case !agree:
+			continue
+		case len(unknown) > 1:
+			// The run may have stood here, and nothing tells what it
+			// held: whatever another place gives is not the number.
+			return "", false
+		}
+		for _, n := range fill(b, unknown) {
+			if _, valid := validNumberDate(n); valid && agrees(n, fields) && !slices.Contains(found, n) {
+				found = append(found, n)
+			}
+		}
+	}
+	if len(found) != 1 {
+		return "", false
+	}
+	return found[0], true
+}
+
+// minKeptNumber is the fewest characters of a number spanHidden puts the
+// rest back to: its last four (the order digits and the check digit,
+// which nothing else on the card tells) and seven more that the county
+// code and the birth date confirm, so that a stray run of digits or a
+// misread one is not taken for the number's remains.
+const minKeptNumber = 11
+
+// fill is the number b spelled at its unknown place, if it has one, by
+// each character that may stand there, X only last.
+func fill(b []byte, unknown []int) []string {
+	if len(unknown) == 0 {
+		return []string{string(b)}
+	}
+	at := unknown[0]
+	alts := "0123456789"
+	if at == 17 {
+		alts += "X"
+	}
+	var out []string
+	for _, c := range []byte(alts) {
+		b[at] = c
+		out = append(out, string(b))
+	}
+	return out
+}

@@ -347,6 +347,46 @@ func TestNumberWithADigitLost(t *testing.T) {
 	}
 }
 
+// TestNumberWithARunHidden reads two fronts of the tune split whose
+// number lost a run of digits: glare took the county code's first four
+// (2193: 06199909120120), a finger the code's last and the birth's first
+// (2573: 6198504129572). The county the address names and the birth date
+// read beside the number put the run back (spanHidden), below 0.9 as a
+// guess.
+func TestNumberWithARunHidden(t *testing.T) {
+	e, _ := setup(t)
+	w := wildGen(t)
+	for _, tc := range []struct{ first, seed int }{{2141, 2193}, {2561, 2573}} {
+		s := w.Make(wild.Set(tc.seed-tc.first+1, uint64(tc.first))[tc.seed-tc.first])
+		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
+		if err != nil {
+			t.Fatalf("seed %d: %v", tc.seed, err)
+		}
+		if got := c.Fields[ocr.Number]; got.Text != s.Truth[ocr.Number] || got.Conf >= 0.9 {
+			t.Errorf("seed %d: number %q at %.2f, want %q below 0.9", tc.seed, got.Text, got.Conf, s.Truth[ocr.Number])
+		}
+	}
+}
+
+// TestDivisionFromTheNumbersCounty reads two fronts of the tune split
+// whose address lost part of its division: to a finger, all but 淀区 of
+// 北京市海淀区 (2055), and to glare the 市武昌 of 湖北省武汉市武昌区 (2641).
+// The county the number names puts the division back (numbersCounty).
+func TestDivisionFromTheNumbersCounty(t *testing.T) {
+	e, _ := setup(t)
+	w := wildGen(t)
+	for _, tc := range []struct{ first, seed int }{{2001, 2055}, {2561, 2641}} {
+		s := w.Make(wild.Set(tc.seed-tc.first+1, uint64(tc.first))[tc.seed-tc.first])
+		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
+		if err != nil {
+			t.Fatalf("seed %d: %v", tc.seed, err)
+		}
+		if got := c.Fields[ocr.Address].Text; got != s.Truth[ocr.Address] {
+			t.Errorf("seed %d: address %q, want %q", tc.seed, got, s.Truth[ocr.Address])
+		}
+	}
+}
+
 // TestTooBlurredRefusedWithItsOutline reads two fronts of the tune split
 // blurred past reading (seed 110 before a photograph, seed 166 on a
 // patterned cloth): no label can be read in its place, but the card's

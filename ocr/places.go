@@ -13,15 +13,26 @@ import (
 )
 
 // DivisionsAsset is China's administrative divisions, province →
-// prefecture → county, as the manifest's package publishes them.
+// prefecture → county, each with its GB/T 2260 code, as the manifest's
+// package publishes them.
 const DivisionsAsset = "divisions.json"
 
 // places are the closed lists the card's place names come from: the
 // front's address opens with a province, prefecture and county (a
 // municipality's district), the back's issuer is a police bureau or its
-// branch named after them.
+// branch named after them. codes gives each address's county the six
+// digits an ID number issued there opens with.
 type places struct {
 	addresses, issuers []string
+	codes              map[string]string   // address → county code
+	byCode             map[string][]string // county code → addresses
+}
+
+// division is a node of DivisionsAsset's tree.
+type division struct {
+	Code     string     `json:"code"`
+	Name     string     `json:"name"`
+	Children []division `json:"children"`
 }
 
 // Level names that stand in the list for a province's own districts and
@@ -34,7 +45,7 @@ func readPlaces(dir string) (*places, error) {
 	if err != nil {
 		return nil, err
 	}
-	var tree map[string]map[string][]string
+	var tree []division
 	if err := json.Unmarshal(b, &tree); err != nil {
 		return nil, &models.MismatchError{Model: DivisionsAsset, Detail: fmt.Sprintf("not province → prefecture → counties: %v", err)}
 	}
@@ -50,21 +61,28 @@ func readPlaces(dir string) (*places, error) {
 // district after the municipality: 北京市海淀区) and its police as an
 // issuer: a district's (or a town's, where a prefecture has no counties)
 // branch of the prefecture's bureau (杭州市公安局西湖分局), a county's or
-// county-level city's own bureau (XX县公安局), and each prefecture's.
-func buildPlaces(tree map[string]map[string][]string) *places {
-	var p places
-	for prov, prefs := range tree {
-		for pref, counties := range prefs {
-			city := pref
-			if unprinted[pref] {
-				pref, city = "", prov
+// county-level city's own bureau (XX县公安局), and each prefecture's. A
+// county's code is its first six digits: a town's (441900003, of 东莞市)
+// goes on with its own.
+func buildPlaces(tree []division) *places {
+	p := places{codes: map[string]string{}, byCode: map[string][]string{}}
+	for _, prov := range tree {
+		for _, pref := range prov.Children {
+			name, city := pref.Name, pref.Name
+			if unprinted[name] {
+				name, city = "", prov.Name
 			}
-			if pref != "" || strings.HasSuffix(prov, "市") {
+			if name != "" || strings.HasSuffix(prov.Name, "市") {
 				p.issuers = append(p.issuers, city+"公安局")
 			}
-			for _, c := range counties {
-				p.addresses = append(p.addresses, prov+pref+c)
-				p.issuers = append(p.issuers, issuer(city, c))
+			for _, c := range pref.Children {
+				address := prov.Name + name + c.Name
+				p.addresses = append(p.addresses, address)
+				p.issuers = append(p.issuers, issuer(city, c.Name))
+				if len(c.Code) >= 6 {
+					p.codes[address] = c.Code[:6]
+					p.byCode[c.Code[:6]] = append(p.byCode[c.Code[:6]], address)
+				}
 			}
 		}
 	}
@@ -112,7 +130,11 @@ func (e *Engine) mendPlaces(card *image.RGBA, side Side, lines []line, fields ma
 		fields[name] = Field{Text: string(text), Conf: f.Conf}
 	}
 	end := 0
-	if entry, n, ok := lostPlace(text, list, side == Back); ok {
+	entry, n, ok := lostPlace(text, list, side == Back)
+	if !ok && side == Front {
+		entry, n, ok = e.places.numbersCounty(text, fields[Number].Text)
+	}
+	if ok {
 		text = append([]rune(entry), text[n:]...)
 		fields[name] = Field{Text: string(text), Conf: f.Conf * guessConf}
 		end = len([]rune(entry))
@@ -197,12 +219,7 @@ func placeBound(entry []rune) int { return max(1, len(entry)/4) }
 // label's remains (盗福建省厦门市思明区…); 0 when the address opens with a
 // division or none follows so close.
 func divisionLead(text []rune, list []string) int {
-	opens := func(k int) bool {
-		rest := string(text[k:])
-		i, _ := slices.BinarySearch(list, rest)
-		// The division rest opens with sorts just before it, or is it.
-		return i < len(list) && list[i] == rest || i > 0 && strings.HasPrefix(rest, list[i-1])
-	}
+	opens := func(k int) bool { return entryOpening(list, string(text[k:])) != "" }
 	if len(text) == 0 || opens(0) {
 		return 0
 	}
@@ -212,6 +229,19 @@ func divisionLead(text []rune, list []string) int {
 		}
 	}
 	return fuzzyLead(text, list)
+}
+
+// entryOpening is the entry of the sorted list that text opens with, or "":
+// the entry sorts just before text, or is it.
+func entryOpening(list []string, text string) string {
+	i, _ := slices.BinarySearch(list, text)
+	switch {
+	case i < len(list) && list[i] == text:
+		return text
+	case i > 0 && strings.HasPrefix(text, list[i-1]):
+		return list[i-1]
+	}
+	return ""
 }
 
 // fuzzyLead is divisionLead for a division misread too (健社广西社族… for
@@ -276,6 +306,45 @@ func lostPlace(text []rune, list []string, whole bool) (entry string, n int, ok 
 		return "", 0, false
 	}
 	return best, bestN, true
+}
+
+// numbersCounty completes an address whose division lost characters to
+// glare or a finger from the county the number names, when its check
+// digit holds: 淀区人民路… for 北京市海淀区人民路… (a number of 110108),
+// 湖北省武汉区… for 湖北省武汉市武昌区… (420106), where the losses leave
+// lostPlace too little, or several entries alike. The division must
+// keep its last character, where it ends, and two at least; an address
+// opening with an entry whole, or with one a character or two misread
+// (西藏白治区…: placeSite mends it, and its 区 is no county's end), is
+// left alone, and so is one whose kept
+// characters are not the number's county's (a holder who moved keeps the
+// number of the county that first registered them). n is how many of
+// text's characters the entry stands for.
+func (p *places) numbersCounty(text []rune, num string) (entry string, n int, ok bool) {
+	if _, valid := validNumberDate(num); !valid || entryOpening(p.addresses, string(text)) != "" {
+		return "", 0, false
+	}
+	es := p.byCode[num[:6]]
+	if len(es) != 1 {
+		return "", 0, false
+	}
+	r := []rune(es[0])
+	if d, _ := prefixDistance(r, text); d <= placeBound(r) {
+		return "", 0, false // misread rather than lost: placeSite's
+	}
+	a := commonPrefix(r, text)
+	kept := 0
+	for b := a + 1; b < len(r); b++ { // r[a:b] lost, read as k characters
+		for k := 0; k < b-a && k <= maxDivisionLead && a+k <= len(text); k++ {
+			if hasPrefix(text[a+k:], r[b:]) && a+len(r)-b > kept {
+				kept, n = a+len(r)-b, a+k+len(r)-b
+			}
+		}
+	}
+	if kept < 2 {
+		return "", 0, false
+	}
+	return es[0], n, true
 }
 
 // nearestMisread reports whether entry is among the entries of list that

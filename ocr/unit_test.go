@@ -437,13 +437,15 @@ func TestOneOff(t *testing.T) {
 
 // TestBuildPlaces spells a province's county, a municipality's district
 // and a province-governed city as cards print them, and their police as
-// issuers name them.
+// issuers name them, and gives each county the six digits of its code (a
+// town's nine cut to its prefecture's six).
 func TestBuildPlaces(t *testing.T) {
-	p := buildPlaces(map[string]map[string][]string{
-		"北京市": {"市辖区": {"海淀区"}},
-		"湖北省": {"武汉市": {"武昌区", "城区"}, "省直辖县级行政区划": {"仙桃市"}},
-		"广东省": {"东莞市": {"虎门镇", "东城街道"}},
-		"河北省": {"石家庄市": {"赵县"}},
+	d := func(code, name string, children ...division) division { return division{code, name, children} }
+	p := buildPlaces([]division{
+		d("11", "北京市", d("1101", "市辖区", d("110108", "海淀区"))),
+		d("42", "湖北省", d("4201", "武汉市", d("420106", "武昌区"), d("420117", "城区")), d("4290", "省直辖县级行政区划", d("429004", "仙桃市"))),
+		d("44", "广东省", d("4419", "东莞市", d("441900121", "虎门镇"), d("441900003", "东城街道"))),
+		d("13", "河北省", d("1301", "石家庄市", d("130133", "赵县"))),
 	})
 	wantAddr := []string{"北京市海淀区", "湖北省武汉市武昌区", "湖北省武汉市城区", "湖北省仙桃市", "广东省东莞市虎门镇", "广东省东莞市东城街道", "河北省石家庄市赵县"}
 	wantIss := []string{"北京市公安局", "北京市公安局海淀分局", "武汉市公安局", "武汉市公安局武昌分局", "武汉市公安局城区分局",
@@ -460,6 +462,11 @@ func TestBuildPlaces(t *testing.T) {
 	}
 	if len(p.addresses) != len(wantAddr) || slices.Contains(p.issuers, "湖北省公安局") {
 		t.Errorf("addresses %v, issuers %v: more than the places", p.addresses, p.issuers)
+	}
+	for address, want := range map[string]string{"北京市海淀区": "110108", "湖北省仙桃市": "429004", "广东省东莞市虎门镇": "441900"} {
+		if got := p.codes[address]; got != want {
+			t.Errorf("%s: code %q, want %q", address, got, want)
+		}
 	}
 }
 
@@ -843,6 +850,74 @@ func TestNameShortfall(t *testing.T) {
 		r, _, ok := e.pick(s, []rune("白超酒"), targets, nameShortfall)
 		if got := map[bool]string{true: r.text}[ok]; got != c.want {
 			t.Errorf("酒 %.2f, 涵 %.2f: read %q, want %q", c.酒, c.涵, got, c.want)
+		}
+	}
+}
+
+// TestSpanHidden: a number that lost a run of characters is put back
+// from the address's county code and the birth date (four of the county's
+// digits hidden: 06199909120120; the county's last digit and seven of the
+// birth's: 4201017183X, the tune split's 2193 and 2125), and left as read
+// when the lost character could have stood in several places (the last
+// of 11010519701218084: one of the order or check digits), when the run
+// could have held two characters nothing else tells (1101051962011705,
+// its last two lost, 2131: it reads too as …0117 with the birth's 7 and
+// an order digit lost), when a kept character disagrees with the birth
+// date (0541128942X for …19541128942X) or when no code says what the
+// hidden county digits were.
+func TestSpanHidden(t *testing.T) {
+	for _, c := range []struct{ read, code, birth, want string }{
+		{"06199909120120", "420106", "19990912", "420106199909120120"},
+		{"4201017183X", "420106", "19731117", "42010619731117183X"},
+		{"11010519701218084", "110105", "19701218", ""},
+		{"1101051962011705", "110105", "19620117", ""},
+		{"0541128942X", "120101", "19541128", ""},
+		{"06199909120120", "", "19990912", ""},
+	} {
+		got, ok := spanHidden(c.read, c.code, c.birth, map[string]Field{})
+		if !ok {
+			got = ""
+		}
+		if got != c.want {
+			t.Errorf("%s (county %q, born %q): %q, want %q", c.read, c.code, c.birth, got, c.want)
+		}
+	}
+}
+
+// TestNumbersCounty: an address whose division lost characters is
+// completed from the county the number names (its check digit holding):
+// two of the county's characters kept (淀区, 北京市海淀区, the tune split's
+// 2055), or the division's start and end with its middle lost (湖北省武汉
+// 区, 2641: one of 武汉市's districts by its characters alone). It is left
+// alone when only one character is kept, when the kept characters are
+// another county's (a holder who moved: 朝阳区 under a number of 海淀区),
+// when the number's check digit fails, and when the address opens with a
+// division whole or misread (the tune split's 2692, 西藏白治区拉萨市城关区…,
+// whose first 区 was taken for the county's end).
+func TestNumbersCounty(t *testing.T) {
+	d := func(code, name string, children ...division) division { return division{code, name, children} }
+	p := buildPlaces([]division{
+		d("11", "北京市", d("1101", "市辖区", d("110105", "朝阳区"), d("110108", "海淀区"))),
+		d("42", "湖北省", d("4201", "武汉市", d("420102", "江岸区"), d("420106", "武昌区"))),
+		d("54", "西藏自治区", d("5401", "拉萨市", d("540102", "城关区"))),
+	})
+	haidian, wuchang := withCheckDigit(t, "11010819800101123"), withCheckDigit(t, "42010619800101123")
+	chengguan := withCheckDigit(t, "54010219740201227")
+	for _, c := range []struct{ text, num, want string }{
+		{"淀区人民路142号", haidian, "北京市海淀区人民路142号"},
+		{"湖北省武汉区胜利街144号", wuchang, "湖北省武汉市武昌区胜利街144号"},
+		{"区人民路142号", haidian, ""},
+		{"阳区人民路142号", haidian, ""},
+		{"淀区人民路142号", haidian[:17] + "0", ""},
+		{"北京市海淀区人民路142号", haidian, ""},
+		{"西藏白治区拉萨市城关区幸福大街281号", chengguan, ""},
+	} {
+		got := ""
+		if entry, n, ok := p.numbersCounty([]rune(c.text), c.num); ok {
+			got = entry + string([]rune(c.text)[n:])
+		}
+		if got != c.want {
+			t.Errorf("%s under %s: %q, want %q", c.text, c.num, got, c.want)
 		}
 	}
 }
