@@ -403,12 +403,19 @@ func extractFront(rs []row) map[string]Field {
 		}
 	}
 	role := frontRoles(above)
+	valueX := valueColumn(above)
 	var addr run
 	for i, r := range above {
 		if _, set := out[role[i]]; set && !labelled(r) && role[i] != Address {
 			// A row placed by its height alone (a speck read as /1 under
 			// the name) does not replace what its field's labelled row
 			// gave.
+			continue
+		}
+		if !labelled(r) && r.parts[len(r.parts)-1].x1 < valueX {
+			// Nor is one left of the values' column a value: a label's
+			// character boxed apart (址 of 住址, a row of its own
+			// between the address's lines).
 			continue
 		}
 		switch role[i] {
@@ -678,6 +685,23 @@ type frontRow struct {
 // frontRows are the front's rows' vertical centres in the rectified card,
 // the address's first line last; the address may run to two more lines.
 var frontRows = []frontRow{{Name, "姓名", 88}, {Sex, "性别", 145}, {Sex, "民族", 145}, {Birth, "出生", 201}, {Address, "住址", 257}}
+
+// valueColumn is where a front's values start, in the deskewed card: as
+// far right of the labels' column as frontValueX lies of 姓名's place,
+// the column taken where the labelled rows start (the median), or at its
+// place when no row is labelled (an outline a little off moves both).
+func valueColumn(rs []row) float64 {
+	var starts []float64
+	for _, r := range rs {
+		if labelled(r) {
+			starts = append(starts, r.parts[0].x0)
+		}
+	}
+	if len(starts) == 0 {
+		return frontValueX
+	}
+	return median(starts) + frontValueX - anchors[0].at.X
+}
 
 // labelled reports whether a front's row opens with one of its labels.
 func labelled(r row) bool {

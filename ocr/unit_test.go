@@ -151,11 +151,13 @@ func TestExtractFrontUsesLabelsAndLayout(t *testing.T) {
 }
 
 // TestSpecksLeaveFieldsAlone: a speck of the backdrop read as a
-// character does not take a field's place. On a front, /1 read in a row
-// of its own just under the name (the tune split's 2561) leaves the name
-// its labelled row gave; on a back, a small 租 (14 px tall among lines of
-// 30) stacked over the end of 签发机关 (2563) leaves the label and the
-// issuer in one row.
+// character, or a label's character boxed apart, does not take a field's
+// place. On a front, /1 read in a row of its own just under the name (the
+// tune split's 2561) leaves the name its labelled row gave, and 址 of 住址
+// boxed apart from 住, a row of its own between the address's lines
+// (2493), stays out of the address; on a back, a small 租 (14 px tall
+// among lines of 30) stacked over the end of 签发机关 (2563) leaves the
+// label and the issuer in one row.
 func TestSpecksLeaveFieldsAlone(t *testing.T) {
 	mk := func(text string, x0, y, w, h float64) line {
 		r := []rune(text)
@@ -169,11 +171,15 @@ func TestSpecksLeaveFieldsAlone(t *testing.T) {
 		mk("姓名", 55, 96, 60, 30), mk("龚杰杰", 141, 96, 102, 30), mk("/1", 182, 110, 51, 22),
 		mk("性别", 55, 154, 60, 30), mk("男", 142, 154, 36, 30), mk("民族傈僳", 242, 154, 120, 30),
 		mk("出生", 55, 212, 60, 30), mk("1977年4月8日", 143, 212, 240, 30),
-		mk("住址", 55, 267, 60, 30), mk("河南省郑州市金水区南湾村", 144, 267, 374, 30),
+		mk("住", 56, 267, 29, 30), mk("址", 72, 269, 55, 30), mk("河南省郑州市金水区南湾村", 144, 267, 374, 30),
+		mk("11组49号", 144, 306, 135, 30),
 		mk("公民身份号码", 56, 463, 156, 30), mk("410105197704080391", 278, 463, 363, 30),
 	}, portraitRect))
 	if got := front[Name].Text; got != "龚杰杰" {
 		t.Errorf("front: name %q, want 龚杰杰", got)
+	}
+	if got := front[Address].Text; got != "河南省郑州市金水区南湾村11组49号" {
+		t.Errorf("front: address %q, want 河南省郑州市金水区南湾村11组49号", got)
 	}
 	back := extractBack(rows([]line{
 		mk("中华人民共和国", 271, 86, 357, 40), mk("居民身份证", 260, 173, 328, 50),
