@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/liveid/liveid/ocr/internal/geom"
 )
@@ -314,7 +315,7 @@ func (r row) value(label string, valueX float64) run {
 		k := misreadLabel(r.g, label)
 		// A label character misread as another (姓角 for 姓名) is no
 		// value's: it lies where the label does.
-		for k < len(r.parts[0].g) && r.g[k].along < labelSpan {
+		for k < len(r.parts[0].g) && r.g[k].along < labelSpan(label) {
 			k++
 		}
 		g = r.g[k:]
@@ -325,11 +326,14 @@ func (r row) value(label string, valueX float64) run {
 	return g
 }
 
-// labelSpan is how far along a line that opens with its label the label's
-// characters lie, in card pixels: a two-character label spaced out over
-// 60 ends some 50 px in, a value's first character is centred 100 px or
-// more in (its column, frontValueX, is 89 px right of the labels').
-const labelSpan = 75
+// labelSpan is how far along a line that opens with label the label's
+// characters lie, in card pixels: half way between where its last
+// character is centred and where a value's first is. A front's
+// two-character label, spaced out over 60, ends some 50 px in, its value
+// 100 px or more in (its column, frontValueX, is 89 px right of the
+// labels'); on a back, 签发机关's last character some 105 px in, its
+// value's first 155 (backValueX lies 134 px right of the label's place).
+func labelSpan(label string) float64 { return 20 + 27.5*float64(utf8.RuneCountInString(label)) }
 
 // labelColumn is how far left of the values a line must start to hold its
 // row's label: 3 mm, a label character and its gap.

@@ -104,7 +104,7 @@ func (e *Engine) rereadName(card *image.RGBA, read []line, fields map[string]Fie
 	// The box's widening may take in the label's end, 名 (no surname),
 	// or a character of it misread (香 for 名): what lies where the label
 	// is printed is not the name's.
-	labelEnd := anchors[0].at.X + labelSpan - box.quad[0].X
+	labelEnd := anchors[0].at.X + labelSpan("姓名") - box.quad[0].X
 	for len(g) > 0 && (strings.ContainsRune("姓名", g[0].r) || g[0].along < labelEnd) {
 		g = g[1:]
 	}

@@ -515,7 +515,10 @@ func TestFieldLines(t *testing.T) {
 
 // TestValueAfterMisreadLabel cuts a label read with half its characters
 // in place from a line that starts in the labels' column, and keeps a
-// value whose line starts where values do.
+// value whose line starts where values do. A label read as other
+// characters is cut by where they lie along the line: a front's 姓角 (角
+// 45 px in), a back's #发家美 (美 105 px in, the tune split's 2001), each
+// before a value whose first character is centred at its column.
 func TestValueAfterMisreadLabel(t *testing.T) {
 	mk := func(s string, x0 float64) row {
 		g := toRun(line{text: []rune(s), probs: make([]float32, len([]rune(s)))})
@@ -535,6 +538,30 @@ func TestValueAfterMisreadLabel(t *testing.T) {
 		{"李名扬", "姓名", 160, frontValueX, "李名扬"},
 	} {
 		if got := mk(tc.text, tc.x0).value(tc.label, tc.valueX).String(); got != tc.want {
+			t.Errorf("%s after %s: %q, want %q", tc.text, tc.label, got, tc.want)
+		}
+	}
+	spaced := func(s string, labelChars int, valueAt float64) row {
+		g := toRun(line{text: []rune(s), probs: make([]float32, len([]rune(s)))})
+		for i := range g {
+			g[i].along = 15 + 30*float64(i)
+			if i >= labelChars {
+				g[i].along = valueAt + 30*float64(i-labelChars)
+			}
+		}
+		return row{parts: []part{{g, 60, 600}}, g: g}
+	}
+	for _, tc := range []struct {
+		text, label string
+		n           int
+		valueAt     float64
+		valueX      float64
+		want        string
+	}{
+		{"姓角汤一春", "姓名", 2, 100, frontValueX, "汤一春"},
+		{"#发家美西安市公安局服#分局", "签发机关", 4, 155, backValueX, "西安市公安局服#分局"},
+	} {
+		if got := spaced(tc.text, tc.n, tc.valueAt).value(tc.label, tc.valueX).String(); got != tc.want {
 			t.Errorf("%s after %s: %q, want %q", tc.text, tc.label, got, tc.want)
 		}
 	}
