@@ -212,7 +212,14 @@ func wildGen(t *testing.T) *wild.Generator {
 // (wild.Set's n-th, from 1) on eval's day.
 func readTune(t *testing.T, e *ocr.Engine, w *wild.Generator, seed int) (*ocr.Card, *synth.Sample) {
 	t.Helper()
-	s := w.Make(wild.Set(seed, 1)[seed-1])
+	return readTuneFrom(t, e, w, 1, seed)
+}
+
+// readTuneFrom is readTune for the card of the given seed in the tune
+// set that starts at first.
+func readTuneFrom(t *testing.T, e *ocr.Engine, w *wild.Generator, first, seed int) (*ocr.Card, *synth.Sample) {
+	t.Helper()
+	s := w.Make(wild.Set(seed-first+1, uint64(first))[seed-first])
 	c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
 	if err != nil {
 		t.Fatalf("seed %d: %v", seed, err)
@@ -337,11 +344,7 @@ func TestNumberMendedByCheckDigit(t *testing.T) {
 // guess.
 func TestNumberWithADigitLost(t *testing.T) {
 	e, _ := setup(t)
-	s := wildGen(t).Make(wild.Set(2305-2281+1, 2281)[2305-2281])
-	c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, s := readTuneFrom(t, e, wildGen(t), 2281, 2305)
 	if got := c.Fields[ocr.Number]; got.Text != s.Truth[ocr.Number] || got.Conf >= 0.9 {
 		t.Errorf("number %q at %.2f, want %q below 0.9", got.Text, got.Conf, s.Truth[ocr.Number])
 	}
@@ -357,11 +360,7 @@ func TestNumberWithARunHidden(t *testing.T) {
 	e, _ := setup(t)
 	w := wildGen(t)
 	for _, tc := range []struct{ first, seed int }{{2141, 2193}, {2561, 2573}} {
-		s := w.Make(wild.Set(tc.seed-tc.first+1, uint64(tc.first))[tc.seed-tc.first])
-		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
-		if err != nil {
-			t.Fatalf("seed %d: %v", tc.seed, err)
-		}
+		c, s := readTuneFrom(t, e, w, tc.first, tc.seed)
 		if got := c.Fields[ocr.Number]; got.Text != s.Truth[ocr.Number] || got.Conf >= 0.9 {
 			t.Errorf("seed %d: number %q at %.2f, want %q below 0.9", tc.seed, got.Text, got.Conf, s.Truth[ocr.Number])
 		}
@@ -376,11 +375,7 @@ func TestDivisionFromTheNumbersCounty(t *testing.T) {
 	e, _ := setup(t)
 	w := wildGen(t)
 	for _, tc := range []struct{ first, seed int }{{2001, 2055}, {2561, 2641}} {
-		s := w.Make(wild.Set(tc.seed-tc.first+1, uint64(tc.first))[tc.seed-tc.first])
-		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
-		if err != nil {
-			t.Fatalf("seed %d: %v", tc.seed, err)
-		}
+		c, s := readTuneFrom(t, e, w, tc.first, tc.seed)
 		if got := c.Fields[ocr.Address].Text; got != s.Truth[ocr.Address] {
 			t.Errorf("seed %d: address %q, want %q", tc.seed, got, s.Truth[ocr.Address])
 		}
