@@ -45,10 +45,12 @@
 // located by its text and read averaged over one period of the display's
 // pixel grid (withoutGrid), whose stripes the models otherwise take for
 // strokes, and also as taken, whose print the averaging blurs (the
-// reading that agrees better with the layout is kept). Rows are grouped in the rectified card turned by its residual
-// skew, lines off the card and specks (boxes less than half as tall as
-// the card's lines) are dropped, a row placed by its height alone does
-// not replace a field its labelled row gave, the
+// reading that agrees better with the layout is kept). Rows are grouped
+// in the rectified card turned by its residual skew, lines off the card
+// and specks (boxes less than half as tall as the card's lines) are
+// dropped, a row placed by its height alone does not replace a field its
+// labelled row gave, nor does one left of the values' column give one
+// (a label's character boxed apart), the
 // 民族 row is decoded against the list of ethnicities by CTC's likelihood
 // of each (ctc.go), a label read as other characters is told from its
 // value by where along its line each character was read, a number one

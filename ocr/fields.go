@@ -410,17 +410,15 @@ func extractFront(rs []row) map[string]Field {
 	valueX := valueColumn(above)
 	var addr run
 	for i, r := range above {
-		if _, set := out[role[i]]; set && !labelled(r) && role[i] != Address {
+		if !labelled(r) {
 			// A row placed by its height alone (a speck read as /1 under
 			// the name) does not replace what its field's labelled row
-			// gave.
-			continue
-		}
-		if !labelled(r) && r.parts[len(r.parts)-1].x1 < valueX {
-			// Nor is one left of the values' column a value: a label's
-			// character boxed apart (址 of 住址, a row of its own
+			// gave, nor is one left of the values' column a value: a
+			// label's character boxed apart (址 of 住址, a row of its own
 			// between the address's lines).
-			continue
+			if _, set := out[role[i]]; set && role[i] != Address || r.parts[len(r.parts)-1].x1 < valueX {
+				continue
+			}
 		}
 		switch role[i] {
 		case Name:

@@ -108,11 +108,7 @@ func oneOff(num string) []string {
 	b := []byte(num)
 	for i := range b {
 		orig := b[i]
-		alts := "0123456789"
-		if i == 17 {
-			alts += "X"
-		}
-		for _, c := range []byte(alts) {
+		for _, c := range []byte(numberChars(i)) {
 			if c == orig {
 				continue
 			}
@@ -134,11 +130,7 @@ func oneOff(num string) []string {
 func oneLost(num string) []string {
 	var out []string
 	for i := 0; i <= len(num); i++ {
-		alts := "0123456789"
-		if i == len(num) {
-			alts += "X"
-		}
-		for _, c := range alts {
+		for _, c := range numberChars(i) {
 			n := num[:i] + string(c) + num[i:]
 			if _, ok := validNumberDate(n); ok {
 				out = append(out, n)
@@ -147,6 +139,15 @@ func oneLost(num string) []string {
 	}
 	slices.Sort(out) // a digit put either side of its twin is one number
 	return slices.Compact(out)
+}
+
+// numberChars are the characters that may stand at place i of a number:
+// digits, and X last.
+func numberChars(i int) string {
+	if i == 17 {
+		return "0123456789X"
+	}
+	return "0123456789"
 }
 
 // agrees reports whether a number matches the birth date and sex read on
@@ -240,12 +241,8 @@ func fill(b []byte, unknown []int) []string {
 		return []string{string(b)}
 	}
 	at := unknown[0]
-	alts := "0123456789"
-	if at == 17 {
-		alts += "X"
-	}
 	var out []string
-	for _, c := range []byte(alts) {
+	for _, c := range []byte(numberChars(at)) {
 		b[at] = c
 		out = append(out, string(b))
 	}

@@ -283,29 +283,40 @@ func lostPlace(text []rune, list []string, whole bool) (entry string, n int, ok 
 	best, bestN, kept, several := "", 0, 0, false
 	for _, e := range list {
 		r := []rune(e)
-		a := commonPrefix(r, text)
-		if a == len(r) && (!whole || a == len(text)) {
+		if a := commonPrefix(r, text); a == len(r) && (!whole || a == len(text)) {
 			return "", 0, false
 		}
-		for b := a + 1; b <= len(r)-2; b++ {
-			tail := r[b:]
-			for k := 0; k < b-a && k <= maxDivisionLead && a+k <= len(text); k++ {
-				if !hasPrefix(text[a+k:], tail) || whole && a+k+len(tail) != len(text) {
-					continue
-				}
-				switch got := a + len(tail); {
-				case got > kept:
-					best, bestN, kept, several = e, a+k+len(tail), got, false
-				case got == kept && e != best:
-					several = true
-				}
-			}
+		switch got, n := lostSpan(r, text, 2, whole); {
+		case got == 0:
+		case got > kept:
+			best, bestN, kept, several = e, n, got, false
+		case got == kept:
+			several = true // the list's entries are distinct
 		}
 	}
 	if several || kept < minLostKept || !nearestMisread(text, list, whole, best) {
 		return "", 0, false
 	}
 	return best, bestN, true
+}
+
+// lostSpan is how many of entry's characters text keeps when it opens
+// with entry but for a span of it read as fewer characters or none (at
+// most maxDivisionLead), the entry's last tail characters at least among
+// those kept (where the name ends), the span as early as it may lie; n
+// is how many of text's characters the entry then stands for, all of
+// them when whole. kept is 0 when no span fits.
+func lostSpan(entry, text []rune, tail int, whole bool) (kept, n int) {
+	a := commonPrefix(entry, text)
+	for b := a + 1; b <= len(entry)-tail; b++ { // entry[a:b] lost, read as k characters
+		rest := entry[b:]
+		for k := 0; k < b-a && k <= maxDivisionLead && a+k <= len(text); k++ {
+			if hasPrefix(text[a+k:], rest) && (!whole || a+k+len(rest) == len(text)) {
+				return a + len(rest), a + k + len(rest)
+			}
+		}
+	}
+	return 0, 0
 }
 
 // numbersCounty completes an address whose division lost characters to
@@ -332,19 +343,10 @@ func (p *places) numbersCounty(text []rune, num string) (entry string, n int, ok
 	if d, _ := prefixDistance(r, text); d <= placeBound(r) {
 		return "", 0, false // misread rather than lost: placeSite's
 	}
-	a := commonPrefix(r, text)
-	kept := 0
-	for b := a + 1; b < len(r); b++ { // r[a:b] lost, read as k characters
-		for k := 0; k < b-a && k <= maxDivisionLead && a+k <= len(text); k++ {
-			if hasPrefix(text[a+k:], r[b:]) && a+len(r)-b > kept {
-				kept, n = a+len(r)-b, a+k+len(r)-b
-			}
-		}
+	if kept, n := lostSpan(r, text, 1, false); kept >= 2 {
+		return es[0], n, true
 	}
-	if kept < 2 {
-		return "", 0, false
-	}
-	return es[0], n, true
+	return "", 0, false
 }
 
 // nearestMisread reports whether entry is among the entries of list that
