@@ -76,23 +76,29 @@ func (e *Engine) completeNumber(fields map[string]Field) {
 // its text from the first digit on is put in each period's place (the
 // dash may have been read as another character), and the likeliest is
 // taken when it falls at most maxShortfall further short of the greedy
-// reading than the line's own reading does.
+// reading than the line's own reading does. A line read with every
+// character in its place but a digit read as a letter (2023.0T.09 for
+// 2023.07.09), where neither date parses, is read against the periods
+// close to it character by character (slotPeriods).
 func (e *Engine) mendValidity(card *image.RGBA, read []line, fields map[string]Field) error {
 	f, ok := fields[Validity]
 	if !ok || checkValidity(f.Text) == nil {
 		return nil
 	}
-	periods := termPeriods(f.Text)
 	digits := strings.Map(keepDigits, f.Text)
 	at := slices.IndexFunc(read, func(l line) bool { return strings.Contains(strings.Map(keepDigits, string(l.text)), digits) })
-	if len(periods) == 0 || at < 0 {
+	if at < 0 {
+		return nil
+	}
+	k := slices.IndexFunc(read[at].text, isDigit)
+	periods := append(termPeriods(f.Text), slotPeriods(read[at].text[k:])...)
+	if len(periods) == 0 {
 		return nil
 	}
 	joined, s, ok, err := e.rereadLines(card, read[at:at+1])
 	if !ok || err != nil {
 		return err
 	}
-	k := slices.IndexFunc(joined, isDigit)
 	targets := make([]string, len(periods))
 	for i, p := range periods {
 		targets[i] = string(joined[:k]) + p
@@ -107,6 +113,64 @@ func (e *Engine) mendValidity(card *image.RGBA, read []line, fields map[string]F
 	}
 	fields[Validity] = Field{Text: periods[slices.Index(targets, r.text)], Conf: conf}
 	return nil
+}
+
+// periodPrint is a period's print character by character, 'd' a digit;
+// a long term's ends after its start date and the dash.
+const periodPrint = "dddd.dd.dd-dddd.dd.dd"
+
+// maxSlotMisses is how many of a period's digits a reading in place may
+// have other than the period's (misread, or read as no digit) for the
+// period to be read against it: one digit misread in each date, or a
+// digit read as a letter and one misread.
+const maxSlotMisses = 2
+
+// slotPeriods are the periods, of a term cards are issued for and
+// starting in 1990–2099, whose print text (a validity line's reading from
+// its first digit) matches character for character but for at most
+// maxSlotMisses digits: text as long as a period's print, or as a long
+// term's when it ends in 长期.
+func slotPeriods(text []rune) []string {
+	var terms []int
+	switch {
+	case len(text) == len(periodPrint):
+		terms = []int{5, 10, 20}
+	case len(text) == 13 && string(text[11:]) == "长期":
+		terms = []int{0}
+	default:
+		return nil
+	}
+	const layout = "2006.01.02"
+	var out []string
+	for d := time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2100; d = d.AddDate(0, 0, 1) {
+		from := d.Format(layout)
+		if misses(text[:10], from) > maxSlotMisses {
+			continue
+		}
+		for _, y := range terms {
+			p := from + "-长期"
+			if y > 0 {
+				p = from + "-" + d.AddDate(y, 0, 0).Format(layout)
+			}
+			if misses(text, p) <= maxSlotMisses {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// misses counts the digits of print that text, read in place, does not
+// hold (as long as print; characters that are not digits in print are not
+// counted).
+func misses(text []rune, print string) int {
+	n := 0
+	for i, r := range []rune(print) {
+		if isDigit(r) && text[i] != r {
+			n++
+		}
+	}
+	return n
 }
 
 // termPeriods are the periods "YYYY.MM.DD-…" a validity text's start and

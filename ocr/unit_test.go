@@ -1078,3 +1078,25 @@ func withCheckDigit(t *testing.T, first17 string) string {
 	}
 	return first17 + string(c)
 }
+
+// TestSlotPeriods: a validity line read with each character in its place
+// but a digit read as a letter (T for 7) and a dot as a dash is read
+// against the periods within maxSlotMisses of it, among them the printed
+// one; a line whose characters moved (a dot lost) gives none.
+func TestSlotPeriods(t *testing.T) {
+	got := slotPeriods([]rune("2023.0T.09-2043.07-09"))
+	if !slices.Contains(got, "2023.07.09-2043.07.09") {
+		t.Errorf("printed period not among %d: %v", len(got), got)
+	}
+	for _, p := range got {
+		if checkValidity(p) != nil || misses([]rune("2023.0T.09-2043.07-09"), p) > maxSlotMisses {
+			t.Errorf("%s: not a valid period within %d of the reading", p, maxSlotMisses)
+		}
+	}
+	if !slices.Contains(slotPeriods([]rune("2006.0Z.12-长期")), "2006.02.12-长期") {
+		t.Error("a long term's start not read")
+	}
+	if got := slotPeriods([]rune("202307.09-2043.07.09")); got != nil {
+		t.Errorf("a reading out of place gave %v", got)
+	}
+}
