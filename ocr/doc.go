@@ -62,7 +62,8 @@
 // line; one not read, and a sex read as neither 男 nor 女, are the
 // number's, as guesses), a validity
 // with no card's term is read against the periods its dates make with the
-// terms (mend.go), without such a number a sex read as neither 男 nor 女,
+// terms, or, where neither date parses but every character stands in its
+// place, against the periods within two digits of it (mend.go), without such a number a sex read as neither 男 nor 女,
 // or not boxed, is decoded against the two, an ethnicity read as none of
 // the 56 is decoded against them (mendClosed), a name's character rare in
 // names is read again among the common surnames or given-name characters
@@ -73,9 +74,10 @@
 // into the address are moved to the number (or cut, too few to be it), a
 // misread label before an issuer of the list (or one a character or two
 // off it) and up to two characters before an address's division are cut,
-// the address's division, its unit words and the issuer (matched whole)
-// are mended from the closed lists of China's divisions (DivisionsAsset)
-// and of unit words, again by CTC's likelihood on their lines (an entry
+// the address's division, its unit words, a number read as another
+// character before a unit word (口 for 11) and the issuer (matched whole)
+// are mended from the closed lists of China's divisions (DivisionsAsset),
+// of unit words and of numbers, again by CTC's likelihood on their lines (an entry
 // that stands out of the others its site offers taken even when the
 // greedy reading is likelier still: decisive), a division
 // or an issuer that lost characters to glare or a finger (fewer read

@@ -6,6 +6,7 @@ import (
 	"image"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -148,6 +149,8 @@ func (e *Engine) mendPlaces(card *image.RGBA, side Side, lines []line, fields ma
 	}
 	if side == Front {
 		sites = append(sites, unitSites(text, end)...)
+		sites = append(sites, numberSites(text, end)...)
+		slices.SortFunc(sites, func(a, b []edit) int { return a[0].from - b[0].from })
 	}
 	if len(sites) == 0 {
 		return nil
@@ -576,6 +579,39 @@ func unitSites(text []rune, from int) [][]edit {
 			sites = append(sites, site)
 		}
 		i = j
+	}
+	return sites
+}
+
+// numberedUnits are the unit words that a number always comes before.
+var numberedUnits = []string{"号", "组", "栋", "幢", "单元", "室", "楼", "层"}
+
+// numberSites are the sites (mendField) of an address's numbers that the
+// recogniser read as another character: each single character, from
+// character from on, that is neither a digit nor a unit word, stands
+// before a unit word that a number always comes before, and comes after a
+// character that is no digit. Digits print half as wide as Han
+// characters, so a Han character there stands for two digits read as one
+// (口 for 11 in 村11组), and its edits are the numbers 10 to 99; CTC alone
+// would take one digit, which leaves fewer steps unexplained. Any other
+// character (a letter, a sign) stands for one digit, 0 to 9.
+func numberSites(text []rune, from int) [][]edit {
+	var sites [][]edit
+	for j := max(from, 1); j < len(text); j++ {
+		c := text[j-1]
+		if isDigit(c) || unitsOnly(string(c)) || j >= 2 && isDigit(text[j-2]) ||
+			!slices.ContainsFunc(numberedUnits, func(u string) bool { return strings.HasPrefix(string(text[j:]), u) }) {
+			continue
+		}
+		lo, hi := 0, 9
+		if unicode.Is(unicode.Han, c) {
+			lo, hi = 10, 99
+		}
+		var site []edit
+		for n := lo; n <= hi; n++ {
+			site = append(site, edit{j - 1, j, strconv.Itoa(n)})
+		}
+		sites = append(sites, site)
 	}
 	return sites
 }

@@ -620,6 +620,24 @@ func TestUnitSites(t *testing.T) {
 	}
 }
 
+// TestNumberSites finds where a number was read as another character
+// before a unit word (口 for 11, l for 1) and leaves numbers, unit words
+// and what stands before a unit word after a digit (unitSites' to mend).
+func TestNumberSites(t *testing.T) {
+	text := []rune("云南省昆明市五华区新塘村口组9号")
+	sites := numberSites(text, 9)
+	if len(sites) != 1 || sites[0][0].from != 12 || sites[0][0].to != 13 || sites[0][0].text != "10" || len(sites[0]) != 90 {
+		t.Fatalf("sites %v, want one at 口 (12–13) with the numbers 10–99", sites)
+	}
+	text = []rune("北京市朝阳区幸福村l组3号楼2单元")
+	if sites := numberSites(text, 6); len(sites) != 1 || sites[0][0].from != 9 || len(sites[0]) != 10 || sites[0][9].text != "9" {
+		t.Errorf("sites %v, want one at l with the digits 0–9", sites)
+	}
+	if sites := numberSites([]rune("北京市朝阳区幸福村11组3号楼2单元5纽"), 6); len(sites) != 0 {
+		t.Errorf("sites %v, want none", sites)
+	}
+}
+
 // TestReadPlacesMissingOrAltered: a model directory without the divisions,
 // or with other bytes under their name, fails Open with the typed errors
 // of a broken install rather than reading every place as read.
