@@ -46,8 +46,57 @@ func (e *Engine) mend(card *image.RGBA, side Side, read []line, fields map[strin
 		return err
 	}
 	if side == Front {
+		if err := e.closeAddress(card, read, fields); err != nil {
+			return err
+		}
 		e.completeNumber(fields)
 	}
+	return nil
+}
+
+// closingUnits are the unit words an address ends with after its last
+// number.
+var closingUnits = []string{"号", "室"}
+
+// closeAddress puts back an address's closing unit word (号 of 新华路173号)
+// that wrapped onto a line of its own and was read as nothing: a lone
+// character's crop is a few of the recogniser's steps wide. An address
+// that ends in a digit, and a box read empty under its last line (within
+// a line and a half) and within its lines' span across, read as one of
+// closingUnits by CTC's likelihood at most maxShortfall short of the
+// greedy (empty) reading, gains that word.
+func (e *Engine) closeAddress(card *image.RGBA, read []line, fields map[string]Field) error {
+	f, ok := fields[Address]
+	text := []rune(f.Text)
+	if !ok || len(text) == 0 || !isDigit(text[len(text)-1]) {
+		return nil
+	}
+	chosen, _, ok := fieldLines(read, text, len(text))
+	if !ok {
+		return nil
+	}
+	first, last := chosen[0].box.quad, chosen[len(chosen)-1].box.quad
+	h := last[0].Dist(last[3])
+	i := slices.IndexFunc(read, func(l line) bool {
+		c, q := l.box.centre(), l.box.quad
+		return len(l.text) == 0 && c.Y > last[3].Y && c.Y < last[3].Y+1.5*h && q[0].X > first[0].X-h && q[1].X < last[1].X
+	})
+	if i < 0 {
+		return nil
+	}
+	_, sc, err := e.recogniseScored(card, []textBox{read[i].box}, true)
+	if err != nil {
+		return err
+	}
+	r, ok := e.readClosed(sc[0], "", closingUnits)
+	if !ok || r.shortfall > maxShortfall {
+		return nil
+	}
+	conf := min(f.Conf, r.posterior)
+	if r.guessed(0) {
+		conf *= guessConf
+	}
+	fields[Address] = Field{Text: f.Text + r.text, Conf: conf}
 	return nil
 }
 
