@@ -412,15 +412,21 @@ const maxLabelLead = 5
 // branch misread would otherwise pass for the bureau and a tail the list
 // does not know. An entry that the photo does not show — a name the list
 // does not know, a character hidden — falls too far short to be taken. A
-// field that already opens with an entry, or is one, has none.
+// field that already opens with an entry, or is one, has none. An
+// issuer's nearness leaves out the 局 words every entry prints
+// (bureauWords).
 func placeSite(text []rune, list []string, whole bool) []edit {
 	var site []edit
+	near := text
+	if whole {
+		near = bureauWords(text)
+	}
 	for _, entry := range list {
 		r := []rune(entry)
 		var d, k int
 		if whole {
 			var ok bool
-			if d, ok = wholeDistance(r, text); !ok {
+			if d, ok = wholeDistance(r, near); !ok {
 				continue
 			}
 			k = len(text)
@@ -435,6 +441,24 @@ func placeSite(text []rune, list []string, whole bool) []edit {
 		}
 	}
 	return site
+}
+
+// bureauWords is an issuer's reading with the 局 that every issuer prints
+// after 公安 and after its closing 分 put back where another character was
+// read there (厦门市公安商思限分商): the same in every entry, it tells
+// none from another, so that placeSite measures how near the reading is
+// to each by the characters that do.
+func bureauWords(text []rune) []rune {
+	out := slices.Clone(text)
+	if i := strings.Index(string(out), "公安"); i >= 0 {
+		if k := len([]rune(string(out)[:i])) + 2; k < len(out) {
+			out[k] = '局'
+		}
+	}
+	if n := len(out); n >= 2 && out[n-2] == '分' {
+		out[n-1] = '局'
+	}
+	return out
 }
 
 // edit puts text in place of a field's characters from to to.

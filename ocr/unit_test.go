@@ -1118,3 +1118,17 @@ func TestSlotPeriods(t *testing.T) {
 		t.Errorf("a reading out of place gave %v", got)
 	}
 }
+
+// TestBureauWordsLeftOut: an issuer whose 局 after 公安 and after 分 were
+// misread (商) is still near its entry, by the characters that tell
+// entries apart; the words themselves are not changed in what is read.
+func TestBureauWordsLeftOut(t *testing.T) {
+	list := []string{"厦门市公安局思明分局", "厦门市公安局湖里分局", "长春市公安局南关分局"}
+	site := placeSite([]rune("厦门市公安商思限分商"), list, true)
+	if !slices.Contains(site, edit{0, 10, "厦门市公安局思明分局"}) || len(site) != 2 {
+		t.Errorf("site %v, want 思明 and 湖里 (within two characters but for 局)", site)
+	}
+	if got := string(bureauWords([]rune("长春市公安局"))); got != "长春市公安局" {
+		t.Errorf("the bureau itself became %q", got)
+	}
+}
