@@ -49,6 +49,7 @@ func (e *Engine) mend(card *image.RGBA, side Side, read []line, fields map[strin
 		if err := e.closeAddress(card, read, fields); err != nil {
 			return err
 		}
+		completeUnit(fields)
 		e.completeNumber(fields)
 	}
 	return nil
@@ -98,6 +99,28 @@ func (e *Engine) closeAddress(card *image.RGBA, read []line, fields map[string]F
 	}
 	fields[Address] = Field{Text: f.Text + r.text, Conf: conf}
 	return nil
+}
+
+// completeUnit puts back the 元 of an address's 单元 that glare or a
+// finger hid where CTC could not read it (1单1902室): 单 between two
+// numbers is no unit word but 单元's start. A guess, as the print did not
+// show it.
+func completeUnit(fields map[string]Field) {
+	f, ok := fields[Address]
+	text := []rune(f.Text)
+	if !ok {
+		return
+	}
+	var out []rune
+	for i, r := range text {
+		out = append(out, r)
+		if r == '单' && i > 0 && i+1 < len(text) && isDigit(text[i-1]) && isDigit(text[i+1]) {
+			out = append(out, '元')
+		}
+	}
+	if len(out) > len(text) {
+		fields[Address] = Field{Text: string(out), Conf: f.Conf * guessConf}
+	}
 }
 
 // completeNumber puts back a run of the number's characters a finger or

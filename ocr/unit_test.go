@@ -1132,3 +1132,19 @@ func TestBureauWordsLeftOut(t *testing.T) {
 		t.Errorf("the bureau itself became %q", got)
 	}
 }
+
+// TestCompleteUnit: 单 between two numbers gains its 元, as a guess; 单元
+// read whole and 单 elsewhere stay as read.
+func TestCompleteUnit(t *testing.T) {
+	fields := map[string]Field{Address: {Text: "内蒙古自治区呼和浩特市新城区解放路258号28栋1单1902室", Conf: 0.9}}
+	completeUnit(fields)
+	if f := fields[Address]; f.Text != "内蒙古自治区呼和浩特市新城区解放路258号28栋1单元1902室" || f.Conf >= 0.9 {
+		t.Errorf("got %q (%.2f), want 单元 put back as a guess", f.Text, f.Conf)
+	}
+	for _, text := range []string{"北京市朝阳区幸福村3栋2单元101室", "北京市朝阳区单店村3组"} {
+		fields := map[string]Field{Address: {Text: text, Conf: 0.9}}
+		if completeUnit(fields); fields[Address].Text != text || fields[Address].Conf != 0.9 {
+			t.Errorf("%s changed to %q", text, fields[Address].Text)
+		}
+	}
+}
