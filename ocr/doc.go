@@ -83,7 +83,9 @@
 // or an issuer that lost characters to glare or a finger (fewer read
 // than printed) is completed from the one entry that keeps the most of it
 // (lostPlace, places.go) or, on a front, from the county the number
-// names (numbersCounty), and the fields' texts are checked:
+// names (numbersCounty), a division still misread is read as that county
+// when it lies within a place's mend (mendByCounty), and the fields'
+// texts are checked:
 // the number's check digit, birth and sex against the number, the validity
 // term (5, 10 or 20 years, or 长期), and with CrossCheck the term against
 // the holder's age at issue. ReadAt judges expiry against a given day.

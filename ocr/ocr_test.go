@@ -371,10 +371,13 @@ func TestNumberWithARunHidden(t *testing.T) {
 // whose address lost part of its division: to a finger, all but 淀区 of
 // 北京市海淀区 (2055), and to glare the 市武昌 of 湖北省武汉市武昌区 (2641).
 // The county the number names puts the division back (numbersCounty).
+// And one whose division's city and county were misread past the mend's
+// bound (四川省或都市武装区 for 四川省成都市武侯区, 2245): the number's
+// county is read in their place (mendByCounty).
 func TestDivisionFromTheNumbersCounty(t *testing.T) {
 	e, _ := setup(t)
 	w := wildGen(t)
-	for _, tc := range []struct{ first, seed int }{{2001, 2055}, {2561, 2641}} {
+	for _, tc := range []struct{ first, seed int }{{2001, 2055}, {2561, 2641}, {2141, 2245}} {
 		c, s := readTuneFrom(t, e, w, tc.first, tc.seed)
 		if got := c.Fields[ocr.Address].Text; got != s.Truth[ocr.Address] {
 			t.Errorf("seed %d: address %q, want %q", tc.seed, got, s.Truth[ocr.Address])

@@ -152,10 +152,38 @@ func (e *Engine) mendPlaces(card *image.RGBA, side Side, lines []line, fields ma
 		sites = append(sites, numberSites(text, end)...)
 		slices.SortFunc(sites, func(a, b []edit) int { return a[0].from - b[0].from })
 	}
-	if len(sites) == 0 {
+	if len(sites) > 0 {
+		if err := e.mendField(card, lines, fields, name, sites, maxShortfall, true); err != nil {
+			return err
+		}
+	}
+	if side == Front {
+		return e.mendByCounty(card, lines, fields)
+	}
+	return nil
+}
+
+// mendByCounty reads an address whose division is still misread after
+// mendPlaces (四川省或都市武装区 for 四川省成都市武侯区) as the county
+// that a valid number names by its first six digits, when that county is
+// within a place's mend of the address's start: the number and the
+// print then agree on it, so it is taken up to twice maxShortfall short,
+// as decisive takes an entry that stands out of its site. A holder who
+// moved has a number of another county, far from what the address reads.
+func (e *Engine) mendByCounty(card *image.RGBA, lines []line, fields map[string]Field) error {
+	text, num := []rune(fields[Address].Text), fields[Number].Text
+	if _, valid := validNumberDate(num); !valid || len(text) == 0 || entryOpening(e.places.addresses, string(text)) != "" {
 		return nil
 	}
-	return e.mendField(card, lines, fields, name, sites, maxShortfall, true)
+	es := e.places.byCode[num[:6]]
+	if len(es) != 1 {
+		return nil
+	}
+	r := []rune(es[0])
+	if d, k := prefixDistance(r, text); d > 0 && d <= placeBound(r) {
+		return e.mendField(card, lines, fields, Address, [][]edit{{{0, k, es[0]}}}, 2*maxShortfall, false)
+	}
+	return nil
 }
 
 // labelLead is how many characters open text before an entry of the
