@@ -150,6 +150,7 @@ func (e *Engine) mendPlaces(card *image.RGBA, side Side, lines []line, fields ma
 	if side == Front {
 		sites = append(sites, unitSites(text, end)...)
 		sites = append(sites, numberSites(text, end)...)
+		sites = append(sites, streetSites(text, end)...)
 		slices.SortFunc(sites, func(a, b []edit) int { return a[0].from - b[0].from })
 	}
 	if len(sites) > 0 {
@@ -666,6 +667,35 @@ func numberSites(text []rune, from int) [][]edit {
 		sites = append(sites, site)
 	}
 	return sites
+}
+
+// streetEnds are the characters a street's or village's name ends with
+// before its number (解放路 258号, 李庄村 6组).
+const streetEnds = "路街道巷弄里村"
+
+// placeEnds are other characters that end what stands before an address's
+// first number: an estate, a quarter, a building's name (花园 5栋, 小区,
+// 新城).
+const placeEnds = "区园苑城庄屯坊院场湾寨镇乡厦楼同"
+
+// streetSites is the site (mendField) of the character before an address's
+// first number, from character from on, when the recogniser read it as
+// one that ends no street or place (工业大通 145号 for 工业大道): its edits
+// are streetEnds.
+func streetSites(text []rune, from int) [][]edit {
+	j := slices.IndexFunc(text[min(from, len(text)):], isDigit) + from
+	if j < from+1 {
+		return nil
+	}
+	c := text[j-1]
+	if !unicode.Is(unicode.Han, c) || strings.ContainsRune(streetEnds+placeEnds, c) || unitsOnly(string(c)) {
+		return nil
+	}
+	var site []edit
+	for _, r := range streetEnds {
+		site = append(site, edit{j - 1, j, string(r)})
+	}
+	return [][]edit{site}
 }
 
 // unitsOnly reports whether s is unit words one after another (号楼).

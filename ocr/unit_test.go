@@ -1148,3 +1148,20 @@ func TestCompleteUnit(t *testing.T) {
 		}
 	}
 }
+
+// TestStreetSites finds the street's last character misread before an
+// address's first number (通 for 道) and leaves streets, estates and
+// buildings as read.
+func TestStreetSites(t *testing.T) {
+	text := []rune("湖北省武汉市武昌区工业大通145号29栋")
+	sites := streetSites(text, 9)
+	if len(sites) != 1 || sites[0][0].from != 12 || sites[0][0].to != 13 || len(sites[0]) != len([]rune(streetEnds)) {
+		t.Fatalf("sites %v, want one at 通 (12–13) with every street end", sites)
+	}
+	for _, text := range []string{"湖北省武汉市武昌区工业大道145号", "北京市朝阳区幸福花园5栋", "北京市朝阳区幸福村11组", "北京市朝阳区"} {
+		if sites := streetSites([]rune(text), 6); sites != nil {
+			t.Errorf("%s: sites %v, want none", text, sites)
+		}
+	}
+}
+
