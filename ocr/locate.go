@@ -253,6 +253,24 @@ func outlineSkew(q [4]geom.Point) float64 {
 // card's without a look at the other routes' outlines.
 const maxSkew = 22.0
 
+// rigidOutline reports whether the outline q is one a rigid card makes
+// through the photo's camera (camera.rigidity), within maxOrth and
+// maxStretch: true outlines the edge found on the tune split depart from
+// one by up to 0.054 and 0.026 (the focal length assumed, the corners'
+// pixel error), outlines that took a patterned backdrop's edge for a side
+// by up to 0.12 and 0.09, their labels still near their places.
+func rigidOutline(src *image.RGBA, q [4]geom.Point) bool {
+	toImg, ok := geom.Homography(geom.RectCorners(CardW, CardH), q)
+	if !ok {
+		return false
+	}
+	orth, stretch := photoCamera(src.Rect.Dx(), src.Rect.Dy()).rigidity(toImg)
+	return math.Abs(orth) <= maxOrth && math.Abs(stretch) <= maxStretch
+}
+
+// maxOrth and maxStretch bound rigidOutline.
+const maxOrth, maxStretch = 0.06, 0.04
+
 // orientLongTop orders the corners clockwise with a long edge first,
 // choosing between the two long edges the one that runs most nearly left to
 // right, so a card held upright or turned up to ±90° reads 0° or 180°.

@@ -205,10 +205,12 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 	// place, and the edge's other outlines are what the largest was not,
 	// one a card, another part of a card and its backdrop. It does not
 	// end it either when another outline lies within it, when it is
-	// skewed past any card's perspective (maxSkew), or when it runs to
-	// the photo's border: a region that leaked over a finger or the
-	// backdrop at one corner, even to the border, still puts the labels
-	// near their places.
+	// skewed past any card's perspective (maxSkew), when no rigid card
+	// seen by the photo's camera makes it (rigidOutline: a side taken
+	// from a patterned backdrop's edge), or when it runs to the photo's
+	// border: a region that leaked over a finger or the backdrop at one
+	// corner, even to the border, still puts the labels near their
+	// places.
 	finders := []func() ([]location, error){
 		func() ([]location, error) { return locate(src, false) },
 		func() ([]location, error) { return locate(src, true) },
@@ -270,7 +272,7 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 			if err == nil && (fit.better(bestFit) || best != nil && fit.labels == bestFit.labels && fit.trusted() && truer(src, loc.corners, best.Corners)) {
 				best, bestFit = c, fit
 			}
-			if i == 0 && j == 0 && bestFit.trusted() && !loc.clipped && outlineSkew(loc.corners) <= maxSkew && !holdsAnother(loc, locs[1:min(len(locs), maxOutlines)]) {
+			if i == 0 && j == 0 && bestFit.trusted() && !loc.clipped && outlineSkew(loc.corners) <= maxSkew && rigidOutline(src, loc.corners) && !holdsAnother(loc, locs[1:min(len(locs), maxOutlines)]) {
 				return best, nil
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/liveid/liveid/imgproc"
+	"github.com/liveid/liveid/ocr/internal/geom"
 	"github.com/liveid/liveid/internal/infer"
 	"github.com/liveid/liveid/models"
 )
@@ -1165,3 +1166,26 @@ func TestStreetSites(t *testing.T) {
 	}
 }
 
+
+// TestRigidOutline: a card's outline seen square on, or tilted back and
+// foreshortened as the photo's camera sees it, is a rigid card's; a
+// parallelogram sheared by a fifth of its height, or a rectangle a
+// tenth too long for a card, is not.
+func TestRigidOutline(t *testing.T) {
+	src := image.NewRGBA(image.Rect(0, 0, 960, 720))
+	pt := func(x, y float64) geom.Point { return geom.Pt(x, y) }
+	for _, tc := range []struct {
+		q    [4]geom.Point
+		want bool
+	}{
+		{[4]geom.Point{pt(180, 190), pt(780, 190), pt(780, 569), pt(180, 569)}, true},
+		// tilted 25° back about its horizontal axis, 1000 px away, f = 960
+		{[4]geom.Point{pt(167.0, 181.3), pt(793.0, 181.3), pt(746.7, 512.3), pt(213.3, 512.3)}, true},
+		{[4]geom.Point{pt(180, 190), pt(780, 190), pt(856, 569), pt(256, 569)}, false},
+		{[4]geom.Point{pt(150, 190), pt(810, 190), pt(810, 569), pt(150, 569)}, false},
+	} {
+		if got := rigidOutline(src, tc.q); got != tc.want {
+			t.Errorf("%v: rigid %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}
