@@ -172,17 +172,14 @@ func (e *Engine) mendPlaces(card *image.RGBA, side Side, lines []line, fields ma
 // as decisive takes an entry that stands out of its site. A holder who
 // moved has a number of another county, far from what the address reads.
 func (e *Engine) mendByCounty(card *image.RGBA, lines []line, fields map[string]Field) error {
-	text, num := []rune(fields[Address].Text), fields[Number].Text
-	if _, valid := validNumberDate(num); !valid || len(text) == 0 || entryOpening(e.places.addresses, string(text)) != "" {
+	text := []rune(fields[Address].Text)
+	entry, ok := e.places.unmatchedCounty(text, fields[Number].Text)
+	if !ok || len(text) == 0 {
 		return nil
 	}
-	es := e.places.byCode[num[:6]]
-	if len(es) != 1 {
-		return nil
-	}
-	r := []rune(es[0])
+	r := []rune(entry)
 	if d, k := prefixDistance(r, text); d > 0 && d <= placeBound(r) {
-		return e.mendField(card, lines, fields, Address, [][]edit{{{0, k, es[0]}}}, 2*maxShortfall, false)
+		return e.mendField(card, lines, fields, Address, [][]edit{{{0, k, entry}}}, 2*maxShortfall, false)
 	}
 	return nil
 }
@@ -364,21 +361,32 @@ func lostSpan(entry, text []rune, tail int, whole bool) (kept, n int) {
 // number of the county that first registered them). n is how many of
 // text's characters the entry stands for.
 func (p *places) numbersCounty(text []rune, num string) (entry string, n int, ok bool) {
-	if _, valid := validNumberDate(num); !valid || entryOpening(p.addresses, string(text)) != "" {
+	entry, ok = p.unmatchedCounty(text, num)
+	if !ok {
 		return "", 0, false
 	}
-	es := p.byCode[num[:6]]
-	if len(es) != 1 {
-		return "", 0, false
-	}
-	r := []rune(es[0])
+	r := []rune(entry)
 	if d, _ := prefixDistance(r, text); d <= placeBound(r) {
 		return "", 0, false // misread rather than lost: placeSite's
 	}
 	if kept, n := lostSpan(r, text, 1, false); kept >= 2 {
-		return es[0], n, true
+		return entry, n, true
 	}
 	return "", 0, false
+}
+
+// unmatchedCounty is the one division of the county a number whose check
+// digit holds names by its first six digits, for an address that opens
+// with no division whole; ok is false otherwise.
+func (p *places) unmatchedCounty(text []rune, num string) (string, bool) {
+	if _, valid := validNumberDate(num); !valid || entryOpening(p.addresses, string(text)) != "" {
+		return "", false
+	}
+	es := p.byCode[num[:6]]
+	if len(es) != 1 {
+		return "", false
+	}
+	return es[0], true
 }
 
 // nearestMisread reports whether entry is among the entries of list that
@@ -479,9 +487,10 @@ func placeSite(text []rune, list []string, whole bool) []edit {
 // to each by the characters that do.
 func bureauWords(text []rune) []rune {
 	out := slices.Clone(text)
-	if i := strings.Index(string(out), "公安"); i >= 0 {
-		if k := len([]rune(string(out)[:i])) + 2; k < len(out) {
+	for k := 2; k < len(out); k++ {
+		if out[k-2] == '公' && out[k-1] == '安' {
 			out[k] = '局'
+			break
 		}
 	}
 	if n := len(out); n >= 2 && out[n-2] == '分' {
