@@ -29,7 +29,8 @@
 // and they are read in turn. An edge-found outline is trusted when three
 // of its side's labels lie in their places, no further off on average than
 // on a true outline (maxTrueOffset), it is not skewed past a card's
-// perspective (maxSkew), does not run to the photo's border, and no other
+// perspective (maxSkew), is one a rigid card seen by the photo's camera
+// makes (rigidOutline), does not run to the photo's border, and no other
 // outline lies within it (a region that leaked over a finger or the
 // backdrop at a corner still puts the labels near their places; of two as
 // good, the inner is the card's unless what the outer adds has the card's
@@ -63,8 +64,8 @@
 // number's, as guesses), a validity
 // with no card's term is read against the periods its dates make with the
 // terms, or, where neither date parses but every character stands in its
-// place, against the periods within two digits of it (mend.go), without such a number a sex read as neither 男 nor 女,
-// or not boxed, is decoded against the two, an ethnicity read as none of
+// place, against the periods within two digits of it (mend.go), without
+// such a number a sex read as neither 男 nor 女, or not boxed, is decoded against the two, an ethnicity read as none of
 // the 56 is decoded against them (mendClosed), a name's character rare in
 // names is read again among the common surnames or given-name characters
 // and taken when the recogniser's probabilities allow it, and a name
@@ -75,17 +76,21 @@
 // misread label before an issuer of the list (or one a character or two
 // off it) and up to two characters before an address's division are cut,
 // the address's division, its unit words, a number read as another
-// character before a unit word (口 for 11) and the issuer (matched whole)
-// are mended from the closed lists of China's divisions (DivisionsAsset),
-// of unit words and of numbers, again by CTC's likelihood on their lines (an entry
-// that stands out of the others its site offers taken even when the
-// greedy reading is likelier still: decisive), a division
+// character before a unit word (口 for 11), the street's last character
+// before its number (通 for 道) and the issuer (matched whole, its 局
+// words left out of how near it is to each entry) are mended from the
+// closed lists of China's divisions (DivisionsAsset), of unit words, of
+// numbers and of street ends, again by CTC's likelihood on their lines
+// (an entry that stands out of the others its site offers taken even when
+// the greedy reading is likelier still: decisive), a division
 // or an issuer that lost characters to glare or a finger (fewer read
 // than printed) is completed from the one entry that keeps the most of it
 // (lostPlace, places.go) or, on a front, from the county the number
 // names (numbersCounty), a division still misread is read as that county
-// when it lies within a place's mend (mendByCounty), and the fields'
-// texts are checked:
+// when it lies within a place's mend (mendByCounty), an address ending in
+// a digit gains the 号 or 室 that wrapped onto a box of its own read as
+// nothing (closeAddress), 单 between two numbers gains its 元 as a guess
+// (completeUnit), and the fields' texts are checked:
 // the number's check digit, birth and sex against the number, the validity
 // term (5, 10 or 20 years, or 长期), and with CrossCheck the term against
 // the holder's age at issue. ReadAt judges expiry against a given day.

@@ -13,9 +13,9 @@ import (
 	"testing"
 
 	"github.com/liveid/liveid/imgproc"
-	"github.com/liveid/liveid/ocr/internal/geom"
 	"github.com/liveid/liveid/internal/infer"
 	"github.com/liveid/liveid/models"
+	"github.com/liveid/liveid/ocr/internal/geom"
 )
 
 func TestCheckDigit(t *testing.T) {
@@ -1165,7 +1165,6 @@ func TestStreetSites(t *testing.T) {
 		}
 	}
 }
-
 
 // TestRigidOutline: a card's outline seen square on, or tilted back and
 // foreshortened as the photo's camera sees it, is a rigid card's; a
