@@ -131,6 +131,8 @@ type closedReading struct {
 	// shortfall is how much less likely (in nats) the entry is than the
 	// line's greedy reading: how well the list explains the line at all.
 	shortfall float64
+	// prior is the entry's log prior (readWeighed), 0 when unweighed.
+	prior float64
 }
 
 // guessed reports whether a closed reading overrules the greedy one: it
@@ -163,6 +165,14 @@ func (e *Engine) readClosed(s scores, prefix string, list []string) (r closedRea
 // readAmong scores every one of texts against a line's scores and returns
 // the likeliest. ok is false when the line has too few steps for any.
 func (e *Engine) readAmong(s scores, texts []string) (r closedReading, ok bool) {
+	return e.readWeighed(s, texts, nil)
+}
+
+// readWeighed is readAmong with each text's log prior (none when prior is
+// nil) added to its likelihood: the likeliest is then the one the line
+// and how often each text is met make likeliest, and the posterior its
+// share of both. The shortfall is still the line's alone.
+func (e *Engine) readWeighed(s scores, texts []string, prior []float64) (r closedReading, ok bool) {
 	targets := make([][]int, len(texts))
 	used := map[int]bool{}
 	for i, text := range texts {
@@ -176,18 +186,25 @@ func (e *Engine) readAmong(s scores, texts []string) (r closedReading, ok bool) 
 	if used[unread] {
 		other, logCount = s.others(used)
 	}
-	best, total, bestAt := math.Inf(-1), math.Inf(-1), 0
+	best, total, bestAt, bestLL := math.Inf(-1), math.Inf(-1), 0, 0.0
 	for i, target := range targets {
 		ll := s.logLikelihood(target, other)
-		total = logAdd(total, ll)
-		if ll > best {
-			best, bestAt = ll, i
+		w := ll
+		if prior != nil {
+			w += prior[i]
+		}
+		total = logAdd(total, w)
+		if w > best {
+			best, bestAt, bestLL = w, i, ll
 		}
 	}
 	if math.IsInf(best, -1) {
 		return closedReading{}, false
 	}
 	r.text = texts[bestAt]
+	if prior != nil {
+		r.prior = prior[bestAt]
+	}
 	r.posterior = math.Exp(best - total)
 	// The even prior over what an unread character reads as is no shortfall
 	// of the line's: the greedy reading read one of them.
@@ -197,7 +214,7 @@ func (e *Engine) readAmong(s scores, texts []string) (r closedReading, ok bool) 
 			unreadPrior += logCount
 		}
 	}
-	r.shortfall = max(s.bestPath()-best-unreadPrior, 0)
+	r.shortfall = max(s.bestPath()-bestLL-unreadPrior, 0)
 	return r, true
 }
 

@@ -66,9 +66,10 @@
 // terms, or, where neither date parses but every character stands in its
 // place, against the periods within two digits of it (mend.go), without
 // such a number a sex read as neither 男 nor 女, or not boxed, is decoded against the two, an ethnicity read as none of
-// the 56 is decoded against them (mendClosed), a name's character rare in
-// names is read again among the common surnames or given-name characters
-// and taken when the recogniser's probabilities allow it, and a name
+// the 56 is decoded against them (mendClosed), a name's surname is read
+// again among the census's surnames, each weighed by one over its rank, and
+// a given name's character rare in names among the common ones, taken when
+// the recogniser's probabilities allow it, and a name
 // of one to three characters read again over a box half a character
 // wider each way, taken when it gains a character at an end (names.go), the
 // number's digits merged

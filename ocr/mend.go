@@ -175,7 +175,7 @@ func (e *Engine) mendValidity(card *image.RGBA, read []line, fields map[string]F
 	for i, p := range periods {
 		targets[i] = string(joined[:k]) + p
 	}
-	r, own, ok := e.pick(s, joined, targets, maxShortfall)
+	r, own, ok := e.pick(s, joined, targets, nil, maxShortfall)
 	if !ok {
 		return nil
 	}
@@ -321,7 +321,7 @@ func (e *Engine) rereadBirth(card *image.RGBA, read []line, fields map[string]Fi
 	}
 	before, rest, _ := strings.Cut(string(joined), year)
 	_, after, _ := strings.Cut(rest, "日")
-	r, own, ok := e.pick(s, joined, []string{before + date.Format("2006年1月2日") + after}, maxShortfall)
+	r, own, ok := e.pick(s, joined, []string{before + date.Format("2006年1月2日") + after}, nil, maxShortfall)
 	if !ok {
 		return nil
 	}
@@ -368,7 +368,7 @@ func (e *Engine) mendClosed(card *image.RGBA, read []line, fields map[string]Fie
 	n := len([]rune(f.Text))
 	site := make([]edit, len(list))
 	for i, entry := range list {
-		site[i] = edit{0, n, entry}
+		site[i] = edit{from: 0, to: n, text: entry}
 	}
 	return e.mendField(card, read, fields, name, [][]edit{site}, math.Inf(1), true)
 }

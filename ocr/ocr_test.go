@@ -604,14 +604,15 @@ func TestScreenGridAveragedOut(t *testing.T) {
 // whose 11 was read as 口 (村口组, 2368: numberSites), and one whose 号
 // wrapped onto a line of its own, read as nothing (2510: closeAddress),
 // an issuer with both its 局 read as 商 (2215: bureauWords), and an
-// address whose 元 of 单元 glare hid (2697: completeUnit). Each now reads
-// every field as printed.
+// address whose 元 of 单元 glare hid (2697: completeUnit), and a name off
+// a display whose 李 the model put just second to 季 (2416: surnameEdits'
+// census weights). Each now reads every field as printed.
 func TestMisreadCardsReadWhole(t *testing.T) {
 	e, _ := setup(t)
 	w := wildGen(t)
 	for _, tc := range []struct{ first, seed int }{{2001, 2062}, {2001, 2105}, {2001, 2010}, {2141, 2188}, {2141, 2207},
 		{2141, 2277}, {2281, 2326}, {2281, 2478}, {2281, 2295}, {2281, 2331}, {2001, 2061}, {2141, 2200}, {2001, 2119},
-		{2561, 2561}, {2561, 2563}, {2561, 2567}, {2281, 2368}, {2421, 2510}, {2141, 2215}, {2561, 2697}} {
+		{2561, 2561}, {2561, 2563}, {2561, 2567}, {2281, 2368}, {2421, 2510}, {2141, 2215}, {2561, 2697}, {2281, 2416}} {
 		s := w.Make(wild.Set(tc.seed-tc.first+1, uint64(tc.first))[tc.seed-tc.first])
 		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
 		if err != nil {

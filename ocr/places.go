@@ -179,7 +179,7 @@ func (e *Engine) mendByCounty(card *image.RGBA, lines []line, fields map[string]
 	}
 	r := []rune(entry)
 	if d, k := prefixDistance(r, text); d > 0 && d <= placeBound(r) {
-		return e.mendField(card, lines, fields, Address, [][]edit{{{0, k, entry}}}, 2*maxShortfall, false)
+		return e.mendField(card, lines, fields, Address, [][]edit{{{from: 0, to: k, text: entry}}}, 2*maxShortfall, false)
 	}
 	return nil
 }
@@ -474,7 +474,7 @@ func placeSite(text []rune, list []string, whole bool) []edit {
 			return nil
 		}
 		if d <= placeBound(r) {
-			site = append(site, edit{0, k, entry})
+			site = append(site, edit{from: 0, to: k, text: entry})
 		}
 	}
 	return site
@@ -499,10 +499,13 @@ func bureauWords(text []rune) []rune {
 	return out
 }
 
-// edit puts text in place of a field's characters from to to.
+// edit puts text in place of a field's characters from to to. prior is
+// its log prior against the other edits of its site: 0 for all of a
+// site's edits but a name's surname (surnameEdits).
 type edit struct {
 	from, to int
 	text     string
+	prior    float64
 }
 
 // mendField reads a field's lines again with their class probabilities
@@ -535,12 +538,12 @@ func (e *Engine) mendField(card *image.RGBA, lines []line, fields map[string]Fie
 	}
 	conf := f.Conf
 	for _, site := range slices.Backward(sites) {
-		targets := make([]string, len(site))
+		targets, prior := make([]string, len(site)), make([]float64, len(site))
 		for i, ed := range site {
 			a, b := skipChars(joined, len(lead), ed.from), skipChars(joined, len(lead), ed.to)
-			targets[i] = string(joined[:a]) + ed.text + string(joined[b:])
+			targets[i], prior[i] = string(joined[:a])+ed.text+string(joined[b:]), ed.prior
 		}
-		r, own, ok := e.pick(s, joined, targets, bound)
+		r, own, ok := e.pick(s, joined, targets, prior, bound)
 		if !ok && closed {
 			r, own, ok = e.decisive(s, joined, targets, bound)
 		}
@@ -583,14 +586,40 @@ func (e *Engine) rereadLines(card *image.RGBA, lines []line) (joined []rune, s s
 // pick is which of targets, each the lines read as joined with an edit,
 // CTC finds likeliest on their scores s, with own, joined's shortfall; ok
 // is false when it falls more than bound nats further short of the greedy
-// reading than joined does.
-func (e *Engine) pick(s scores, joined []rune, targets []string, bound float64) (r closedReading, own float64, ok bool) {
+// reading than joined does. With log priors (nil for none), it is the
+// likeliest by print and prior (readWeighed) of the targets within that
+// bound, each with its prior's gain over joined's counted to it: joined
+// read as one of targets has that target's prior, read as none the bound
+// alone says how far short of it an edit may fall.
+func (e *Engine) pick(s scores, joined []rune, targets []string, prior []float64, bound float64) (r closedReading, own float64, ok bool) {
 	cur, _ := e.readAmong(s, []string{string(joined)})
-	r, ok = e.readAmong(s, targets)
-	if !ok || r.shortfall-cur.shortfall > bound {
+	if prior != nil {
+		prior = e.withinBound(s, cur.shortfall, joined, targets, prior, bound)
+	}
+	r, ok = e.readWeighed(s, targets, prior)
+	if !ok || prior == nil && r.shortfall-cur.shortfall > bound {
 		return closedReading{}, 0, false
 	}
 	return r, cur.shortfall, true
+}
+
+// withinBound is prior with the targets pick's bound rules out made
+// impossible.
+func (e *Engine) withinBound(s scores, own float64, joined []rune, targets []string, prior []float64, bound float64) []float64 {
+	i := slices.Index(targets, string(joined))
+	out := make([]float64, len(prior))
+	for k, t := range targets {
+		gain := 0.0
+		if i >= 0 {
+			gain = prior[k] - prior[i]
+		}
+		r, ok := e.readAmong(s, []string{t})
+		out[k] = prior[k]
+		if !ok || r.shortfall-own > bound+gain {
+			out[k] = math.Inf(-1)
+		}
+	}
+	return out
 }
 
 // decisive is pick for a closed field's site whose likeliest edit falls
@@ -604,7 +633,7 @@ func (e *Engine) decisive(s scores, joined []rune, targets []string, bound float
 	if len(targets) < 2 {
 		return closedReading{}, 0, false
 	}
-	r, own, ok = e.pick(s, joined, targets, 2*bound)
+	r, own, ok = e.pick(s, joined, targets, nil, 2*bound)
 	if !ok {
 		return closedReading{}, 0, false
 	}
@@ -636,7 +665,7 @@ func unitSites(text []rune, from int) [][]edit {
 		if j-i <= 2 && !unitsOnly(string(text[i:j])) {
 			site := make([]edit, len(unitWords))
 			for k, u := range unitWords {
-				site[k] = edit{i, j, u}
+				site[k] = edit{from: i, to: j, text: u}
 			}
 			sites = append(sites, site)
 		}
@@ -671,7 +700,7 @@ func numberSites(text []rune, from int) [][]edit {
 		}
 		var site []edit
 		for n := lo; n <= hi; n++ {
-			site = append(site, edit{j - 1, j, strconv.Itoa(n)})
+			site = append(site, edit{from: j - 1, to: j, text: strconv.Itoa(n)})
 		}
 		sites = append(sites, site)
 	}
@@ -702,7 +731,7 @@ func streetSites(text []rune, from int) [][]edit {
 	}
 	var site []edit
 	for _, r := range streetEnds {
-		site = append(site, edit{j - 1, j, string(r)})
+		site = append(site, edit{from: j - 1, to: j, text: string(r)})
 	}
 	return [][]edit{site}
 }
