@@ -41,8 +41,9 @@
 // with the outline, the truer of two (a user must hold still, not look for
 // the card), turned the way up the wanted side's portrait or emblem shows
 // (blurredAt), and so is a photo too soft as a whole for either route to
-// read the card (photoTooBlurred), with the outline the edge gave, if
-// any. A card photographed off a display is
+// read the card (photoTooBlurred), with the outline the edge gave, or
+// else the one it gives in the photo shrunk until the blur spans about a
+// pixel (softOutline), if any. A card photographed off a display is
 // located by its text and read averaged over one period of the display's
 // pixel grid (withoutGrid), whose stripes the models otherwise take for
 // strokes, and also as taken, whose print the averaging blurs (the

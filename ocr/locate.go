@@ -37,8 +37,13 @@ var seeds = [][2]float64{{0.5, 0.5}, {0.5, 0.35}, {0.5, 0.65}, {0.35, 0.5}, {0.6
 // which can pass for a card larger than the card itself. Otherwise it fails with
 // the middle seed's *NoCardError.
 func locate(img *image.RGBA, smooth bool) ([]location, error) {
+	return locateIn(img, smooth, locateSide)
+}
+
+// locateIn is locate in the photo shrunk to a long side of side.
+func locateIn(img *image.RGBA, smooth bool, side int) ([]location, error) {
 	W, H := img.Rect.Dx(), img.Rect.Dy()
-	f := min(float64(locateSide)/float64(max(W, H)), 1)
+	f := min(float64(side)/float64(max(W, H)), 1)
 	w, h := max(int(float64(W)*f+0.5), 8), max(int(float64(H)*f+0.5), 8)
 	src := img
 	if smooth {

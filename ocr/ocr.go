@@ -282,7 +282,12 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 	}
 	if best == nil && photoTooBlurred(src) {
 		// Too soft for the card's print to be told from no card's: where
-		// the edge found one, if it did, is still the likeliest place.
+		// the edge found one, if it did, is still the likeliest place,
+		// and where it finds one at a scale the blur does not show at,
+		// if not.
+		if edgeFound == nil {
+			edgeFound = softOutline(src)
+		}
 		if edgeFound != nil {
 			return nil, blurredAt(warpQuad(src, edgeFound.corners, CardW, CardH), *edgeFound, want)
 		}
@@ -621,6 +626,27 @@ func photoTooBlurred(src *image.RGBA) bool {
 	sharp, contrast := sharpness(src)
 	return contrast >= minPrintContrast && sharp < blurMaxSharpness
 }
+
+// softOutline is the first outline within the photo that the edge finds
+// in it shrunk to softSide, or nil: a photo too soft to read smears the
+// card's edge into a ramp some ten pixels wide, which the region grown at
+// locateSide creeps along onto a backdrop of a near colour, but which
+// spans about a pixel at softSide.
+func softOutline(src *image.RGBA) *location {
+	locs, err := locateIn(src, false, softSide)
+	if err != nil {
+		return nil
+	}
+	for _, l := range locs {
+		if allInside(l.corners, float64(src.Rect.Dx()), float64(src.Rect.Dy())) {
+			return &l
+		}
+	}
+	return nil
+}
+
+// softSide is the long side softOutline searches a blurred photo at.
+const softSide = 150
 
 // minPrintContrast is the least luma range (grey levels, 2nd to 98th
 // percentile) of a card with print on it, blurred or not: its portrait,

@@ -634,7 +634,9 @@ func TestMisreadCardsReadWhole(t *testing.T) {
 // found (21–25 % off); two fronts whose outline was taken upside down
 // (2110, 2474; 117–127 % off), turned by the portrait (blurredAt); and a
 // back (2306) whose print is too soft to tell from no card's, with the
-// outline its edge gave rather than none.
+// outline its edge gave rather than none; and a back and a front (2152,
+// 2446) whose edge, at locateSide, crept along the smeared border onto the
+// backdrop, outlined at softSide instead (no outline before).
 func TestBlurredCardOutlined(t *testing.T) {
 	e, _ := setup(t)
 	w := wildGen(t)
@@ -642,6 +644,7 @@ func TestBlurredCardOutlined(t *testing.T) {
 		{2141, 2166}, {2141, 2208}, // the truer of two outlines
 		{2001, 2110}, {2421, 2474}, // the portrait tells the way up
 		{2281, 2306}, // the photo too soft to tell print from none: the edge's outline
+		{2141, 2152}, {2421, 2446}, // outlined only at softSide
 	} {
 		seed := c.seed
 		s := w.Make(wild.Set(seed-c.first+1, uint64(c.first))[seed-c.first])
