@@ -89,7 +89,7 @@
 // than printed) is completed from the one entry that keeps the most of it
 // (lostPlace, places.go) or, on a front, from the county the number
 // names (numbersCounty), a division still misread is read as that county
-// when it lies within a place's mend (mendByCounty), an address ending in
+// when it lies within a third of its characters (mendByCounty), an address ending in
 // a digit gains the 号 or 室 that wrapped onto a box of its own read as
 // nothing (closeAddress), 单 between two numbers gains its 元 as a guess
 // (completeUnit), and the fields' texts are checked:

@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -373,7 +374,11 @@ func TestNumberWithARunHidden(t *testing.T) {
 // The county the number names puts the division back (numbersCounty).
 // And one whose division's city and county were misread past the mend's
 // bound (四川省或都市武装区 for 四川省成都市武侯区, 2245): the number's
-// county is read in their place (mendByCounty).
+// county is read in their place (mendByCounty). And three whose division
+// was misread in three characters, past a place's mend but within a third
+// of the county's (countyBound: 盛自治区投萨市城关区, 2197; 专林省长春市
+// 岛美区, 2206; 志林省收春市南务区, 2212), whose division, not yet the
+// rest of their address, now reads as printed.
 func TestDivisionFromTheNumbersCounty(t *testing.T) {
 	e, _ := setup(t)
 	w := wildGen(t)
@@ -381,6 +386,15 @@ func TestDivisionFromTheNumbersCounty(t *testing.T) {
 		c, s := readTuneFrom(t, e, w, tc.first, tc.seed)
 		if got := c.Fields[ocr.Address].Text; got != s.Truth[ocr.Address] {
 			t.Errorf("seed %d: address %q, want %q", tc.seed, got, s.Truth[ocr.Address])
+		}
+	}
+	for _, tc := range []struct {
+		seed     int
+		division string
+	}{{2197, "西藏自治区拉萨市城关区"}, {2206, "吉林省长春市南关区"}, {2212, "吉林省长春市南关区"}} {
+		c, _ := readTuneFrom(t, e, w, 2141, tc.seed)
+		if got := c.Fields[ocr.Address].Text; !strings.HasPrefix(got, tc.division) {
+			t.Errorf("seed %d: address %q, want it to open with %q", tc.seed, got, tc.division)
 		}
 	}
 }
@@ -643,7 +657,7 @@ func TestBlurredCardOutlined(t *testing.T) {
 	for _, c := range []struct{ first, seed int }{
 		{2141, 2166}, {2141, 2208}, // the truer of two outlines
 		{2001, 2110}, {2421, 2474}, // the portrait tells the way up
-		{2281, 2306}, // the photo too soft to tell print from none: the edge's outline
+		{2281, 2306},               // the photo too soft to tell print from none: the edge's outline
 		{2141, 2152}, {2421, 2446}, // outlined only at softSide
 	} {
 		seed := c.seed

@@ -167,7 +167,8 @@ func (e *Engine) mendPlaces(card *image.RGBA, side Side, lines []line, fields ma
 // mendByCounty reads an address whose division is still misread after
 // mendPlaces (四川省或都市武装区 for 四川省成都市武侯区) as the county
 // that a valid number names by its first six digits, when that county is
-// within a place's mend of the address's start: the number and the
+// within a third of its characters of the address's start (countyBound;
+// a place's own mend goes to a quarter, placeBound): the number and the
 // print then agree on it, so it is taken up to twice maxShortfall short,
 // as decisive takes an entry that stands out of its site. A holder who
 // moved has a number of another county, far from what the address reads.
@@ -178,7 +179,7 @@ func (e *Engine) mendByCounty(card *image.RGBA, lines []line, fields map[string]
 		return nil
 	}
 	r := []rune(entry)
-	if d, k := prefixDistance(r, text); d > 0 && d <= placeBound(r) {
+	if d, k := prefixDistance(r, text); d > 0 && d <= countyBound(r) {
 		return e.mendField(card, lines, fields, Address, [][]edit{{{from: 0, to: k, text: entry}}}, 2*maxShortfall, false)
 	}
 	return nil
@@ -241,6 +242,12 @@ func wholeDistance(entry, text []rune) (int, bool) {
 // placeBound is how many characters of a place name a mend may change: a
 // quarter of them, one at the least.
 func placeBound(entry []rune) int { return max(1, len(entry)/4) }
+
+// countyBound is how many characters an address's start may be off the
+// county its number names for mendByCounty to read it so: a third of the
+// county's, more than placeBound, as the number is a second witness (盛自治区
+// 投萨市城关区 is three off 西藏自治区拉萨市城关区; 西藏 read as one).
+func countyBound(entry []rune) int { return max(1, len(entry)/3) }
 
 // divisionLead is how many characters, at most maxDivisionLead, open an
 // address before a division of the sorted list: an address opens with its
