@@ -79,10 +79,11 @@
 // off it) and up to two characters before an address's division are cut,
 // the address's division, its unit words, a number read as another
 // character before a unit word (口 for 11), the street's last character
-// before its number (通 for 道) and the issuer (matched whole, its 局
+// before its number (通 for 道), a street's stem a character off a common
+// one (中曲路 for 中山路) and the issuer (matched whole, its 局
 // words left out of how near it is to each entry) are mended from the
 // closed lists of China's divisions (DivisionsAsset), of unit words, of
-// numbers and of street ends, again by CTC's likelihood on their lines
+// numbers, of street ends and of common street names, again by CTC's likelihood on their lines
 // (an entry that stands out of the others its site offers taken even when
 // the greedy reading is likelier still: decisive), a division
 // or an issuer that lost characters to glare or a finger (fewer read

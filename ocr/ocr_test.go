@@ -620,13 +620,16 @@ func TestScreenGridAveragedOut(t *testing.T) {
 // an issuer with both its 局 read as 商 (2215: bureauWords), and an
 // address whose 元 of 单元 glare hid (2697: completeUnit), and a name off
 // a display whose 李 the model put just second to 季 (2416: surnameEdits'
-// census weights). Each now reads every field as printed.
+// census weights), and two addresses whose street's stem was read a
+// character off a common one (中曲路 for 中山路, 2007, whose 贾 the census
+// weights also read; 花国街 for 花园街, 2339: stemSites). Each now reads
+// every field as printed.
 func TestMisreadCardsReadWhole(t *testing.T) {
 	e, _ := setup(t)
 	w := wildGen(t)
 	for _, tc := range []struct{ first, seed int }{{2001, 2062}, {2001, 2105}, {2001, 2010}, {2141, 2188}, {2141, 2207},
 		{2141, 2277}, {2281, 2326}, {2281, 2478}, {2281, 2295}, {2281, 2331}, {2001, 2061}, {2141, 2200}, {2001, 2119},
-		{2561, 2561}, {2561, 2563}, {2561, 2567}, {2281, 2368}, {2421, 2510}, {2141, 2215}, {2561, 2697}, {2281, 2416}} {
+		{2561, 2561}, {2561, 2563}, {2561, 2567}, {2281, 2368}, {2421, 2510}, {2141, 2215}, {2561, 2697}, {2281, 2416}, {2001, 2007}, {2281, 2339}} {
 		s := w.Make(wild.Set(tc.seed-tc.first+1, uint64(tc.first))[tc.seed-tc.first])
 		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
 		if err != nil {

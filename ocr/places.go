@@ -151,6 +151,8 @@ func (e *Engine) mendPlaces(card *image.RGBA, side Side, lines []line, fields ma
 		sites = append(sites, unitSites(text, end)...)
 		sites = append(sites, numberSites(text, end)...)
 		sites = append(sites, streetSites(text, end)...)
+		street := max(end, len([]rune(entryOpening(list, string(text)))))
+		sites = append(sites, stemSites(text, street)...)
 		slices.SortFunc(sites, func(a, b []edit) int { return a[0].from - b[0].from })
 	}
 	if len(sites) > 0 {
@@ -741,6 +743,50 @@ func streetSites(text []rune, from int) [][]edit {
 		site = append(site, edit{from: j - 1, to: j, text: string(r)})
 	}
 	return [][]edit{site}
+}
+
+// streetStems are the names China's streets most often bear: a handful of
+// them (人民路, 中山路, 解放路) name a street in nearly every city.
+var streetStems = strings.Fields(`中山 人民 解放 建设 和平 新华 胜利 文化 光明 青年 东风 长江 黄河 朝阳
+	建国 幸福 工业 学院 滨江 花园 长安 北京 南京 上海 友谊 团结 民主 民生 五一 八一 健康 育才 公园 环城
+	迎宾 站前 车站 府前 复兴 中华 新建 红旗 东方 振兴 向阳 前进 新民 世纪 开发 滨河`)
+
+// streetSuffixes are what ends a street's name after its stem, the
+// longer before those they end with.
+var streetSuffixes = []string{"大街", "大道", "北路", "南路", "东路", "西路", "中路", "路", "街", "道", "巷"}
+
+// stemSites is the site (mendField) of the stem of an address's street,
+// from character from on up to its suffix before the first number, when
+// the recogniser read it one character off one of streetStems (中曲路 for
+// 中山路, 花国街 for 花园街): its edits are the stems of its length one
+// character off it. A stem read as one, or two characters off every one,
+// is left as read: most streets bear other names.
+func stemSites(text []rune, from int) [][]edit {
+	j := slices.IndexFunc(text[min(from, len(text)):], isDigit)
+	if j < 0 {
+		return nil
+	}
+	street := string(text[from : from+j])
+	for _, suffix := range streetSuffixes {
+		stem, ok := strings.CutSuffix(street, suffix)
+		if !ok || stem == "" {
+			continue
+		}
+		if slices.Contains(streetStems, stem) {
+			return nil
+		}
+		var site []edit
+		for _, s := range streetStems {
+			if r := []rune(stem); len([]rune(s)) == len(r) && editRow([]rune(s), r)[len(r)] == 1 {
+				site = append(site, edit{from: from, to: from + len([]rune(stem)), text: s})
+			}
+		}
+		if site == nil {
+			return nil
+		}
+		return [][]edit{site}
+	}
+	return nil
 }
 
 // unitsOnly reports whether s is unit words one after another (号楼).

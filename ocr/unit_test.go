@@ -1200,6 +1200,27 @@ func TestStreetSites(t *testing.T) {
 	}
 }
 
+// TestStemSites finds a street's stem one character off a common one (中曲
+// for 中山, before 路; 花国 before 街; 幸富 before 大街) and leaves as read a
+// common stem, one two characters off every common one, and a village.
+func TestStemSites(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want string // an edit the site must hold
+	}{{"北京市朝阳区中曲路283号", "中山"}, {"江苏省南京市玄武区花国街6号", "花园"}, {"北京市朝阳区幸富大街5号", "幸福"}} {
+		from := slices.Index([]rune(tc.text), '区') + 1 // the division's end
+		sites := stemSites([]rune(tc.text), from)
+		if len(sites) != 1 || !slices.ContainsFunc(sites[0], func(ed edit) bool { return ed.text == tc.want && ed.from == from && ed.to == from+2 }) {
+			t.Errorf("%s: sites %v, want one at %d–%d holding %s", tc.text, sites, from, from+2, tc.want)
+		}
+	}
+	for _, text := range []string{"北京市朝阳区中山路283号", "北京市朝阳区金桥路5号", "北京市朝阳区白沙村11组", "北京市朝阳区"} {
+		if sites := stemSites([]rune(text), 6); sites != nil {
+			t.Errorf("%s: sites %v, want none", text, sites)
+		}
+	}
+}
+
 // TestRigidOutline: a card's outline seen square on, or tilted back and
 // foreshortened as the photo's camera sees it, is a rigid card's; a
 // parallelogram sheared by a fifth of its height, or a rectangle a
