@@ -41,7 +41,9 @@
 // with the outline, the truer of two (a user must hold still, not look for
 // the card), turned the way up the wanted side's portrait or emblem shows
 // (blurredAt), and so is a photo too soft as a whole for either route to
-// read the card (photoTooBlurred), with the outline the edge gave, or
+// read the card (photoTooBlurred), or in which no reading puts a label in
+// its place (the smear's, not the print's), with the outline the edge
+// gave, or
 // else the one it gives in the photo shrunk until the blur spans about a
 // pixel (softOutline), if any. A card photographed off a display is
 // located by its text and read averaged over one period of the display's

@@ -277,6 +277,11 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 			}
 		}
 	}
+	if best != nil && bestFit.labels == 0 && photoTooBlurred(src) {
+		// No label in its place on a photo this soft: what was read is
+		// the smear's, not the card's print, and the user must hold still.
+		best = nil
+	}
 	if best == nil && blurred != nil {
 		return nil, blurred // a card was found: say what keeps it from being read
 	}

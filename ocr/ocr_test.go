@@ -466,6 +466,25 @@ func TestBlurredPhotoRefused(t *testing.T) {
 	}
 }
 
+// TestSmearNotRead reads three fronts and a back of the tune split
+// blurred past reading on a receipt or a pale table (seeds 2054, 2558,
+// 2684 and 2572). The only outlines read were ones run to the photo's
+// border, which put no label in its place, and the photo as a whole is as
+// soft as a blurred card: what they read (主生19#7#湖北都北定市… for an
+// address, with border and occlusion warnings) was the smear's, so each
+// is refused as too blurred, with no fields.
+func TestSmearNotRead(t *testing.T) {
+	e, _ := setup(t)
+	w := wildGen(t)
+	for _, c := range []struct{ first, seed int }{{2001, 2054}, {2421, 2558}, {2561, 2684}, {2561, 2572}} {
+		s := w.Make(wild.Set(c.seed-c.first+1, uint64(c.first))[c.seed-c.first])
+		card, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
+		if !errors.Is(err, ocr.ErrTooBlurred) {
+			t.Errorf("seed %d: %v (fields read %v), want ErrTooBlurred", c.seed, err, card != nil && len(card.Fields) > 0)
+		}
+	}
+}
+
 // TestSexFromTheTwo reads two fronts of the tune split whose sex the
 // greedy reading gets wrong: 展 for 男 (seed 257, clean), and none, the
 // detector boxing nothing between 性别 and 民族 (seed 237, an occlusion
