@@ -277,15 +277,16 @@ func (e *Engine) ReadAt(ctx context.Context, img image.Image, want Side, now tim
 			}
 		}
 	}
-	if best != nil && bestFit.labels == 0 && photoTooBlurred(src) {
-		// No label in its place on a photo this soft: what was read is
-		// the smear's, not the card's print, and the user must hold still.
+	// No label in its place on a photo this soft: what was read is the
+	// smear's, not the card's print, and the user must hold still.
+	smear := best != nil && bestFit.labels == 0 && photoTooBlurred(src)
+	if smear {
 		best = nil
 	}
 	if best == nil && blurred != nil {
 		return nil, blurred // a card was found: say what keeps it from being read
 	}
-	if best == nil && photoTooBlurred(src) {
+	if best == nil && (smear || photoTooBlurred(src)) {
 		// Too soft for the card's print to be told from no card's: where
 		// the edge found one, if it did, is still the likeliest place,
 		// and where it finds one at a scale the blur does not show at,
