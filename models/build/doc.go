@@ -8,14 +8,12 @@
 // the tests and evaluations.
 //
 // It quantises the models it builds from graphs to int8 (quantize.go,
-// calibrate.go): ONNX Runtime's QDQ format, per-channel symmetric int8
+// calibrate.go): ONNX Runtime's QDQ format, per-channel symmetric seven-bit
 // weights for Conv, Gemm and MatMul, int32 biases, uint8 activations whose
 // MinMax ranges come from running a copy of the model that outputs them on
 // centred crops of sample photos 1–4 (5 and 6 are held out for the
 // checks). The manifest pins each <model>_int8.onnx and says, with the
-// deltas measured, which variant a stage opens; Int8Exact says whether
-// this machine's ONNX Runtime sums int8 products exactly, as those deltas
-// assume. Ready ONNX files (the
+// deltas measured, which variant a stage opens. Ready ONNX files (the
 // PaddleOCR models) are not parsed, so they have no int8 variant.
 //
 // Cache layout under Home():
