@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/liveid/liveid/internal/infer"
@@ -259,6 +260,42 @@ func TestFoldAffine(t *testing.T) {
 		}
 		if worst > 1e-4*ref {
 			t.Errorf("crop %d: folded faceres differs by %.3g (largest output %.3g)", r, worst, ref)
+		}
+	}
+}
+
+// TestWeightsFitPairSums checks every int8 model's quantised weights reach
+// ±weightLimit and no further, and that two of them times a uint8
+// activation fit the 16 bits ORT's AVX2 kernel adds pairs in
+// (weightLimit), so that a server without VNNI scores as a phone does. Weights only (no
+// calibration): the activations do not change the weights' rounding.
+func TestWeightsFitPairSums(t *testing.T) {
+	home, m := runtimeOrSkip(t)
+	for _, name := range int8Models {
+		md, err := m.Model(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := buildGraph(home, m, md)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := Quantize(g, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		peak, n := 0, 0
+		for _, init := range q.Graph.Initializers {
+			if !strings.HasSuffix(init.Name, "_quantized") {
+				continue
+			}
+			n++
+			for _, v := range init.Int8s {
+				peak = max(peak, int(v), -int(v))
+			}
+		}
+		if n == 0 || 2*255*peak > math.MaxInt16 || peak != weightLimit {
+			t.Errorf("%s: %d quantised weights, largest |w| %d: want weightLimit (%d), and 2 × 255 × |w| within %d", name, n, peak, weightLimit, math.MaxInt16)
 		}
 	}
 }
