@@ -216,11 +216,17 @@ func readTune(t *testing.T, e *ocr.Engine, w *wild.Generator, seed int) (*ocr.Ca
 	return readTuneFrom(t, e, w, 1, seed)
 }
 
+// tuneSample is the independent generator's card of the given seed in the
+// tune set that starts at first, as `liveid eval ocr -seed first` makes it.
+func tuneSample(w *wild.Generator, first, seed int) *synth.Sample {
+	return w.Make(wild.Set(seed-first+1, uint64(first))[seed-first])
+}
+
 // readTuneFrom is readTune for the card of the given seed in the tune
 // set that starts at first.
 func readTuneFrom(t *testing.T, e *ocr.Engine, w *wild.Generator, first, seed int) (*ocr.Card, *synth.Sample) {
 	t.Helper()
-	s := w.Make(wild.Set(seed-first+1, uint64(first))[seed-first])
+	s := tuneSample(w, first, seed)
 	c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
 	if err != nil {
 		t.Fatalf("seed %d: %v", seed, err)
@@ -458,7 +464,7 @@ func TestMildBlurWarned(t *testing.T) {
 // corners, rather than ErrNoCard, and the user is told to hold still.
 func TestBlurredPhotoRefused(t *testing.T) {
 	e, _ := setup(t)
-	s := wildGen(t).Make(wild.Set(68, 1)[67])
+	s := tuneSample(wildGen(t), 1, 68)
 	_, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
 	var be *ocr.BlurredError
 	if !errors.As(err, &be) || errors.Is(err, ocr.ErrNoCard) || be.Corners != [4]ocr.Point{} {
@@ -477,7 +483,7 @@ func TestSmearNotRead(t *testing.T) {
 	e, _ := setup(t)
 	w := wildGen(t)
 	for _, c := range []struct{ first, seed int }{{2001, 2054}, {2421, 2558}, {2561, 2684}, {2561, 2572}} {
-		s := w.Make(wild.Set(c.seed-c.first+1, uint64(c.first))[c.seed-c.first])
+		s := tuneSample(w, c.first, c.seed)
 		card, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
 		if !errors.Is(err, ocr.ErrTooBlurred) {
 			t.Errorf("seed %d: %v (fields read %v), want ErrTooBlurred", c.seed, err, card != nil && len(card.Fields) > 0)
@@ -579,7 +585,7 @@ func TestHardCardsLocated(t *testing.T) {
 	e, _ := setup(t)
 	w := wildGen(t)
 	for _, tc := range []struct{ first, seed int }{{1, 80}, {1, 259}, {1, 22}, {1001, 1059}, {1141, 1157}, {1141, 1263}, {2141, 2197}, {2141, 2276}, {2001, 2102}} {
-		s := w.Make(wild.Set(tc.seed-tc.first+1, uint64(tc.first))[tc.seed-tc.first])
+		s := tuneSample(w, tc.first, tc.seed)
 		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
 		if err != nil {
 			t.Errorf("seed %d: %v", tc.seed, err)
@@ -649,7 +655,7 @@ func TestMisreadCardsReadWhole(t *testing.T) {
 	for _, tc := range []struct{ first, seed int }{{2001, 2062}, {2001, 2105}, {2001, 2010}, {2141, 2188}, {2141, 2207},
 		{2141, 2277}, {2281, 2326}, {2281, 2478}, {2281, 2295}, {2281, 2331}, {2001, 2061}, {2141, 2200}, {2001, 2119},
 		{2561, 2561}, {2561, 2563}, {2561, 2567}, {2281, 2368}, {2421, 2510}, {2141, 2215}, {2561, 2697}, {2281, 2416}, {2001, 2007}, {2281, 2339}} {
-		s := w.Make(wild.Set(tc.seed-tc.first+1, uint64(tc.first))[tc.seed-tc.first])
+		s := tuneSample(w, tc.first, tc.seed)
 		c, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
 		if err != nil {
 			t.Errorf("seed %d: %v", tc.seed, err)
@@ -683,7 +689,7 @@ func TestBlurredCardOutlined(t *testing.T) {
 		{2141, 2152}, {2421, 2446}, // outlined only at softSide
 	} {
 		seed := c.seed
-		s := w.Make(wild.Set(seed-c.first+1, uint64(c.first))[seed-c.first])
+		s := tuneSample(w, c.first, seed)
 		_, err := e.ReadAt(context.Background(), s.Image, s.Want, eval.Now)
 		var b *ocr.BlurredError
 		if !errors.As(err, &b) {
